@@ -1,0 +1,2 @@
+export * from './parse-sequence.js';
+export * from './series-key.js';
