@@ -10,6 +10,7 @@ const UNICODE_ROMAN: Record<string, number> = {
 const ROMAN_DIGITS: Record<string, number> = { i: 1, v: 5, x: 10, l: 50, c: 100 };
 
 // Words that often precede the number: "Book 4", "Books 1-3", "Vol. 2", "#5", "Part II".
+// Stripped repeatedly so that "#Book 1" and "Book #4" (seen in Audible titles) work too.
 const PREFIX = /^(?:books?|vol(?:ume)?s?\.?|parts?|episodes?|no\.?|nr\.?|number|tome|band|#)\s*/i;
 const NUMBER = String.raw`(\d+(?:[.,]\d+)?|[ivxlc]+)`;
 const SINGLE = new RegExp(`^${NUMBER}$`, 'i');
@@ -58,10 +59,14 @@ export function parseSequence(raw: string | null | undefined): SeriesPosition {
   let text = raw.normalize('NFKC').trim();
   // NFKC turns "Ⅳ" into "IV"; the table covers fonts that keep the ligature form.
   text = [...text].map((ch) => (UNICODE_ROMAN[ch] !== undefined ? String(UNICODE_ROMAN[ch]) : ch)).join('');
-  text = text.replace(/[\u2010-\u2015\u2212]/g, '-').replace(PREFIX, '').trim();
+  text = text.replace(/[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g, '-');
+  for (let stripped = text.replace(PREFIX, ''); stripped !== text; stripped = text.replace(PREFIX, '')) text = stripped;
+  text = text.trim();
   // "2, Dramatized Adaptation" -> "2"; but "2,5" (a decimal comma) stays whole.
   const commaSuffix = /^([^,]+),\s+\S.*$/.exec(text);
   if (commaSuffix) text = commaSuffix[1]!.trim();
+  // A trailing full stop ("Book 4.") is punctuation, not a decimal point.
+  text = text.replace(/\.$/, '').trim();
   if (text === '') return { kind: 'none' };
 
   const single = SINGLE.exec(text);
@@ -77,6 +82,11 @@ export function parseSequence(raw: string | null | undefined): SeriesPosition {
     return start === end ? { kind: 'number', value: start } : { kind: 'range', start, end };
   }
   return { kind: 'none' };
+}
+
+/** A sequence as a membership stores it: the raw text verbatim beside the parsed position. */
+export function readSequence(raw: string | null | undefined): { sequence: string; position: SeriesPosition } {
+  return { sequence: raw ?? '', position: parseSequence(raw) };
 }
 
 /** The first position a membership covers, for sorting: ranges sort by their start. */

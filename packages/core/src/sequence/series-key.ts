@@ -15,6 +15,9 @@ export function normaliseSeriesTitle(title: string): string {
  * so "The Expanse" and "the expanse" from two exports meet in one series.
  */
 export function seriesKeyFor(seriesAsin: string | null | undefined, seriesTitle: string): string {
-  if (seriesAsin) return seriesAsin;
-  return `title:${normaliseSeriesTitle(seriesTitle)}`;
+  const asin = seriesAsin?.trim().toUpperCase();
+  if (asin) return asin;
+  // A title of only punctuation or symbols normalises to nothing; keep it distinct from others.
+  const normalised = normaliseSeriesTitle(seriesTitle) || seriesTitle.trim().toLowerCase();
+  return `title:${normalised}`;
 }
