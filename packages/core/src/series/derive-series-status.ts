@@ -1,0 +1,250 @@
+import type { ListeningStatus, Progress } from '../model/progress.js';
+import type { SeriesPosition } from '../model/sequence.js';
+import type { Series, SeriesStatus } from '../model/series.js';
+import type { SeriesMembership, Title } from '../model/title.js';
+import { positionStart } from '../sequence/parse-sequence.js';
+
+/** The series fields the rules read; a stored `Series` or a source's `SeriesRecord` both fit. */
+export type SeriesLike = Pick<Series, 'key' | 'title' | 'asin' | 'catalogueComplete'>;
+
+/** One title in one series, with its progress (null when it has none). */
+export interface SeriesVolumeInput {
+  title: Title;
+  membership: SeriesMembership;
+  progress: Progress | null;
+}
+
+export interface SeriesRuleOptions {
+  /** Count fractional positions (novellas such as 2.5) as required for caught_up / complete. */
+  novellasRequired?: boolean;
+  /** Infer missing whole-number volumes from gaps when no catalogue lists every volume. Default true. */
+  inferGaps?: boolean;
+  /** The moment "upcoming" is judged against (ISO timestamp). Default: the current time. */
+  now?: string;
+}
+
+export interface SeriesVolumeView {
+  asin: string;
+  title: string;
+  /** Sequence text exactly as received. */
+  sequence: string;
+  position: SeriesPosition;
+  owned: boolean;
+  /** The title's own listening status (not_started when it has no progress). */
+  status: ListeningStatus;
+  releaseDate: string | null;
+  /** Released after `now`: a pre-order or an announced volume. */
+  upcoming: boolean;
+}
+
+export interface MissingVolume {
+  sequence: string;
+  position: number | null;
+  /** Null for a volume inferred from a gap: nothing is known about it but its place. */
+  asin: string | null;
+  title: string | null;
+  /** True when the volume is not listed anywhere and only a gap in the owned numbers suggests it. */
+  inferred: boolean;
+  /** Fractional position: does not block caught_up / complete unless novellas are required. */
+  novella: boolean;
+  upcoming: boolean;
+}
+
+export interface SeriesView {
+  key: string;
+  title: string;
+  asin: string | null;
+  status: SeriesStatus;
+  /** Sorted by position (ranges by start), then volumes without a position, by title. */
+  volumes: SeriesVolumeView[];
+  ownedCount: number;
+  /** Owned volumes that count as finished (their own progress, or a finished omnibus covering them). */
+  finishedCount: number;
+  /** Sorted by position. */
+  missing: MissingVolume[];
+  nextUp: { asin: string; title: string; sequence: string } | null;
+  nextToBuy: { asin: string | null; title: string | null; sequence: string; inferred: boolean; upcoming: boolean } | null;
+}
+
+interface Volume {
+  view: SeriesVolumeView;
+  /** Whole and fractional positions whose content this volume holds, for coverage checks. */
+  points: number[];
+  novella: boolean;
+  started: boolean;
+  ownFinished: boolean;
+}
+
+const isWhole = (n: number): boolean => Number.isInteger(n);
+
+/** The positions a volume stands for: a number itself; a range every whole number in it (or its start). */
+function pointsOf(position: SeriesPosition): number[] {
+  if (position.kind === 'number') return [position.value];
+  if (position.kind === 'none') return [];
+  const points: number[] = [];
+  for (let n = Math.ceil(position.start); n <= position.end; n++) points.push(n);
+  return points.length > 0 ? points : [position.start];
+}
+
+function covers(position: SeriesPosition, point: number): boolean {
+  if (position.kind === 'number') return position.value === point;
+  if (position.kind === 'range') return position.start <= point && point <= position.end;
+  return false;
+}
+
+/** A range counts as a novella only when it holds no whole number (e.g. `2.1-2.4`). */
+function isNovella(position: SeriesPosition): boolean {
+  if (position.kind === 'number') return !isWhole(position.value);
+  if (position.kind === 'range') return Math.ceil(position.start) > position.end;
+  return false;
+}
+
+function sortKey(position: SeriesPosition): [number, number, number] {
+  // [group, start, end]: positioned volumes first; a single volume before an omnibus starting there.
+  if (position.kind === 'number') return [0, position.value, position.value];
+  if (position.kind === 'range') return [0, position.start, position.end + 0.5];
+  return [1, 0, 0];
+}
+
+function compareVolumes(a: SeriesVolumeView, b: SeriesVolumeView): number {
+  const [ga, sa, ea] = sortKey(a.position);
+  const [gb, sb, eb] = sortKey(b.position);
+  return ga - gb || sa - sb || ea - eb || compareText(a.title, b.title) || compareText(a.asin, b.asin);
+}
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function isUpcoming(releaseDate: string | null | undefined, now: string): boolean {
+  if (!releaseDate) return false;
+  const release = Date.parse(releaseDate);
+  const at = Date.parse(now);
+  return Number.isFinite(release) && Number.isFinite(at) && release > at;
+}
+
+/**
+ * Derives a series' status, missing volumes, next-up and next-to-buy from its volumes. Pure: the
+ * same input always gives the same view (pass `now` for full determinism). The rules are listed in
+ * the package README; in short:
+ * - an owned volume covers its position; an owned omnibus (range) covers every position in it;
+ * - a position counts finished when any owned title covering it is finished;
+ * - missing = listed volumes (owned = false) whose position no owned title covers, plus, unless the
+ *   catalogue is complete or `inferGaps` is false, whole numbers from 1 to the highest owned whole
+ *   position that no volume at all covers (inferred);
+ * - novellas (fractional positions) never block caught_up / complete unless `novellasRequired`;
+ * - an owned volume not released yet does not block caught_up, but does block complete;
+ * - volumes without a position are listed, never inferred or reported missing; owned ones count.
+ */
+export function deriveSeriesView(series: SeriesLike, inputs: readonly SeriesVolumeInput[], options: SeriesRuleOptions = {}): SeriesView {
+  const novellasRequired = options.novellasRequired ?? false;
+  const inferGaps = options.inferGaps ?? true;
+  const now = options.now ?? new Date().toISOString();
+
+  const volumes: Volume[] = inputs.map(({ title, membership, progress }) => {
+    const status: ListeningStatus = progress?.status ?? 'not_started';
+    return {
+      view: {
+        asin: title.asin,
+        title: title.title,
+        sequence: membership.sequence,
+        position: membership.position,
+        owned: title.owned,
+        status,
+        releaseDate: title.releaseDate,
+        upcoming: isUpcoming(title.releaseDate, now),
+      },
+      points: pointsOf(membership.position),
+      novella: isNovella(membership.position),
+      started: status !== 'not_started',
+      ownFinished: status === 'finished',
+    };
+  });
+  volumes.sort((a, b) => compareVolumes(a.view, b.view));
+
+  const owned = volumes.filter((v) => v.view.owned);
+  const finishedOwned = owned.filter((v) => v.ownFinished);
+  const coveredByOwned = (point: number) => owned.some((v) => covers(v.view.position, point));
+  const coveredByFinished = (point: number) => finishedOwned.some((v) => covers(v.view.position, point));
+  const countsFinished = (v: Volume) => v.ownFinished || (v.points.length > 0 && v.points.every(coveredByFinished));
+  const required = (novella: boolean) => novellasRequired || !novella;
+
+  const missing = findMissing(series, volumes, owned, coveredByOwned, inferGaps);
+
+  const finishedCount = owned.filter(countsFinished).length;
+  const requiredOwned = owned.filter((v) => required(v.novella));
+  // An owned pre-order cannot be listened to yet: it is missing for now, not unfinished.
+  const blocking = requiredOwned.filter((v) => !countsFinished(v) && !v.view.upcoming);
+  const waitingForRelease = requiredOwned.some((v) => !countsFinished(v) && v.view.upcoming);
+  const requiredMissing = missing.filter((m) => required(m.novella));
+
+  let status: SeriesStatus;
+  if (!owned.some((v) => v.started)) status = 'not_started';
+  else if (blocking.length > 0) status = 'in_progress';
+  else if (requiredMissing.length > 0 || waitingForRelease) status = 'caught_up';
+  else status = 'complete';
+
+  const next = owned.find((v) => !countsFinished(v) && !v.view.upcoming);
+  const buy = requiredMissing[0] ?? missing[0] ?? null;
+
+  return {
+    key: series.key,
+    title: series.title,
+    asin: series.asin,
+    status,
+    volumes: volumes.map((v) => v.view),
+    ownedCount: owned.length,
+    finishedCount,
+    missing,
+    nextUp: next ? { asin: next.view.asin, title: next.view.title, sequence: next.view.sequence } : null,
+    nextToBuy: buy ? { asin: buy.asin, title: buy.title, sequence: buy.sequence, inferred: buy.inferred, upcoming: buy.upcoming } : null,
+  };
+}
+
+function findMissing(
+  series: SeriesLike,
+  volumes: readonly Volume[],
+  owned: readonly Volume[],
+  coveredByOwned: (point: number) => boolean,
+  inferGaps: boolean,
+): MissingVolume[] {
+  const listed = volumes.filter((v) => !v.view.owned && v.points.length > 0);
+  // Singles stand for their own position; an omnibus listed by the catalogue is only reported when
+  // some position in it is available no other way (else buying the singles is the same thing).
+  const singles = new Set(volumes.filter((v) => v.view.position.kind === 'number').flatMap((v) => v.points));
+
+  const missing: MissingVolume[] = [];
+  const seen = new Set<number>();
+  for (const v of listed) {
+    const open = v.points.filter((p) => !coveredByOwned(p));
+    if (open.length === 0) continue;
+    if (v.view.position.kind === 'range' && open.every((p) => singles.has(p))) continue;
+    // Several listings at one place (a dramatised edition, another region's) are one missing volume:
+    // the first by sort order (title, then ASIN) stands for it.
+    const start = positionStart(v.view.position)!;
+    if (v.view.position.kind === 'number') {
+      if (seen.has(start)) continue;
+      seen.add(start);
+    }
+    missing.push({
+      sequence: v.view.sequence,
+      position: start,
+      asin: v.view.asin,
+      title: v.view.title,
+      inferred: false,
+      novella: v.novella,
+      upcoming: v.view.upcoming,
+    });
+  }
+
+  if (inferGaps && !series.catalogueComplete) {
+    let highest = 0;
+    for (const v of owned) for (const p of v.points) if (isWhole(p) && p > highest) highest = p;
+    const known = (point: number) => volumes.some((v) => covers(v.view.position, point));
+    // Position 0 is a prequel: it exists only when someone lists it, so inference starts at 1.
+    for (let n = 1; n < highest; n++) {
+      if (known(n)) continue;
+      missing.push({ sequence: String(n), position: n, asin: null, title: null, inferred: true, novella: false, upcoming: false });
+    }
+  }
+  missing.sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity) || Number(a.inferred) - Number(b.inferred));
+  return missing;
+}

@@ -1,0 +1,1 @@
+export * from './derive-series-status.js';
