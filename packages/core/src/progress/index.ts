@@ -1,0 +1,2 @@
+export * from './apply-progress.js';
+export * from './history-id.js';
