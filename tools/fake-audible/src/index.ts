@@ -1,1 +1,5 @@
-export {};
+export { startFakeAudible } from './server.js';
+export type { FakeAudible, FakeAudibleCounters, FakeAudibleOptions, FakeAudibleState, FakeFaults, QueuedFault } from './server.js';
+export { generateLibrary } from './generate-library.js';
+export type { FakeContributor, FakeFinishedEvent, FakeLibrary, FakeMembership, FakeOwnership, FakeProduct, GenerateOptions } from './generate-library.js';
+export type { FakeDevice } from './auth-state.js';
