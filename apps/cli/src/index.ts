@@ -1,1 +1,2 @@
-export {};
+export { runCli, VERSION } from './program.js';
+export type { CliIo } from './runtime/io.js';

@@ -1,0 +1,111 @@
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { EXPORT_FORMATS, parseExportFile, type ExportFormat } from '@sagasync/audible-parser';
+import { formatIssue, importLibrary, type InputIssue, type LibraryRecords } from '@sagasync/core';
+import type { CommandContext } from '../runtime/context.js';
+import { CliError, EXIT, ExitWith } from '../runtime/env.js';
+import { postImport } from '../runtime/remote-api.js';
+
+interface ImportOptions {
+  format?: string;
+  commit?: boolean;
+  skipInvalid?: boolean;
+  apiUrl?: string;
+  json?: boolean;
+}
+
+const FORMAT_NAMES = Object.keys(EXPORT_FORMATS);
+
+export function registerImportCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('import')
+    .description('Import an Audible export (audible-cli, Libation, OpenAudible, API dump, series metadata). Previews unless --commit.')
+    .argument('<file>', 'the export file')
+    .option('--format <format>', `force a format instead of detecting it (${FORMAT_NAMES.join(', ')})`)
+    .option('--commit', 'write the changes (default: preview only)')
+    .option('--skip-invalid', 'import the valid rows and report the invalid ones (default: reject the whole file)')
+    .option('--api-url <url>', 'send the parsed records to a deployed SagaSync API instead of the local store')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, options: ImportOptions) => {
+      const code = await runImport(ctx, file, options);
+      if (code !== EXIT.ok) throw new ExitWith(code);
+    });
+}
+
+async function runImport(ctx: CommandContext, file: string, options: ImportOptions): Promise<number> {
+  const out = ctx.printer;
+  if (options.format !== undefined && !FORMAT_NAMES.includes(options.format)) {
+    throw new CliError(`unknown format "${options.format}"`, { hint: `use one of: ${FORMAT_NAMES.join(', ')}` });
+  }
+  const bar = options.json ? null : out.progress(`reading ${basename(file)}`);
+  const parsed = await parseExportFile(file, {
+    ...(options.format ? { format: options.format as ExportFormat } : {}),
+    skipInvalid: Boolean(options.skipInvalid),
+    onProgress: (rows) => bar?.update(rows),
+  });
+  bar?.done();
+
+  if (!parsed.success) {
+    const { issues } = parsed.error;
+    if (options.json) {
+      out.json({ format: parsed.error.format, rows: 0, committed: false, titles: zero(), series: zero(), progress: zero(), invalid: issues.map(issueJson), notes: [] });
+    } else {
+      out.note(out.color.red(`${basename(file)} is not a valid export; nothing was imported.`));
+      for (const issue of issues) out.note(`  ${formatIssue(issue)}`);
+      out.note(`hint: fix the file, or run with --skip-invalid to import the valid rows only`);
+    }
+    return EXIT.invalidInput;
+  }
+
+  const { format, formatLabel, records, rows, invalid, notes } = parsed.value;
+  if (options.apiUrl) {
+    const remote = await postImport(options.apiUrl, records, { commit: Boolean(options.commit), source: basename(file) });
+    if (options.json) out.json({ format, rows, committed: Boolean(options.commit), ...remote, invalid: invalid.map(issueJson), notes });
+    else {
+      out.line(`Sent ${rows} rows (${formatLabel}) to ${options.apiUrl}${options.commit ? '' : ' as a preview'}.`);
+      out.line(JSON.stringify(remote, null, 2));
+    }
+    return EXIT.ok;
+  }
+
+  const report = await importLibrary(ctx.deps(), records as LibraryRecords, {
+    commit: Boolean(options.commit),
+    source: basename(file),
+    kind: 'import',
+  });
+  const summary = report.summary;
+  if (options.json) {
+    out.json({
+      format,
+      rows,
+      committed: report.committed,
+      titles: summary.titles,
+      series: summary.series,
+      progress: summary.progress,
+      invalid: invalid.map(issueJson),
+      notes,
+    });
+    return EXIT.ok;
+  }
+  const c = out.color;
+  out.line(`${c.bold(basename(file))}: ${formatLabel}, ${rows} row${rows === 1 ? '' : 's'}`);
+  for (const note of notes) out.line(c.dim(`  note: ${note}`));
+  const verb = report.committed ? ['created', 'updated', 'unchanged'] : ['to create', 'to update', 'unchanged'];
+  out.table(
+    ['', verb[0]!, verb[1]!, verb[2]!],
+    (['titles', 'series', 'progress'] as const).map((k) => [k, summary[k].created, summary[k].updated, summary[k].unchanged]),
+  );
+  if (invalid.length > 0) {
+    out.line(c.yellow(`${invalid.length} invalid row${invalid.length === 1 ? '' : 's'} skipped:`));
+    for (const issue of invalid.slice(0, 20)) out.line(`  ${formatIssue(issue)}`);
+    if (invalid.length > 20) out.line(`  ... and ${invalid.length - 20} more (see --json)`);
+  }
+  out.line(report.committed ? c.green('Committed.') : c.cyan('Preview only: nothing was written. Run again with --commit to import.'));
+  return EXIT.ok;
+}
+
+const zero = () => ({ created: 0, updated: 0, unchanged: 0 });
+
+function issueJson(issue: InputIssue) {
+  return { line: issue.line ?? null, column: issue.column ?? issue.path ?? null, message: issue.message, ...(issue.value !== undefined ? { value: issue.value } : {}) };
+}

@@ -1,0 +1,102 @@
+import type { Command } from 'commander';
+import { buildSeriesReport, normaliseSeriesTitle, recomputeSeries, type SeriesView } from '@sagasync/core';
+import type { CommandContext } from '../runtime/context.js';
+import { CliError } from '../runtime/env.js';
+import type { Printer } from '../output/printer.js';
+import { listeningLabel, rawSequenceLabel, sequenceLabel, seriesLabel } from '../output/labels.js';
+
+/** The JSON shape of a series, stable for scripts. */
+export function seriesJson(view: SeriesView) {
+  return {
+    key: view.key,
+    title: view.title,
+    asin: view.asin,
+    status: view.status,
+    volumes: view.volumes.map((v) => ({ asin: v.asin, title: v.title, sequence: v.sequence, owned: v.owned, status: v.status, upcoming: v.upcoming })),
+    ownedCount: view.ownedCount,
+    finishedCount: view.finishedCount,
+    missing: view.missing.map((m) => ({ sequence: m.sequence, inferred: m.inferred, asin: m.asin, title: m.title, novella: m.novella, upcoming: m.upcoming })),
+    nextUp: view.nextUp,
+    nextToBuy: view.nextToBuy,
+  };
+}
+
+export function registerSeriesCommands(program: Command, ctx: CommandContext): void {
+  const series = program.command('series').description('Series: status, gaps and what comes next');
+
+  series
+    .command('list')
+    .description('Every series with its status, counts, next up and next to buy')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const views = await buildSeriesReport(ctx.deps());
+      const out = ctx.printer;
+      if (options.json) return out.json(views.map(seriesJson));
+      if (views.length === 0) return out.line('No series yet. Import a library first: sagasync import <file> --commit');
+      const c = out.color;
+      out.table(
+        ['Series', 'Status', 'Owned', 'Finished', 'Missing', 'Next up', 'Next to buy'],
+        views.map((v) => [
+          v.title,
+          seriesLabel(v.status, c),
+          v.ownedCount,
+          v.finishedCount,
+          v.missing.length,
+          v.nextUp ? `${rawSequenceLabel(v.nextUp.sequence)} ${v.nextUp.title}` : '',
+          v.nextToBuy ? `${rawSequenceLabel(v.nextToBuy.sequence)} ${v.nextToBuy.title ?? '(unknown title)'}${v.nextToBuy.upcoming ? ' (upcoming)' : ''}`.trim() : '',
+        ]),
+      );
+      out.line(c.dim(`${views.length} series. Details: sagasync series show <name>`));
+    });
+
+  series
+    .command('show')
+    .description('One series in detail: every volume, the gaps and what comes next')
+    .argument('<name-or-asin>', 'series name, series ASIN, or the ASIN of a title in it')
+    .option('--json', 'print JSON')
+    .action(async (query: string, options: { json?: boolean }) => {
+      const views = await buildSeriesReport(ctx.deps());
+      const wanted = normaliseSeriesTitle(query);
+      const matches = views.filter(
+        (v) => v.key === query || v.asin === query || normaliseSeriesTitle(v.title) === wanted || v.volumes.some((vol) => vol.asin === query),
+      );
+      if (matches.length === 0) {
+        throw new CliError(`no series matches "${query}"`, { hint: 'list them with `sagasync series list`' });
+      }
+      if (options.json) return ctx.printer.json(matches.map(seriesJson));
+      matches.forEach((view, i) => {
+        if (i > 0) ctx.printer.line();
+        printSeries(ctx.printer, view);
+      });
+    });
+
+  series
+    .command('recompute')
+    .description('Rebuild series records from the titles (after edits or a partial import)')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const result = await recomputeSeries(ctx.deps());
+      if (options.json) return ctx.printer.json({ created: result.created, updated: result.updated, removed: result.removed, series: result.series.map(seriesJson) });
+      ctx.printer.line(`Series recomputed: ${result.created} created, ${result.updated} updated, ${result.removed} removed; ${result.series.length} series in all.`);
+    });
+}
+
+function printSeries(out: Printer, view: SeriesView): void {
+  const c = out.color;
+  out.line(`${c.bold(view.title)}  ${seriesLabel(view.status, c)}  ${c.dim(`${view.finishedCount}/${view.ownedCount} owned finished, ${view.missing.length} missing`)}`);
+  type Row = { sort: number; cells: string[] };
+  const rows: Row[] = view.volumes.map((v) => ({
+    sort: v.position.kind === 'number' ? v.position.value : v.position.kind === 'range' ? v.position.start : Number.MAX_SAFE_INTEGER,
+    cells: [sequenceLabel(v.sequence, v.position), v.title, v.owned ? listeningLabel(v.status, c) : c.red('not owned'), v.upcoming ? c.magenta(`upcoming ${v.releaseDate ?? ''}`.trim()) : ''],
+  }));
+  for (const m of view.missing.filter((m) => m.inferred)) {
+    rows.push({ sort: m.position ?? Number.MAX_SAFE_INTEGER, cells: [rawSequenceLabel(m.sequence), c.dim('(not in your library; title unknown)'), c.red('missing'), c.dim('inferred from a gap')] });
+  }
+  rows.sort((a, b) => a.sort - b.sort);
+  out.table(['#', 'Title', 'Status', ''], rows.map((r) => r.cells));
+  if (view.nextUp) out.line(`  next up:     ${rawSequenceLabel(view.nextUp.sequence)} ${view.nextUp.title} (${view.nextUp.asin})`);
+  if (view.nextToBuy) {
+    const n = view.nextToBuy;
+    out.line(`  next to buy: ${rawSequenceLabel(n.sequence)} ${n.title ?? '(title unknown)'}${n.asin ? ` (${n.asin})` : ''}${n.upcoming ? c.magenta(' upcoming') : ''}${n.inferred ? c.dim(' inferred') : ''}`);
+  }
+}

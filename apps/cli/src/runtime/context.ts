@@ -1,0 +1,45 @@
+import type { StoragePort } from '@sagasync/core';
+import { Printer } from '../output/printer.js';
+import type { CliEnv } from './env.js';
+import type { CliIo } from './io.js';
+import { LOCAL_OWNER, openStore, resolveStorePath } from './store.js';
+
+export interface GlobalOptions {
+  store?: string;
+  verbose?: boolean;
+}
+
+/** What every command gets: IO, env, the printer and the store, opened on first use. */
+export class CommandContext {
+  private storage: StoragePort | null = null;
+  readonly printer: Printer;
+  globals: GlobalOptions = {};
+
+  constructor(
+    readonly io: CliIo,
+    readonly env: CliEnv,
+    readonly clock: () => Date = () => new Date(),
+  ) {
+    this.printer = new Printer(io);
+  }
+
+  get storePath(): string {
+    return resolveStorePath(this.globals.store, this.env, this.io.cwd);
+  }
+
+  store(): StoragePort {
+    this.storage ??= openStore(this.storePath);
+    return this.storage;
+  }
+
+  /** The use-case dependencies core expects. */
+  deps(): { storage: StoragePort; ownerId: string; clock: () => Date } {
+    return { storage: this.store(), ownerId: LOCAL_OWNER, clock: this.clock };
+  }
+
+  async close(): Promise<void> {
+    const storage = this.storage;
+    this.storage = null;
+    if (storage) await storage.close();
+  }
+}
