@@ -1,0 +1,55 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runCli } from '../src/program.js';
+import type { CliIo } from '../src/runtime/io.js';
+
+export const repoRoot = resolve(import.meta.dirname, '../../..');
+export const examples = join(repoRoot, 'examples');
+export const FIXED_NOW = new Date('2026-11-25T12:00:00.000Z');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json<T = unknown>(): T;
+}
+
+/** A scratch folder with a store path inside; `cleanup` removes it. */
+export function scratch(): { dir: string; store: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'sagasync-cli-test-'));
+  return { dir, store: join(dir, 'sagasync.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs the CLI in-process with captured output, as a pipe (no TTY) unless `tty` is set. */
+export async function run(args: string[], options: { store: string; tty?: boolean; env?: Record<string, string>; cwd?: string }): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    isTTY: options.tty ?? false,
+    env: { HOME: options.cwd ?? repoRoot, ...options.env },
+    cwd: options.cwd ?? repoRoot,
+  };
+  const code = await runCli(['--store', options.store, ...args], io, { clock: () => FIXED_NOW });
+  return { code, stdout, stderr, json: <T>() => JSON.parse(stdout) as T };
+}
+
+/** Starts the CLI as a real process from source (tsx), for exit codes, signals and concurrency. */
+export function spawnCli(args: string[], options: { env?: Record<string, string> } = {}): ChildProcess {
+  return spawn(process.execPath, ['--conditions=@sagasync/source', '--import', 'tsx', join(repoRoot, 'apps/cli/src/main.ts'), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export function finished(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolvePromise) => child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr })));
+}
