@@ -1,0 +1,173 @@
+import { cleanTypography, foldText } from './fold.js';
+
+/** One person as matching sees them: folded name tokens, surname forms and given-name initials. */
+export interface AuthorKey {
+  /** Folded tokens in display order ("j r r tolkien"). */
+  tokens: string[];
+}
+
+// Contributors who did not write the work: their presence must not make two books agree, and
+// their absence must not make them disagree.
+const ROLE =
+  /\b(?:translator|translated|translation|trans|tr|narrator|narrated|reader|read by|illustrator|illustrated|illustrations|foreword|preface|introduction|intro|afterword|contributor|cover|photographer|performed|performer|adapter|adapted|abridger|abridged|full cast|music|producer|director)\b/i;
+const NOT_A_PERSON = /^(?:various|various authors|anonymous|anon|unknown|unknown author|n a|na|none|multiple authors|full cast)$/;
+const HONORIFIC = /^(?:dr|prof|professor|sir|dame|lord|lady|mr|mrs|ms|rev|reverend|saint|st|jr|sr|ii|iii|iv|phd|md|obe|mbe|cbe|kbe|esq)$/;
+const SUFFIX_PART = /^(?:jr|sr|ii|iii|iv|phd|md|obe|mbe|cbe|esq)\.?$/i;
+
+/** Splits a name into folded tokens; "J.R.R." and "J. R. R." both become j r r. Null for non-persons. */
+export function authorKey(name: string): AuthorKey | null {
+  const folded = foldText(name.replace(/\.(?=\S)/g, '. '));
+  if (!folded || NOT_A_PERSON.test(folded)) return null;
+  const tokens = folded.split(' ').filter((t) => !HONORIFIC.test(t));
+  return tokens.length ? { tokens } : null;
+}
+
+/** True when `raw` names a contributor role rather than an author (`Jay Rubin (Translator)`). */
+function isRoleOnly(raw: string): boolean {
+  const role = raw.match(/[([]([^()[\]]+)[)\]]\s*$/)?.[1] ?? raw.match(/\s-\s*(\w[\w ]*)$/)?.[1];
+  if (role && ROLE.test(role) && !/\b(?:author|editor|writer)\b/i.test(role)) return true;
+  return /^(?:translated|narrated|read|illustrated|introduction|foreword|afterword)\s+by\b/i.test(raw.trim());
+}
+
+function stripRole(raw: string): string {
+  return raw.replace(/\s*[([][^()[\]]*[)\]]\s*$/, '').replace(/\s+-\s*(?:author|editor|writer)$/i, '').trim();
+}
+
+function looksLikeGivenNames(part: string): boolean {
+  // "J.R.R.", "Ursula K.", "Frank" — at most three short tokens, no further comma-separated name.
+  const words = part.trim().split(/\s+/);
+  return words.length >= 1 && words.length <= 3 && words.every((w) => /^[\p{L}][\p{L}'.-]*$/u.test(w));
+}
+
+/**
+ * Reads an author field: several authors separated by `;`, `&`, ` and `, or commas; `Last, First`
+ * turned round; translators, narrators and illustrators dropped.
+ */
+export function parseAuthorList(raw: string | null | undefined): string[] {
+  if (!raw) return [];
+  const cleaned = cleanTypography(raw);
+  const groups = cleaned.split(/\s*(?:;|\s&\s|\s+and\s+|\s+with\s+|\|)\s*/i).filter(Boolean);
+  const out: string[] = [];
+  for (const group of groups) {
+    const parts = group.split(/\s*,\s*/).filter(Boolean);
+    for (let i = 0; i < parts.length; i++) {
+      let part = parts[i]!;
+      if (SUFFIX_PART.test(part)) continue; // "Martin Luther King, Jr."
+      const next = parts[i + 1];
+      // "Tolkien, J.R.R.": one surname-like word (or a particle form like "Le Guin") then given names.
+      const surnameLike = /^[\p{L}'-]+(?:\s+[\p{L}'-]+)?$/u.test(part) && part.split(/\s+/).length <= 2 && !part.includes('.');
+      if (next && surnameLike && looksLikeGivenNames(next) && !isRoleOnly(next) && (part.split(/\s+/).length === 1 || /^(?:le|la|de|del|van|von|der|di|da|du|mac|mc|st\.?|o')\s/i.test(part))) {
+        // Only when "next" is not itself a full "First Last" name of another author.
+        const nextWords = next.trim().split(/\s+/);
+        const nextIsFullName = nextWords.length >= 2 && !nextWords.some((w) => /^\p{L}\.?$/u.test(w) || w.endsWith('.'));
+        if (!nextIsFullName || parts.length === 2) {
+          part = `${next} ${part}`;
+          i++;
+        }
+      }
+      if (isRoleOnly(part)) continue;
+      const name = stripRole(part);
+      if (name) out.push(name);
+    }
+  }
+  return out;
+}
+
+function surnameForms(tokens: string[]): { surname: string; given: string[] }[] {
+  // "le guin" and "leguin", "garcia marquez" and "marquez": try the last one, two and three tokens.
+  const forms: { surname: string; given: string[] }[] = [];
+  for (let k = 1; k <= Math.min(3, tokens.length); k++) {
+    forms.push({ surname: tokens.slice(tokens.length - k).join(''), given: tokens.slice(0, tokens.length - k) });
+  }
+  return forms;
+}
+
+function initialsCompatible(a: string[], b: string[]): boolean {
+  if (a.length === 0 || b.length === 0) return true;
+  // First given names must start alike ("j" ~ "john"); a one-letter initial matches a full name.
+  const x = a[0]!;
+  const y = b[0]!;
+  if (x.length > 1 && y.length > 1) return x === y || x.startsWith(y) || y.startsWith(x);
+  return x[0] === y[0];
+}
+
+function editDistanceAtMostOne(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  let j = 0;
+  let edits = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    if (++edits > 1) return false;
+    if (a.length > b.length) i++;
+    else if (b.length > a.length) j++;
+    else {
+      i++;
+      j++;
+    }
+  }
+  return edits + (a.length - i) + (b.length - j) <= 1;
+}
+
+export type NameMatch = 'same' | 'surname' | 'weak' | 'different';
+
+/**
+ * Compares two people. `same`: surname and first given name agree (initials count);
+ * `surname`: the surname agrees and one side gives no first name; `weak`: a one-letter slip in a
+ * long surname; `different` otherwise (Brian Herbert is not Frank Herbert).
+ */
+export function compareNames(a: AuthorKey, b: AuthorKey): NameMatch {
+  // Same tokens in another order: "Liu Cixin" / "Cixin Liu".
+  if (a.tokens.length > 1 && a.tokens.length === b.tokens.length && [...a.tokens].sort().join(' ') === [...b.tokens].sort().join(' ')) return 'same';
+  let weak = false;
+  for (const fa of surnameForms(a.tokens)) {
+    for (const fb of surnameForms(b.tokens)) {
+      if (fa.surname === fb.surname) {
+        if (!initialsCompatible(fa.given, fb.given)) continue;
+        return fa.given.length && fb.given.length ? 'same' : 'surname';
+      }
+      if (fa.surname.length >= 6 && fb.surname.length >= 6 && fa.given.length && fb.given.length && editDistanceAtMostOne(fa.surname, fb.surname)) {
+        if (initialsCompatible(fa.given, fb.given) && fa.given[0] === fb.given[0]) weak = true;
+      }
+    }
+  }
+  return weak ? 'weak' : 'different';
+}
+
+export type AuthorAgreement = 'agree' | 'weak' | 'disagree' | 'unknown';
+
+/** Whether two author lists name a common writer; `unknown` when either side names nobody. */
+export function compareAuthorLists(a: readonly AuthorKey[], b: readonly AuthorKey[]): AuthorAgreement {
+  if (a.length === 0 || b.length === 0) return 'unknown';
+  let best: AuthorAgreement = 'disagree';
+  for (const x of a) {
+    for (const y of b) {
+      const m = compareNames(x, y);
+      if (m === 'same' || m === 'surname') return 'agree';
+      if (m === 'weak') best = 'weak';
+    }
+  }
+  return best;
+}
+
+/** Author keys of a list of names, each possibly holding several authors or a role. */
+export function authorKeys(names: readonly string[]): AuthorKey[] {
+  const keys: AuthorKey[] = [];
+  for (const name of names) {
+    for (const one of parseAuthorList(name)) {
+      const key = authorKey(one);
+      if (key) keys.push(key);
+    }
+  }
+  return keys;
+}
+
+/** Surname index keys for a person: every surname form, so "Le Guin" and "LeGuin" meet. */
+export function surnameKeys(key: AuthorKey): string[] {
+  return surnameForms(key.tokens).map((f) => f.surname);
+}
