@@ -17,10 +17,6 @@ export default tseslint.config(
     ignores: ['packages/*/src/**/*.test.ts', 'packages/*/src/conformance/**'],
     rules: {
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Packages take options; only apps read process.env.' }],
-      'no-restricted-syntax': [
-        'error',
-        { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Packages take options; only apps read process.env.' },
-      ],
     },
   },
 );
