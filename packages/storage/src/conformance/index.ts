@@ -1,0 +1,33 @@
+import { describe } from 'vitest';
+import { describeBatches } from './batches.js';
+import { describeConcurrency } from './concurrency.js';
+import { describeIsolation } from './isolation.js';
+import { describeLargeBatch } from './large-batch.js';
+import { describeQueries } from './queries.js';
+import { describeRoundTrips } from './round-trips.js';
+import { createSuiteContext, type StorageConformanceOptions } from './suite-context.js';
+import { describeVersions } from './versions.js';
+
+export type { StorageCapabilities, StorageConformanceOptions } from './suite-context.js';
+
+/**
+ * The storage conformance suite: registers vitest tests that hold an adapter to every guarantee
+ * of the storage port. Call it at the top level of a test file; each test gets a fresh store from
+ * `create` and random owner ids, so it also runs against a shared backend.
+ *
+ * ```ts
+ * runStorageConformance({ name: 'memory', create: async () => createMemoryStorage() });
+ * ```
+ */
+export function runStorageConformance(options: StorageConformanceOptions): void {
+  describe(`storage conformance: ${options.name}`, () => {
+    const ctx = createSuiteContext(options);
+    describeRoundTrips(ctx);
+    describeVersions(ctx);
+    describeBatches(ctx);
+    describeConcurrency(ctx);
+    describeIsolation(ctx);
+    describeQueries(ctx);
+    describeLargeBatch(ctx);
+  });
+}

@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import { asinOf, bareTitle, conflictData, decisionData, historyData, linkData, progressData, seriesData, syncRunData, T0, T1, T2, trackerBookData } from './fixtures.js';
+import { expectFailure, type SuiteContext } from './suite-context.js';
+
+export function describeQueries(ctx: SuiteContext): void {
+  describe('titles', () => {
+    it('getTitles returns the titles that exist and skips missing asins', async () => {
+      const owner = ctx.owner();
+      await ctx.store().applyBatch(owner, [1, 2, 3].map((n) => ({ op: 'putTitle' as const, value: bareTitle(asinOf(n)) })));
+      const found = await ctx.store().getTitles(owner, [asinOf(3), asinOf(9), asinOf(1), asinOf(1)]);
+      expect(found.map((title) => title.asin).sort()).toEqual([asinOf(1), asinOf(3)]);
+      expect(await ctx.store().getTitles(owner, [])).toEqual([]);
+      expect(await ctx.store().getTitles(owner, [asinOf(8)])).toEqual([]);
+    });
+
+    it('listTitles is ordered by ASIN and filters owned or synthetic volumes; countTitles agrees', async () => {
+      const owner = ctx.owner();
+      const asins = ['B0C9000001', '0441013597', 'B000000777', 'B0A1111111'];
+      await ctx.store().applyBatch(
+        owner,
+        asins.map((asin, i) => ({ op: 'putTitle' as const, value: bareTitle(asin, { owned: i % 2 === 0 }) })),
+      );
+      expect((await ctx.store().listTitles(owner)).map((title) => title.asin)).toEqual(['0441013597', 'B000000777', 'B0A1111111', 'B0C9000001']);
+      expect((await ctx.store().listTitles(owner, { owned: true })).map((title) => title.asin)).toEqual(['B000000777', 'B0C9000001']);
+      expect((await ctx.store().listTitles(owner, { owned: false })).map((title) => title.asin)).toEqual(['0441013597', 'B0A1111111']);
+      expect(await ctx.store().countTitles(owner)).toBe(4);
+      expect(await ctx.store().countTitles(owner, { owned: true })).toBe(2);
+      expect(await ctx.store().countTitles(owner, { owned: false })).toBe(2);
+      // A title that stops being owned moves between the filters.
+      await ctx.store().applyBatch(owner, [{ op: 'putTitle', value: bareTitle('B000000777', { owned: false }) }]);
+      expect(await ctx.store().countTitles(owner, { owned: true })).toBe(1);
+    });
+
+    it('lists series by key and progress by ASIN', async () => {
+      const owner = ctx.owner();
+      await ctx.store().applyBatch(owner, [
+        { op: 'putSeries', value: seriesData('title:zeta') },
+        { op: 'putSeries', value: seriesData('B0SERIES01') },
+        { op: 'putSeries', value: seriesData('title:alpha') },
+        { op: 'putProgress', value: progressData(asinOf(3)) },
+        { op: 'putProgress', value: progressData(asinOf(1)) },
+      ]);
+      expect((await ctx.store().listSeries(owner)).map((series) => series.key)).toEqual(['B0SERIES01', 'title:alpha', 'title:zeta']);
+      expect((await ctx.store().listProgress(owner)).map((progress) => progress.asin)).toEqual([asinOf(1), asinOf(3)]);
+    });
+  });
+
+  describe('history', () => {
+    it('is ordered by (at, id), instants compared as time, and scoped to its title', async () => {
+      const owner = ctx.owner();
+      const asin = asinOf(50);
+      const entries = [
+        historyData(asin, '01B', T1),
+        historyData(asin, '01A', T1),
+        // Same instant as T1 in another offset and precision: ordered as a time, not as text.
+        historyData(asin, '01C', '2024-03-02T12:30:00+01:00'),
+        historyData(asin, '00Z', T2),
+        historyData(asin, '09Z', T0),
+        historyData(asin, '05M', '2024-03-02T11:30:00.5Z'),
+        historyData(asinOf(51), '00A', T0),
+      ];
+      await ctx.store().applyBatch(owner, entries.map((value) => ({ op: 'appendHistory' as const, value })));
+      expect((await ctx.store().listHistory(owner, asin)).map((entry) => entry.id)).toEqual(['09Z', '01A', '01B', '01C', '05M', '00Z']);
+      expect((await ctx.store().listHistory(owner, asinOf(51))).map((entry) => entry.id)).toEqual(['00A']);
+      expect(await ctx.store().listHistory(owner, asinOf(52))).toEqual([]);
+    });
+
+    it('appending an entry whose id exists is a no-op, also across batches', async () => {
+      const owner = ctx.owner();
+      const asin = asinOf(53);
+      const first = historyData(asin, 'retry-me', T0, { note: 'first' });
+      await ctx.store().applyBatch(owner, [{ op: 'appendHistory', value: first }]);
+      await ctx.store().applyBatch(owner, [{ op: 'appendHistory', value: { ...first, note: 'second', at: T2 } }]);
+      expect(await ctx.store().listHistory(owner, asin)).toEqual([{ ...first, ownerId: owner }]);
+    });
+  });
+
+  describe('tracker books, links, conflicts and decisions', () => {
+    it('lists tracker books by (source, trackerId), optionally of one source, and deletes them', async () => {
+      const owner = ctx.owner();
+      await ctx.store().applyBatch(owner, [
+        { op: 'putTrackerBook', value: trackerBookData('storygraph', 'b') },
+        { op: 'putTrackerBook', value: trackerBookData('goodreads', 'z') },
+        { op: 'putTrackerBook', value: trackerBookData('goodreads', 'a') },
+        { op: 'putTrackerBook', value: trackerBookData('goodreads', 'a', { title: 'Replaced' }) },
+      ]);
+      const listed = await ctx.store().listTrackerBooks(owner);
+      expect(listed.map((book) => `${book.source}/${book.trackerId}`)).toEqual(['goodreads/a', 'goodreads/z', 'storygraph/b']);
+      expect(listed[0]!.title).toBe('Replaced');
+      expect((await ctx.store().listTrackerBooks(owner, 'storygraph')).map((book) => book.trackerId)).toEqual(['b']);
+      await ctx.store().applyBatch(owner, [{ op: 'deleteTrackerBook', source: 'goodreads', trackerId: 'a' }]);
+      expect(await ctx.store().getTrackerBook(owner, 'goodreads', 'a')).toBeNull();
+      expect(await ctx.store().listTrackerBooks(owner)).toHaveLength(2);
+    });
+
+    it('keeps one link per (asin, source), ordered by (asin, source), with AND filters', async () => {
+      const owner = ctx.owner();
+      await ctx.store().applyBatch(owner, [
+        { op: 'putLink', value: linkData(asinOf(2), 'notion', 'a-page') },
+        { op: 'putLink', value: linkData(asinOf(1), 'notion', 'c-page') },
+        { op: 'putLink', value: linkData(asinOf(1), 'goodreads', 'z-old') },
+        { op: 'putLink', value: linkData(asinOf(1), 'goodreads', 'z-new', { method: 'manual', score: 1 }) },
+      ]);
+      const links = await ctx.store().listLinks(owner);
+      expect(links.map((link) => `${link.asin}/${link.source}/${link.trackerId}`)).toEqual([
+        `${asinOf(1)}/goodreads/z-new`,
+        `${asinOf(1)}/notion/c-page`,
+        `${asinOf(2)}/notion/a-page`,
+      ]);
+      expect(links[0]).toMatchObject({ method: 'manual', score: 1 });
+      expect((await ctx.store().listLinks(owner, { source: 'notion' })).map((link) => link.trackerId)).toEqual(['c-page', 'a-page']);
+      expect((await ctx.store().listLinks(owner, { asin: asinOf(1), source: 'notion' })).map((link) => link.trackerId)).toEqual(['c-page']);
+      expect((await ctx.store().listLinks(owner, { trackerId: 'z-new' })).map((link) => link.asin)).toEqual([asinOf(1)]);
+      expect(await ctx.store().listLinks(owner, { trackerId: 'z-old' })).toEqual([]);
+      expect(await ctx.store().listLinks(owner, { asin: asinOf(2), source: 'goodreads' })).toEqual([]);
+      await ctx.store().applyBatch(owner, [{ op: 'deleteLink', asin: asinOf(1), source: 'goodreads' }]);
+      expect(await ctx.store().listLinks(owner, { asin: asinOf(1) })).toHaveLength(1);
+    });
+
+    it('filters conflicts by status, orders them by id and deletes them', async () => {
+      const owner = ctx.owner();
+      await ctx.store().applyBatch(owner, [
+        { op: 'putConflict', value: conflictData('notion', 'p2') },
+        { op: 'putConflict', value: conflictData('goodreads', 'g1', { status: 'resolved', resolvedAt: T2 }) },
+        { op: 'putConflict', value: conflictData('csv', 'c1') },
+      ]);
+      expect((await ctx.store().listConflicts(owner)).map((conflict) => conflict.id)).toEqual(['csv:c1', 'goodreads:g1', 'notion:p2']);
+      expect((await ctx.store().listConflicts(owner, { status: 'open' })).map((conflict) => conflict.id)).toEqual(['csv:c1', 'notion:p2']);
+      expect((await ctx.store().listConflicts(owner, { status: 'resolved' })).map((conflict) => conflict.id)).toEqual(['goodreads:g1']);
+      await ctx.store().applyBatch(owner, [{ op: 'deleteConflict', id: 'csv:c1' }]);
+      expect((await ctx.store().listConflicts(owner, { status: 'open' })).map((conflict) => conflict.id)).toEqual(['notion:p2']);
+    });
+
+    it('remembers one decision per (source, trackerId, asin), a null asin included', async () => {
+      const owner = ctx.owner();
+      await ctx.store().applyBatch(owner, [
+        { op: 'putDecision', value: decisionData('goodreads', 'g1', asinOf(2)) },
+        { op: 'putDecision', value: decisionData('goodreads', 'g1', null) },
+        { op: 'putDecision', value: decisionData('goodreads', 'g1', asinOf(1)) },
+        { op: 'putDecision', value: decisionData('csv', 'c1', asinOf(1)) },
+        { op: 'putDecision', value: decisionData('goodreads', 'g0', asinOf(1)) },
+        // Replaces the earlier (goodreads, g1, asin 2): a person changed their mind.
+        { op: 'putDecision', value: decisionData('goodreads', 'g1', asinOf(2), { decision: 'reject', decidedAt: T2 }) },
+        { op: 'putDecision', value: decisionData('goodreads', 'g1', null, { decidedAt: T2 }) },
+      ]);
+      const all = await ctx.store().listDecisions(owner);
+      expect(all.map((d) => `${d.source}/${d.trackerId}/${d.asin ?? '-'}/${d.decision}`)).toEqual([
+        `csv/c1/${asinOf(1)}/link`,
+        `goodreads/g0/${asinOf(1)}/link`,
+        'goodreads/g1/-/reject',
+        `goodreads/g1/${asinOf(1)}/link`,
+        `goodreads/g1/${asinOf(2)}/reject`,
+      ]);
+      expect(all.find((d) => d.asin === null)?.decidedAt).toBe(T2);
+      expect(await ctx.store().listDecisions(owner, { source: 'csv' })).toHaveLength(1);
+      expect((await ctx.store().listDecisions(owner, { source: 'goodreads', trackerId: 'g1' })).map((d) => d.asin)).toEqual([null, asinOf(1), asinOf(2)]);
+      expect(await ctx.store().listDecisions(owner, { trackerId: 'g0' })).toHaveLength(1);
+
+      await ctx.store().applyBatch(owner, [{ op: 'deleteDecision', source: 'goodreads', trackerId: 'g1', asin: null }]);
+      expect((await ctx.store().listDecisions(owner, { trackerId: 'g1' })).map((d) => d.asin)).toEqual([asinOf(1), asinOf(2)]);
+      await ctx.store().applyBatch(owner, [{ op: 'deleteDecision', source: 'goodreads', trackerId: 'g1', asin: asinOf(2) }]);
+      expect((await ctx.store().listDecisions(owner, { trackerId: 'g1' })).map((d) => d.asin)).toEqual([asinOf(1)]);
+    });
+  });
+
+  describe('sync runs', () => {
+    it('lists newest first (ties by id, newest id first), with a kind filter and a limit', async () => {
+      const owner = ctx.owner();
+      await ctx.store().applyBatch(owner, [
+        { op: 'putSyncRun', value: syncRunData('r1', T0) },
+        { op: 'putSyncRun', value: syncRunData('r3', T2, { kind: 'match' }) },
+        { op: 'putSyncRun', value: syncRunData('r2a', T1) },
+        { op: 'putSyncRun', value: syncRunData('r2b', '2024-03-02T12:30:00+01:00', { kind: 'match' }) },
+        { op: 'putSyncRun', value: syncRunData('r0', '2024-03-01T09:59:59.999Z', { kind: 'notion_push' }) },
+      ]);
+      expect((await ctx.store().listSyncRuns(owner)).map((run) => run.id)).toEqual(['r3', 'r2b', 'r2a', 'r1', 'r0']);
+      expect((await ctx.store().listSyncRuns(owner, { limit: 2 })).map((run) => run.id)).toEqual(['r3', 'r2b']);
+      expect((await ctx.store().listSyncRuns(owner, { kind: 'match' })).map((run) => run.id)).toEqual(['r3', 'r2b']);
+      expect((await ctx.store().listSyncRuns(owner, { kind: 'import', limit: 1 })).map((run) => run.id)).toEqual(['r2a']);
+      expect(await ctx.store().listSyncRuns(owner, { kind: 'cleanup' })).toEqual([]);
+      expect(await ctx.store().listSyncRuns(owner, { limit: 0 })).toEqual([]);
+      await expectFailure(ctx.store().listSyncRuns(owner, { limit: -1 }), 'invalid_input');
+    });
+
+    it('a put with the same id updates the run (running, then succeeded)', async () => {
+      const owner = ctx.owner();
+      const running = syncRunData('run-x', T0, { status: 'running', finishedAt: null });
+      await ctx.store().applyBatch(owner, [{ op: 'putSyncRun', value: running }]);
+      const done = { ...running, status: 'succeeded' as const, finishedAt: T1, counts: { created: 10, updated: 0, unchanged: 0, failed: 0 } };
+      await ctx.store().applyBatch(owner, [{ op: 'putSyncRun', value: done }]);
+      expect(await ctx.store().listSyncRuns(owner)).toEqual([{ ...done, ownerId: owner }]);
+    });
+  });
+
+  describe('deletes', () => {
+    it('removes titles, series, settings and credentials; deleting what is missing is a no-op', async () => {
+      const owner = ctx.owner();
+      await ctx.store().applyBatch(owner, [
+        { op: 'putTitle', value: bareTitle(asinOf(60)) },
+        { op: 'putTitle', value: bareTitle(asinOf(61)) },
+        { op: 'putSeries', value: seriesData('title:s') },
+        { op: 'putSetting', key: 'a', value: 1 },
+        { op: 'putCredential', value: { name: 'notion', ciphertext: 'v1.raw..a.b.c', updatedAt: T0 } },
+      ]);
+      const result = await ctx.store().applyBatch(owner, [
+        { op: 'deleteTitle', asin: asinOf(60) },
+        { op: 'deleteSeries', key: 'title:s' },
+        { op: 'deleteSetting', key: 'a' },
+        { op: 'deleteCredential', name: 'notion' },
+        { op: 'deleteTitle', asin: asinOf(69) },
+        { op: 'deleteSetting', key: 'never-set' },
+        { op: 'deleteTrackerBook', source: 'csv', trackerId: 'never' },
+        { op: 'deleteConflict', id: 'never' },
+      ]);
+      expect(result.applied).toBe(8);
+      expect((await ctx.store().listTitles(owner)).map((title) => title.asin)).toEqual([asinOf(61)]);
+      expect(await ctx.store().listSeries(owner)).toEqual([]);
+      expect(await ctx.store().getSetting(owner, 'a')).toBeNull();
+      expect(await ctx.store().listCredentialNames(owner)).toEqual([]);
+      // A deleted title can be created again from scratch.
+      await ctx.store().applyBatch(owner, [{ op: 'putTitle', value: bareTitle(asinOf(60)), expectedVersion: null }]);
+      expect((await ctx.store().getTitle(owner, asinOf(60)))?.version).toBe(1);
+    });
+  });
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { SagaSyncError, type ErrorCode, type StoragePort } from '@sagasync/core';
+import { afterEach, beforeEach, expect } from 'vitest';
+
+/** What an adapter can do beyond the guarantees every adapter gives. */
+export interface StorageCapabilities {
+  /**
+   * Titles written in one batch by the large-batch test.
+   * @default 10_000
+   */
+  largeBatchSize?: number;
+  /**
+   * Writers racing on one record in the concurrency tests.
+   * @default 8
+   */
+  parallelWriters?: number;
+}
+
+export interface StorageConformanceOptions {
+  /** Shown in the test names, e.g. `sqlite`. */
+  name: string;
+  /** A fresh, empty (or at least owner-disjoint) store; called before every test. */
+  create: () => Promise<StoragePort>;
+  /** Disposes of a store after its test; defaults to `store.close()`. */
+  destroy?: (store: StoragePort) => Promise<void>;
+  capabilities?: StorageCapabilities;
+}
+
+export interface SuiteContext {
+  /** The current test's store. */
+  store(): StoragePort;
+  /** A new random owner id, so tests never see each other's records on a shared backend. */
+  owner(): string;
+  readonly capabilities: Required<StorageCapabilities>;
+}
+
+/** Registers the per-test store lifecycle in the enclosing `describe`. */
+export function createSuiteContext(options: StorageConformanceOptions): SuiteContext {
+  let current: StoragePort | null = null;
+  beforeEach(async () => {
+    current = await options.create();
+  });
+  afterEach(async () => {
+    const store = current;
+    current = null;
+    if (store) await (options.destroy ? options.destroy(store) : store.close());
+  });
+  return {
+    store() {
+      if (!current) throw new Error('the conformance store is only available inside a test');
+      return current;
+    },
+    owner: () => `owner-${randomUUID()}`,
+    capabilities: {
+      largeBatchSize: options.capabilities?.largeBatchSize ?? 10_000,
+      parallelWriters: options.capabilities?.parallelWriters ?? 8,
+    },
+  };
+}
+
+/** Awaits `action`, expecting it to fail with a SagaSyncError of `code`; returns the error. */
+export async function expectFailure(action: Promise<unknown>, code: ErrorCode): Promise<SagaSyncError> {
+  let failure: unknown;
+  try {
+    await action;
+  } catch (error) {
+    failure = error;
+  }
+  expect(failure, `expected a ${code} failure, but the call succeeded`).toBeDefined();
+  expect(SagaSyncError.isInstance(failure), `expected a SagaSyncError, got ${String(failure)}`).toBe(true);
+  expect((failure as SagaSyncError).code).toBe(code);
+  return failure as SagaSyncError;
+}

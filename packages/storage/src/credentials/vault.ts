@@ -1,0 +1,115 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { SagaSyncError, type StoragePort } from '@sagasync/core';
+import { parseOwnerId } from '../batch/parse-operations.js';
+import { associatedData, formatBlob, IV_BYTES, parseBlob, type KeyDerivation } from './blob-format.js';
+import { deriveKeyFromPassphrase, keyFromSecret } from './keys.js';
+
+export { deriveKeyFromPassphrase, keyFromSecret } from './keys.js';
+
+/** A passphrase (stretched with scrypt, salt in each blob) or a raw 32-byte secret such as `SAGASYNC_SECRET`. */
+export type CredentialKey = { passphrase: string } | { secret: string };
+
+export interface CredentialVaultOptions {
+  storage: StoragePort;
+  ownerId: string;
+  key: CredentialKey;
+  /** Clock for `updatedAt`; tests pin it. */
+  now?: () => Date;
+}
+
+/** Secrets (Audible tokens, a Notion token) encrypted before they reach the store. */
+export interface CredentialVault {
+  put(name: string, secret: unknown): Promise<void>;
+  /** The decrypted secret, or null when there is none under `name`. */
+  get(name: string): Promise<unknown>;
+  delete(name: string): Promise<void>;
+  list(): Promise<string[]>;
+}
+
+const SALT_BYTES = 16;
+
+/**
+ * Encrypts with AES-256-GCM: the store sees only `v1.<kdf>.<salt>.<iv>.<tag>.<ciphertext>`. A
+ * wrong key, a tampered blob or a blob moved to another name all fail with `auth_failed`.
+ */
+export function createCredentialVault(options: CredentialVaultOptions): CredentialVault {
+  const { storage, key } = options;
+  const ownerId = parseOwnerId(options.ownerId);
+  const now = options.now ?? (() => new Date());
+  const kdf: KeyDerivation = 'passphrase' in key ? 'scrypt' : 'raw';
+  const rawKey = 'secret' in key ? keyFromSecret(key.secret) : null;
+  // scrypt is slow on purpose; derive once per salt. New blobs of this vault share one salt.
+  const derived = new Map<string, Promise<Buffer>>();
+  const writeSalt = kdf === 'scrypt' ? randomBytes(SALT_BYTES) : Buffer.alloc(0);
+
+  function keyFor(salt: Buffer): Promise<Buffer> {
+    if (rawKey) return Promise.resolve(rawKey);
+    const id = salt.toString('base64url');
+    let pending = derived.get(id);
+    if (!pending) {
+      pending = deriveKeyFromPassphrase((key as { passphrase: string }).passphrase, salt);
+      derived.set(id, pending);
+    }
+    return pending;
+  }
+
+  return {
+    async put(name, secret) {
+      checkName(name);
+      const plaintext = JSON.stringify(secret);
+      if (plaintext === undefined) {
+        throw new SagaSyncError('invalid_input', `credential "${name}" must be a JSON value`, { details: { location: name } });
+      }
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', await keyFor(writeSalt), iv);
+      cipher.setAAD(associatedData(kdf, writeSalt, name));
+      const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      const blob = formatBlob({ kdf, salt: writeSalt, iv, tag: cipher.getAuthTag(), ciphertext });
+      await storage.applyBatch(ownerId, [{ op: 'putCredential', value: { name, ciphertext: blob, updatedAt: now().toISOString() } }]);
+    },
+
+    async get(name) {
+      checkName(name);
+      const stored = await storage.getCredential(ownerId, name);
+      if (!stored) return null;
+      const blob = parseBlob(stored.ciphertext, name);
+      if (blob.kdf !== kdf) {
+        const savedWith = blob.kdf === 'scrypt' ? 'a passphrase' : 'a secret key';
+        const given = kdf === 'scrypt' ? 'a passphrase' : 'a secret key';
+        throw new SagaSyncError('auth_failed', `cannot decrypt credential "${name}": it was saved with ${savedWith}, but ${given} was given`, {
+          details: { location: name },
+        });
+      }
+      const decipher = createDecipheriv('aes-256-gcm', await keyFor(blob.salt), blob.iv);
+      decipher.setAAD(associatedData(blob.kdf, blob.salt, name));
+      decipher.setAuthTag(blob.tag);
+      let plaintext: string;
+      try {
+        plaintext = Buffer.concat([decipher.update(blob.ciphertext), decipher.final()]).toString('utf8');
+      } catch {
+        // GCM cannot tell a wrong key from an altered blob; say both, and never echo contents.
+        throw new SagaSyncError(
+          'auth_failed',
+          `cannot decrypt credential "${name}": the passphrase or secret key differs from the one it was saved with, or the stored blob was altered`,
+          { details: { location: name, hint: 'use the key the credential was saved with, or save the credential again' } },
+        );
+      }
+      return JSON.parse(plaintext) as unknown;
+    },
+
+    async delete(name) {
+      checkName(name);
+      await storage.applyBatch(ownerId, [{ op: 'deleteCredential', name }]);
+    },
+
+    async list() {
+      return storage.listCredentialNames(ownerId);
+    },
+  };
+}
+
+function checkName(name: string): void {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new SagaSyncError('invalid_input', 'a credential name must be a non-empty string', { details: { location: 'name' } });
+  }
+}
