@@ -1,0 +1,145 @@
+import { SagaSyncError, type StoragePort } from '@sagasync/core';
+import { z } from 'zod';
+import { createNotionGateway, type NotionConnectionOptions, type NotionGateway } from '../client/notion-gateway.js';
+import { normalisePageId } from '../plan/property-values.js';
+import { clearMirror, loadDatabases, saveDatabases, type NotionDatabases } from '../state/settings.js';
+import { checkDatabases, DataSourceSchemaSchema, isBlocking, propertyIds, type DataSourceSchema, type SchemaIssue } from './check-databases.js';
+import { BOOKS, BOOKS_PROPERTIES, propertyConfig, SERIES, SERIES_PROPERTIES } from './definitions.js';
+
+export interface NotionDeps {
+  storage: StoragePort;
+  ownerId: string;
+  notion: NotionConnectionOptions;
+}
+
+const DatabaseSchema = z.object({ id: z.string(), data_sources: z.array(z.object({ id: z.string(), name: z.string().optional() })) });
+
+const text = (content: string) => [{ type: 'text' as const, text: { content } }];
+
+async function createDatabase(gateway: NotionGateway, parentPageId: string, title: string, properties: Record<string, unknown>) {
+  const res = await gateway.call('create database', 'create', (c) =>
+    c.databases.create({ parent: { type: 'page_id', page_id: parentPageId }, title: text(title), initial_data_source: { properties: properties as never } }),
+  );
+  const db = DatabaseSchema.parse(res);
+  const ds = db.data_sources[0];
+  if (!ds) throw new SagaSyncError('remote_failure', `Notion created database ${title} without a data source`);
+  return { databaseId: normalisePageId(db.id), dataSourceId: normalisePageId(ds.id) };
+}
+
+async function retrieveDataSource(gateway: NotionGateway, dataSourceId: string): Promise<DataSourceSchema> {
+  return DataSourceSchemaSchema.parse(await gateway.call('retrieve data source', 'read', (c) => c.dataSources.retrieve({ data_source_id: dataSourceId })));
+}
+
+export interface SetupResult {
+  databases: NotionDatabases;
+}
+
+/**
+ * Creates the Series and Books databases under a page shared with the integration (Series first,
+ * so Books' two-way Series relation can point at it; Notion adds the reverse "Books" property) and
+ * stores their ids in the store's settings. Refuses to run twice unless `force`.
+ */
+export async function setupNotion(deps: NotionDeps, options: { parentPageId: string; force?: boolean }): Promise<SetupResult> {
+  const existing = await loadDatabases(deps.storage, deps.ownerId);
+  if (existing && !options.force) {
+    throw new SagaSyncError('already_exists', 'Notion databases are already set up for this store', {
+      details: { hint: 'run `sagasync notion check`, or pass --force to create a new pair' },
+    });
+  }
+  const gateway = createNotionGateway(deps.notion);
+  const seriesProps = Object.fromEntries(SERIES_PROPERTIES.filter((p) => p.name !== SERIES.books).map((p) => [p.name, propertyConfig(p)]));
+  const series = await createDatabase(gateway, options.parentPageId, 'Series', seriesProps);
+  const booksProps = Object.fromEntries(
+    BOOKS_PROPERTIES.map((p) => [
+      p.name,
+      p.name === BOOKS.series ? { relation: { data_source_id: series.dataSourceId, type: 'dual_property', dual_property: { synced_property_name: SERIES.books } } } : propertyConfig(p),
+    ]),
+  );
+  const books = await createDatabase(gateway, options.parentPageId, 'Books', booksProps);
+  const [booksDs, seriesDs] = [await retrieveDataSource(gateway, books.dataSourceId), await retrieveDataSource(gateway, series.dataSourceId)];
+  const databases: NotionDatabases = { books, series, propertyIds: { books: propertyIds(booksDs), series: propertyIds(seriesDs) } };
+  if (existing) await clearMirror(deps.storage, deps.ownerId);
+  await saveDatabases(deps.storage, deps.ownerId, databases);
+  return { databases };
+}
+
+export interface CheckOptions {
+  /** Database ids to check (NOTION_BOOKS_DB_ID / NOTION_SERIES_DB_ID); default the stored ones. */
+  databaseIds?: { books: string; series: string };
+  /** Store the ids when they pass (so later commands need no env). Default true. */
+  save?: boolean;
+  /** Add missing properties (never changes or removes existing ones). */
+  repair?: boolean;
+}
+
+export interface CheckResult {
+  ok: boolean;
+  issues: SchemaIssue[];
+  /** Properties `repair` added. */
+  added: string[];
+  databases: NotionDatabases;
+}
+
+async function resolveDataSource(gateway: NotionGateway, databaseId: string): Promise<{ databaseId: string; dataSourceId: string }> {
+  const db = DatabaseSchema.parse(await gateway.call('retrieve database', 'read', (c) => c.databases.retrieve({ database_id: databaseId })));
+  if (db.data_sources.length !== 1) {
+    throw new SagaSyncError('invalid_input', `Notion database ${databaseId} has ${db.data_sources.length} data sources; SagaSync needs exactly one`, { details: { location: databaseId } });
+  }
+  return { databaseId: normalisePageId(db.id), dataSourceId: normalisePageId(db.data_sources[0]!.id) };
+}
+
+/**
+ * Validates an existing pair of databases and says exactly which property is missing or has the
+ * wrong type. With `repair`, adds the missing ones first.
+ */
+export async function checkNotion(deps: NotionDeps, options: CheckOptions = {}): Promise<CheckResult> {
+  const stored = await loadDatabases(deps.storage, deps.ownerId);
+  const ids = options.databaseIds ?? (stored ? { books: stored.books.databaseId, series: stored.series.databaseId } : null);
+  if (!ids) {
+    throw new SagaSyncError('config_missing', 'No Notion databases to check', {
+      details: { hint: 'run `sagasync notion setup --parent <page-id>`, or set NOTION_BOOKS_DB_ID and NOTION_SERIES_DB_ID' },
+    });
+  }
+  const gateway = createNotionGateway(deps.notion);
+  const books = await resolveDataSource(gateway, ids.books);
+  const series = await resolveDataSource(gateway, ids.series);
+  let booksDs = await retrieveDataSource(gateway, books.dataSourceId);
+  let seriesDs = await retrieveDataSource(gateway, series.dataSourceId);
+  let issues = checkDatabases(booksDs, seriesDs);
+  const added: string[] = [];
+  if (options.repair && issues.some((i) => i.problem === 'missing')) {
+    const missing = (table: 'books' | 'series') => issues.filter((i) => i.table === table && i.problem === 'missing').map((i) => i.property);
+    const booksMissing = missing('books');
+    // The reverse relation appears by itself once Books has its dual Series relation.
+    const seriesMissing = missing('series').filter((p) => !(p === SERIES.books && booksMissing.includes(BOOKS.series)));
+    if (booksMissing.length > 0) {
+      const props = Object.fromEntries(
+        booksMissing.map((name) => [
+          name,
+          name === BOOKS.series
+            ? { relation: { data_source_id: series.dataSourceId, type: 'dual_property', dual_property: { synced_property_name: SERIES.books } } }
+            : propertyConfig(BOOKS_PROPERTIES.find((p) => p.name === name)!),
+        ]),
+      );
+      await gateway.call('update data source', 'idempotent', (c) => c.dataSources.update({ data_source_id: books.dataSourceId, properties: props as never }));
+      added.push(...booksMissing.map((p) => `Books.${p}`));
+    }
+    const simpleSeries = seriesMissing.filter((p) => p !== SERIES.books);
+    if (simpleSeries.length > 0) {
+      const props = Object.fromEntries(simpleSeries.map((name) => [name, propertyConfig(SERIES_PROPERTIES.find((p) => p.name === name)!)]));
+      await gateway.call('update data source', 'idempotent', (c) => c.dataSources.update({ data_source_id: series.dataSourceId, properties: props as never }));
+      added.push(...simpleSeries.map((p) => `Series.${p}`));
+    }
+    booksDs = await retrieveDataSource(gateway, books.dataSourceId);
+    seriesDs = await retrieveDataSource(gateway, series.dataSourceId);
+    issues = checkDatabases(booksDs, seriesDs);
+  }
+  const databases: NotionDatabases = { books, series, propertyIds: { books: propertyIds(booksDs), series: propertyIds(seriesDs) } };
+  const ok = !issues.some(isBlocking);
+  if (ok && options.save !== false) {
+    const changed = !stored || stored.books.dataSourceId !== books.dataSourceId || stored.series.dataSourceId !== series.dataSourceId;
+    if (changed) await clearMirror(deps.storage, deps.ownerId);
+    await saveDatabases(deps.storage, deps.ownerId, databases);
+  }
+  return { ok, issues, added, databases };
+}
