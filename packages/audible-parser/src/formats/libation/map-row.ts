@@ -1,0 +1,80 @@
+import type { SeriesMembership, TitleRecord } from '@sagasync/core';
+import type { RecordsBuilder } from '../../records/records-builder.js';
+import type { RowReader } from '../../tabular/row-reader.js';
+import { parseAsin } from '../../values/asin.js';
+import { parseBoolean } from '../../values/booleans.js';
+import { parseCultureCalendarDate, parseCultureDate } from '../../values/dates.js';
+import { parseNames } from '../../values/names.js';
+import { parseMinutes } from '../../values/numbers.js';
+import { Invalid, type Parsed } from '../../values/parsed.js';
+import { parseText } from '../../values/text.js';
+import { progressReport, type RowFormat, type RowMapper } from '../row-format.js';
+import { LIBATION_COLUMNS, LIBATION_FIELD as F } from './columns.js';
+import { splitSeriesOrder } from './series-order.js';
+
+/** Libation's locale names (AudibleApi Localization.cs) -> Audible marketplace country codes. */
+const MARKETPLACE_BY_LOCALE = new Map<string, string>([
+  ['us', 'us'], ['uk', 'uk'], ['australia', 'au'], ['brazil', 'br'], ['canada', 'ca'], ['france', 'fr'],
+  ['germany', 'de'], ['india', 'in'], ['italy', 'it'], ['japan', 'jp'], ['spain', 'es'],
+  ['pre-amazon - us', 'us'], ['pre-amazon - uk', 'uk'], ['pre-amazon - germany', 'de'],
+]);
+
+function parseLocale(value: unknown): Parsed<string> {
+  const text = parseText(value);
+  if (text === null || text instanceof Invalid) return text;
+  return MARKETPLACE_BY_LOCALE.get(text.toLowerCase()) ?? text.toLowerCase();
+}
+
+/** Libation's `Content Type`: podcast parents and episodes are not books. */
+const NOT_BOOKS = new Map<string, string>([
+  ['parent', 'podcast or series parent'],
+  ['episode', 'podcast episode'],
+]);
+
+function createMapper(builder: RecordsBuilder): RowMapper {
+  return (row: RowReader) => {
+    const contentType = row.parse(F.contentType, parseText);
+    const notBook = contentType ? NOT_BOOKS.get(contentType.toLowerCase()) : undefined;
+    if (notBook !== undefined) return { skipped: notBook };
+
+    const asin = row.require(F.asin, parseAsin, 'Audible Product Id');
+    const title = row.require(F.title, parseText, 'title');
+    const subtitle = row.parse(F.subtitle, parseText);
+    const account = row.parse(F.account, parseText);
+    const dateAdded = row.parse(F.dateAdded, parseCultureDate);
+    const marketplace = row.parse(F.locale, parseLocale);
+    const authors = row.parse(F.authors, parseNames);
+    const narrators = row.parse(F.narrators, parseNames);
+    const runtimeMinutes = row.parse(F.length, parseMinutes);
+    const seriesOrder = row.parse(F.seriesOrder, parseText);
+    const releaseDate = row.parse(F.datePublished, parseCultureCalendarDate);
+    const language = row.parse(F.language, parseText);
+    const isFinished = row.parse(F.isFinished, parseBoolean);
+    if (row.failures > 0 || asin === null || title === null) return null;
+
+    const series: SeriesMembership[] = [];
+    if (seriesOrder) {
+      for (const entry of splitSeriesOrder(seriesOrder)) series.push(builder.membership(null, entry.name, entry.order));
+    }
+    const record: TitleRecord = {
+      asin,
+      title,
+      subtitle,
+      authors: authors ?? [],
+      narrators: narrators ?? [],
+      // Libation writes 0 for an unknown length.
+      runtimeMinutes: runtimeMinutes === 0 ? null : runtimeMinutes,
+      releaseDate,
+      purchaseDate: dateAdded,
+      language,
+      marketplace,
+      sourceAccount: account,
+      owned: true,
+      series,
+    };
+    if (contentType !== undefined) record.isPodcast = false;
+    return { title: record, progress: progressReport(asin, isFinished, undefined) };
+  };
+}
+
+export const libation: RowFormat = { columns: LIBATION_COLUMNS, createMapper };
