@@ -1,0 +1,87 @@
+import { parseSequence, type SeriesPosition } from '@sagasync/core';
+import { authorKeys, type AuthorKey } from '../normalise/author.js';
+import { foldText } from '../normalise/fold.js';
+import { cleanIdentifier, isbn10To13, isbnsOfAsin, parseIsbn } from '../normalise/identifiers.js';
+import { normaliseTitle, type TitleForms } from '../normalise/title.js';
+import { trigramSet } from '../similarity/trigram.js';
+import type { MatchableBook, MatchableTitle } from './types.js';
+
+export interface PreparedSeries {
+  /** Folded series title without a trailing "series". */
+  key: string;
+  position: SeriesPosition;
+}
+
+/** Either side after normalisation, with trigram sets computed once. */
+export interface Prepared {
+  forms: TitleForms;
+  main: Int32Array;
+  full: Int32Array;
+  subtitle: Int32Array;
+  authors: AuthorKey[];
+  series: PreparedSeries[];
+  omnibus: boolean;
+}
+
+export interface PreparedTitle extends Prepared {
+  asin: string;
+  isbn13s: string[];
+}
+
+export interface PreparedBook extends Prepared {
+  trackerId: string;
+  asin: string | null;
+  isbn13s: string[];
+}
+
+function seriesKey(title: string): string {
+  return foldText(title)
+    .replace(/^(?:the|a|an) /, '')
+    .replace(/ (?:series|saga|cycle|sequence|universe)$/, '');
+}
+
+function prepareForms(forms: TitleForms, authors: readonly string[], series: PreparedSeries[]): Prepared {
+  const main = trigramSet(forms.main);
+  return {
+    forms,
+    main,
+    full: forms.full === forms.main ? main : trigramSet(forms.full),
+    subtitle: forms.subtitle ? trigramSet(forms.subtitle) : EMPTY,
+    authors: authorKeys(authors),
+    series,
+    omnibus: forms.omnibus || series.some((s) => s.position.kind === 'range'),
+  };
+}
+
+export function prepareTitle(title: MatchableTitle): PreparedTitle {
+  const seriesList = title.series ?? [];
+  const forms = normaliseTitle(title.title, title.subtitle, { seriesTitles: seriesList.map((s) => s.seriesTitle) });
+  const series = seriesList.map((s) => ({ key: seriesKey(s.seriesTitle), position: s.position ?? parseSequence(s.sequence ?? '') }));
+  if (forms.seriesHint) series.push({ key: seriesKey(forms.seriesHint.title), position: parseSequence(forms.seriesHint.sequence) });
+  const isbn13s = new Set(isbnsOfAsin(title.asin));
+  for (const isbn of title.isbns ?? []) {
+    const parsed = parseIsbn(isbn);
+    if (parsed.isbn13) isbn13s.add(parsed.isbn13);
+  }
+  return { ...prepareForms(forms, title.authors, series), asin: cleanIdentifier(title.asin), isbn13s: [...isbn13s] };
+}
+
+export function prepareBook(book: MatchableBook): PreparedBook {
+  const forms = normaliseTitle(book.title);
+  const hint = book.seriesHint ?? forms.seriesHint;
+  const series = hint ? [{ key: seriesKey(hint.title), position: parseSequence(hint.sequence) }] : [];
+  const isbn13s = new Set<string>();
+  for (const raw of [book.isbn13, book.isbn10]) {
+    const parsed = parseIsbn(raw);
+    if (parsed.isbn13) isbn13s.add(parsed.isbn13);
+  }
+  const asin = book.asin ? cleanIdentifier(book.asin) : null;
+  // A 10-digit "ASIN" from a tracker is an ISBN-10 (StoryGraph puts either in one column).
+  if (asin) {
+    const fromAsin = isbn10To13(asin);
+    if (fromAsin) isbn13s.add(fromAsin);
+  }
+  return { ...prepareForms(forms, book.authors, series), trackerId: book.trackerId, asin, isbn13s: [...isbn13s] };
+}
+
+const EMPTY = new Int32Array(0);

@@ -1,0 +1,110 @@
+import { compareAuthorLists } from '../normalise/author.js';
+import { setSimilarity, similarity } from '../similarity/trigram.js';
+import type { PreparedBook, PreparedSeries, PreparedTitle } from './prepare.js';
+import type { MatchCandidate } from './types.js';
+
+/** Weight of a main-title match when both sides have different real subtitles ("Star Wars: Thrawn" / "Star Wars: Heir to the Empire"). */
+const MAIN_ONLY_BOTH_SUBTITLED = 0.75;
+/** Weight of a main-title match when only one side has a subtitle ("Sapiens" / "Sapiens: A Brief History"). */
+const MAIN_ONLY_ONE_SUBTITLED = 0.97;
+/** Weight of a title matching the other side's subtitle ("The Final Empire" / "Mistborn: The Final Empire"). */
+const SUBTITLE_AS_TITLE = 0.95;
+/** Each blocker lowers the score so ranked candidates show it; blockers also forbid linking. */
+const BLOCKER_PENALTY = 0.9;
+/** Added when the tracker's series hint names the title's series and position. */
+export const SERIES_AGREES_BONUS = 0.03;
+
+function positionsEqual(a: PreparedSeries['position'], b: PreparedSeries['position']): boolean | null {
+  if (a.kind === 'none' || b.kind === 'none') return null;
+  if (a.kind === 'number' && b.kind === 'number') return a.value === b.value;
+  if (a.kind === 'range' && b.kind === 'range') return a.start === b.start && a.end === b.end;
+  return false;
+}
+
+/** Compares the book's series hint with the title's memberships: agrees, differs, or says nothing. */
+function seriesVerdict(book: PreparedBook, title: PreparedTitle): { verdict: 'agrees' | 'differs' | null; detail: string } {
+  let verdict: 'agrees' | 'differs' | null = null;
+  let detail = '';
+  for (const hint of book.series) {
+    for (const membership of title.series) {
+      const same = hint.key === membership.key || (hint.key.length > 3 && membership.key.length > 3 && similarity(hint.key, membership.key) >= 0.6);
+      if (!same) continue;
+      const equal = positionsEqual(hint.position, membership.position);
+      if (equal === true) return { verdict: 'agrees', detail: `series ${membership.key} position agrees` };
+      if (equal === false) {
+        verdict = 'differs';
+        detail = `series ${membership.key} position differs`;
+      }
+    }
+  }
+  return { verdict, detail };
+}
+
+function sameNumbers(a: string[], b: string[]): boolean {
+  return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
+}
+
+/**
+ * Scores one title as the identity of one tracker book. Returns null when the authors disagree:
+ * the same title by another author (or a companion by another hand) is never a candidate.
+ */
+export function scorePair(book: PreparedBook, title: PreparedTitle): MatchCandidate | null {
+  if (book.asin && book.asin === title.asin) {
+    return { asin: title.asin, score: 1, method: 'asin', reason: 'ASIN identical', blockers: [] };
+  }
+  if (book.isbn13s.length && title.isbn13s.some((isbn) => book.isbn13s.includes(isbn))) {
+    return { asin: title.asin, score: 1, method: 'isbn', reason: 'ISBN identical', blockers: [] };
+  }
+
+  const authors = compareAuthorLists(title.authors, book.authors);
+  if (authors === 'disagree') return null;
+
+  const bSub = book.forms.subtitle !== '';
+  const tSub = title.forms.subtitle !== '';
+  const mm = setSimilarity(book.main, title.main);
+  const ff = book.full === book.main && title.full === title.main ? mm : setSimilarity(book.full, title.full);
+  let titleSim = ff;
+  let basis = 'full title';
+  const consider = (value: number, why: string) => {
+    if (value > titleSim) {
+      titleSim = value;
+      basis = why;
+    }
+  };
+  if (bSub || tSub) {
+    consider(setSimilarity(book.main, title.full), 'title vs title and subtitle');
+    consider(setSimilarity(book.full, title.main), 'title and subtitle vs title');
+    consider(mm * (bSub && tSub ? MAIN_ONLY_BOTH_SUBTITLED : MAIN_ONLY_ONE_SUBTITLED), bSub && tSub ? 'main title only, subtitles differ' : 'main title, one side without subtitle');
+    if (tSub && !bSub) consider(setSimilarity(book.main, title.subtitle) * SUBTITLE_AS_TITLE, "title vs the other's subtitle");
+    if (bSub && !tSub) consider(setSimilarity(book.subtitle, title.main) * SUBTITLE_AS_TITLE, "subtitle vs the other's title");
+  }
+
+  const blockers: string[] = [];
+  const notes: string[] = [];
+  if (authors === 'weak') blockers.push('author names differ slightly');
+  if (authors === 'unknown') blockers.push('no author to compare');
+  else notes.push(authors === 'agree' ? 'authors agree' : 'authors nearly agree');
+
+  if (book.forms.numbers.length && title.forms.numbers.length && !sameNumbers(book.forms.numbers, title.forms.numbers)) {
+    blockers.push(`volume number differs (${book.forms.numbers.join(',')} vs ${title.forms.numbers.join(',')})`);
+  }
+  if (book.omnibus !== title.omnibus) blockers.push(book.omnibus ? 'tracker book is an omnibus, title a single volume' : 'title is an omnibus, tracker book a single volume');
+  const bDer = book.forms.derivative.join(',');
+  const tDer = title.forms.derivative.join(',');
+  if (bDer !== tDer) blockers.push(`derivative work (${tDer || 'original'} vs ${bDer || 'original'})`);
+
+  const series = seriesVerdict(book, title);
+  let score = titleSim;
+  if (series.verdict === 'agrees') {
+    score += SERIES_AGREES_BONUS;
+    notes.push(series.detail);
+  } else if (series.verdict === 'differs') {
+    // Reading orders differ between catalogues (Narnia), so an identical title overrides it.
+    if (titleSim >= 0.95) notes.push(series.detail);
+    else blockers.push(series.detail);
+  }
+  for (let i = 0; i < blockers.length; i++) score *= BLOCKER_PENALTY;
+  score = Math.min(1, Math.max(0, score));
+  const reason = [`title ${titleSim.toFixed(2)} (${basis})`, ...notes, ...blockers].join(', ');
+  return { asin: title.asin, score: Math.round(score * 1e4) / 1e4, method: 'title_author', reason, blockers };
+}
