@@ -1,0 +1,85 @@
+import type { AudibleClient } from '../client.js';
+import { fetchLibrary, type FetchLibraryOptions } from './library.js';
+import { fetchFinishedStates, fetchLastPositions, type FinishedState, type LastPosition } from './progress.js';
+import type { LibraryItem, Product } from './schemas.js';
+import { hydrateSeries, type SeriesCatalogue } from './series.js';
+import type { SeriesCache } from './series-cache.js';
+
+/** Everything sync and export need from one account, fetched once. */
+export interface AccountSnapshot {
+  marketplace: string;
+  fetchedAt: string;
+  items: LibraryItem[];
+  catalogues: SeriesCatalogue[];
+  lastPositions: Map<string, LastPosition>;
+  finished: Map<string, FinishedState>;
+  stats: {
+    libraryItems: number;
+    series: number;
+    seriesFromCache: number;
+    seriesFetched: number;
+    missingSeries: string[];
+    missingVolumes: string[];
+    reRequested: number;
+    podcasts: number;
+  };
+}
+
+export interface FetchAccountOptions {
+  library?: FetchLibraryOptions;
+  seriesCache?: SeriesCache;
+  /** Skip the progress calls (export does not need last positions). Default true. */
+  progress?: boolean;
+  concurrency?: number;
+  onStage?: (stage: 'library' | 'series' | 'progress', detail: string) => void;
+}
+
+/** The series ASINs a library names, from `series[]` and `series` parent relationships. */
+export function seriesAsinsOf(items: readonly LibraryItem[]): string[] {
+  const out = new Set<string>();
+  for (const item of items) {
+    for (const ref of item.series ?? []) if (ref.asin) out.add(ref.asin);
+    for (const rel of item.relationships ?? []) {
+      if (rel.relationship_type === 'series' && rel.relationship_to_product === 'parent') out.add(rel.asin);
+    }
+  }
+  return [...out].sort();
+}
+
+/** Library (all pages), every series' full catalogue, last positions and finished events. */
+export async function fetchAccountSnapshot(client: AudibleClient, options: FetchAccountOptions = {}): Promise<AccountSnapshot> {
+  const fetchedAt = new Date(client.now()).toISOString();
+  options.onStage?.('library', 'fetching library pages');
+  const items = await fetchLibrary(client, { concurrency: options.concurrency, ...options.library });
+  const known = new Map<string, Product>(items.map((item) => [item.asin, item]));
+  const seriesAsins = seriesAsinsOf(items);
+  options.onStage?.('series', `${seriesAsins.length} series`);
+  const series = await hydrateSeries(client, seriesAsins, { cache: options.seriesCache, known, concurrency: options.concurrency });
+  let lastPositions = new Map<string, LastPosition>();
+  let finished = new Map<string, FinishedState>();
+  if (options.progress ?? true) {
+    options.onStage?.('progress', 'last positions and finished dates');
+    [lastPositions, finished] = await Promise.all([
+      fetchLastPositions(client, items.map((i) => i.asin), { concurrency: options.concurrency }),
+      fetchFinishedStates(client),
+    ]);
+  }
+  return {
+    marketplace: client.marketplace.countryCode,
+    fetchedAt,
+    items,
+    catalogues: series.catalogues,
+    lastPositions,
+    finished,
+    stats: {
+      libraryItems: items.length,
+      series: seriesAsins.length,
+      seriesFromCache: series.fromCache,
+      seriesFetched: series.fetched,
+      missingSeries: series.missingSeries,
+      missingVolumes: series.missingVolumes,
+      reRequested: series.reRequested,
+      podcasts: items.filter((i) => i.content_type === 'Podcast' || i.content_delivery_type === 'PodcastParent').length,
+    },
+  };
+}

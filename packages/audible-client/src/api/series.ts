@@ -1,0 +1,164 @@
+import type { AudibleClient } from '../client.js';
+import { fetchProducts } from './catalogue.js';
+import { SERIES_PARENT_GROUPS, VOLUME_GROUPS, type Product } from './schemas.js';
+import type { SeriesCache } from './series-cache.js';
+
+/** One volume of a series as the catalogue lists it, owned or not. */
+export interface SeriesVolume {
+  asin: string;
+  title: string;
+  subtitle: string | null;
+  /** Raw sequence text (`"2.5"`, `"1-3"`, `""`). */
+  sequence: string;
+  /** Audible's display order inside the series. */
+  sort: string | null;
+  authors: string[];
+  narrators: string[];
+  releaseDate: string | null;
+  runtimeMinutes: number | null;
+  coverUrl: string | null;
+  language: string | null;
+  isPodcast: boolean;
+}
+
+/** Every volume of one series, from its catalogue parent (`content_delivery_type: BookSeries`). */
+export interface SeriesCatalogue {
+  asin: string;
+  title: string;
+  /** ISO time of the catalogue calls this came from. */
+  fetchedAt: string;
+  /** False when some volume could not be hydrated even after re-requests. */
+  complete: boolean;
+  volumes: SeriesVolume[];
+}
+
+export interface HydrateSeriesOptions {
+  cache?: SeriesCache;
+  /** Products already in hand (the library's items), not fetched again. */
+  known?: ReadonlyMap<string, Product>;
+  concurrency?: number;
+}
+
+export interface HydrateSeriesResult {
+  catalogues: SeriesCatalogue[];
+  fromCache: number;
+  fetched: number;
+  /** Series ASINs the catalogue does not have (removed, or another marketplace's). */
+  missingSeries: string[];
+  /** Volume ASINs listed by a series but never returned. */
+  missingVolumes: string[];
+  /** Products re-requested after a batch silently left them out. */
+  reRequested: number;
+}
+
+export function isPodcastProduct(product: Pick<Product, 'content_type' | 'content_delivery_type'>): boolean {
+  return product.content_type === 'Podcast' || product.content_delivery_type === 'PodcastParent' || product.content_delivery_type === 'PodcastEpisode';
+}
+
+export function coverUrlOf(product: Pick<Product, 'product_images'>): string | null {
+  const images = product.product_images;
+  if (!images) return null;
+  if (images['500']) return images['500'];
+  const largest = Object.keys(images).filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(b) - Number(a))[0];
+  return largest ? images[largest]! : null;
+}
+
+const names = (list: Product['authors']) => (list ?? []).map((c) => c.name.trim()).filter(Boolean);
+
+function toVolume(product: Product, sequence: string, sort: string | null): SeriesVolume {
+  return {
+    asin: product.asin,
+    title: product.title?.trim() || product.asin,
+    subtitle: product.subtitle ?? null,
+    sequence,
+    sort,
+    authors: names(product.authors),
+    narrators: names(product.narrators),
+    releaseDate: product.release_date ?? null,
+    runtimeMinutes: typeof product.runtime_length_min === 'number' ? Math.max(0, Math.round(product.runtime_length_min)) : null,
+    coverUrl: coverUrlOf(product),
+    language: product.language ?? null,
+    isPodcast: isPodcastProduct(product),
+  };
+}
+
+function sortKey(sort: string | null, sequence: string): number {
+  const n = Number(sort ?? sequence);
+  return Number.isFinite(n) && (sort ?? sequence) !== '' ? n : Number.MAX_SAFE_INTEGER;
+}
+
+/**
+ * All volumes of each series, owned or not: the series parent's `relationships` give the volume
+ * ASINs with sequence and sort; volumes not already known are hydrated in batches of at most 50,
+ * re-requesting any a batch left out. Complete catalogues are cached.
+ */
+export async function hydrateSeries(client: AudibleClient, seriesAsins: readonly string[], options: HydrateSeriesOptions = {}): Promise<HydrateSeriesResult> {
+  const unique = [...new Set(seriesAsins)].sort();
+  const catalogues = new Map<string, SeriesCatalogue>();
+  const misses: string[] = [];
+  for (const asin of unique) {
+    const cached = options.cache ? await options.cache.get(asin) : null;
+    if (cached) catalogues.set(asin, cached);
+    else misses.push(asin);
+  }
+  const fromCache = catalogues.size;
+  let reRequested = 0;
+  const missingVolumes: string[] = [];
+  let missingSeries: string[] = [];
+
+  if (misses.length > 0) {
+    const fetchedAt = new Date(client.now()).toISOString();
+    const parents = await fetchProducts(client, misses, { responseGroups: SERIES_PARENT_GROUPS, concurrency: options.concurrency });
+    reRequested += parents.reRequested;
+    missingSeries = parents.missing;
+    const childrenOf = new Map<string, { asin: string; sequence: string; sort: string | null }[]>();
+    const wanted = new Set<string>();
+    for (const [asin, parent] of parents.products) {
+      const children = (parent.relationships ?? [])
+        .filter((r) => r.relationship_type === 'series' && r.relationship_to_product === 'child')
+        .map((r) => ({ asin: r.asin, sequence: r.sequence ?? '', sort: r.sort === null || r.sort === undefined ? null : String(r.sort) }));
+      children.sort((a, b) => sortKey(a.sort, a.sequence) - sortKey(b.sort, b.sequence) || a.asin.localeCompare(b.asin));
+      childrenOf.set(asin, children);
+      for (const child of children) if (!options.known?.has(child.asin)) wanted.add(child.asin);
+    }
+    const volumes = await fetchProducts(client, [...wanted], { responseGroups: VOLUME_GROUPS, concurrency: options.concurrency });
+    reRequested += volumes.reRequested;
+    missingVolumes.push(...volumes.missing);
+    for (const [asin, children] of childrenOf) {
+      const parent = parents.products.get(asin)!;
+      let complete = true;
+      const list: SeriesVolume[] = [];
+      for (const child of children) {
+        const product = options.known?.get(child.asin) ?? volumes.products.get(child.asin);
+        if (!product) {
+          complete = false;
+          continue;
+        }
+        list.push(toVolume(product, child.sequence, child.sort));
+      }
+      const title = parent.title?.trim() || firstSeriesTitle(asin, children, options.known, volumes.products) || asin;
+      const catalogue: SeriesCatalogue = { asin, title, fetchedAt, complete, volumes: list };
+      catalogues.set(asin, catalogue);
+      // An incomplete catalogue is not cached, so the next sync tries the missing volumes again.
+      if (complete && options.cache) await options.cache.set(asin, catalogue);
+    }
+  }
+  return {
+    catalogues: unique.filter((a) => catalogues.has(a)).map((a) => catalogues.get(a)!),
+    fromCache,
+    fetched: catalogues.size - fromCache,
+    missingSeries,
+    missingVolumes: [...new Set(missingVolumes)].sort(),
+    reRequested,
+  };
+}
+
+/** A series parent without a title: take the name a volume gives the series. */
+function firstSeriesTitle(seriesAsin: string, children: { asin: string }[], known: ReadonlyMap<string, Product> | undefined, fetched: ReadonlyMap<string, Product>): string | null {
+  for (const child of children) {
+    const product = known?.get(child.asin) ?? fetched.get(child.asin);
+    const ref = product?.series?.find((s) => s.asin === seriesAsin && s.title);
+    if (ref?.title) return ref.title;
+  }
+  return null;
+}
