@@ -1,0 +1,30 @@
+import { SagaSyncError, StorageError } from '@sagasync/core';
+
+/** SQLite result codes (better-sqlite3's `SqliteError.code`) that mean "someone else holds the lock". */
+function isBusy(code: string): boolean {
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+}
+
+export function storeLocked(path: string, cause?: unknown): SagaSyncError {
+  return new SagaSyncError('store_locked', `the SagaSync store ${path} is busy: another sagasync process is writing; try again`, {
+    cause,
+    details: { location: path, hint: 'wait for the other sagasync command to finish, or raise busyTimeoutMs' },
+  });
+}
+
+/**
+ * Turns whatever better-sqlite3 threw into a SagaSyncError; errors we raised ourselves (version
+ * conflicts, invalid input) pass through unchanged.
+ */
+export function toStoreError(error: unknown, path: string, operation: string): SagaSyncError {
+  if (SagaSyncError.isInstance(error)) return error;
+  const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : '';
+  if (isBusy(code)) return storeLocked(path, error);
+  if (code.startsWith('SQLITE_READONLY')) {
+    return new SagaSyncError('storage_failure', `the SagaSync store ${path} is read-only: ${operation} needs write access`, { cause: error, details: { location: path } });
+  }
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+    return new SagaSyncError('storage_failure', `${path} is not a SagaSync store, or it is damaged (${code})`, { cause: error, details: { location: path } });
+  }
+  return new StorageError(operation, error);
+}
