@@ -49,6 +49,8 @@ export interface FakePage {
   inTrash: boolean;
   /** Creation order: the stable order queries return rows in. */
   seq: number;
+  createdBy: string;
+  lastEditedBy: string;
 }
 
 export interface WorkspaceOptions {
@@ -66,6 +68,8 @@ export class FakeWorkspace {
   readonly dataSources = new Map<string, FakeDataSource>();
   readonly pages = new Map<string, FakePage>();
   readonly botUserId: string;
+  /** The person who edits by hand in the UI (`editByHand`, `createByHand`). */
+  readonly personUserId: string = newUuid();
   private seq = 0;
   private readonly random: () => number;
   private readonly now: () => number;
@@ -326,7 +330,7 @@ export class FakeWorkspace {
     return out;
   }
 
-  createPage(body: Record<string, unknown>): Record<string, unknown> {
+  createPage(body: Record<string, unknown>, actor: string = this.botUserId): Record<string, unknown> {
     const parent = body.parent;
     if (!isRecord(parent)) throw validationError('body.parent should be defined, instead was `undefined`.');
     let ds: FakeDataSource;
@@ -351,6 +355,8 @@ export class FakeWorkspace {
       lastEditedTime: now,
       inTrash: false,
       seq: this.seq++,
+      createdBy: actor,
+      lastEditedBy: actor,
     };
     this.pages.set(page.id, page);
     this.writeValues(page, ds, values);
@@ -364,7 +370,7 @@ export class FakeWorkspace {
     return page;
   }
 
-  updatePage(rawId: string, body: Record<string, unknown>): Record<string, unknown> {
+  updatePage(rawId: string, body: Record<string, unknown>, actor: string = this.botUserId): Record<string, unknown> {
     const page = this.getPage(rawId);
     const ds = this.dataSources.get(page.dataSourceId)!;
     const trashFlag = typeof body.in_trash === 'boolean' ? body.in_trash : typeof body.archived === 'boolean' ? body.archived : undefined;
@@ -377,6 +383,7 @@ export class FakeWorkspace {
     if (body.cover !== undefined) page.cover = body.cover;
     this.writeValues(page, ds, values);
     page.lastEditedTime = this.timestamp();
+    page.lastEditedBy = actor;
     return this.pageResponse(page);
   }
 
@@ -427,8 +434,8 @@ export class FakeWorkspace {
       id: page.id,
       created_time: page.createdTime,
       last_edited_time: page.lastEditedTime,
-      created_by: { object: 'user', id: this.botUserId },
-      last_edited_by: { object: 'user', id: this.botUserId },
+      created_by: { object: 'user', id: page.createdBy },
+      last_edited_by: { object: 'user', id: page.lastEditedBy },
       cover: page.cover,
       icon: page.icon,
       parent: { type: 'data_source_id', data_source_id: ds.id, database_id: ds.databaseId },
@@ -568,12 +575,12 @@ export class FakeWorkspace {
 
   /** Sets a page's property as a person would in the Notion UI (no request counted, no faults). */
   editByHand(pageId: string, properties: Record<string, unknown>): void {
-    this.updatePage(pageId, { properties });
+    this.updatePage(pageId, { properties }, this.personUserId);
   }
 
   /** Creates a row as a person would in the UI, e.g. to seed a user's own tracker. */
   createByHand(dataSourceId: string, properties: Record<string, unknown>): string {
-    return (this.createPage({ parent: { data_source_id: dataSourceId }, properties }) as { id: string }).id;
+    return (this.createPage({ parent: { data_source_id: dataSourceId }, properties }, this.personUserId) as { id: string }).id;
   }
 }
 

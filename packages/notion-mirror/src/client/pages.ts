@@ -11,6 +11,7 @@ export const PageSchema = z.object({
   last_edited_time: z.string(),
   in_trash: z.boolean().optional(),
   archived: z.boolean().optional(),
+  created_by: z.object({ id: z.string() }).partial().optional(),
   last_edited_by: z.object({ id: z.string() }).partial().optional(),
   properties: z.record(z.string(), z.unknown()),
 });
@@ -27,6 +28,7 @@ export interface MirroredPage {
   id: string;
   createdTime: string;
   lastEditedTime: string;
+  createdBy: string | null;
   lastEditedBy: string | null;
   inTrash: boolean;
   values: PropertyValues;
@@ -44,6 +46,7 @@ function parsePage(raw: unknown, operation: string): MirroredPage {
     id: normalisePageId(parsed.data.id),
     createdTime: parsed.data.created_time,
     lastEditedTime: parsed.data.last_edited_time,
+    createdBy: parsed.data.created_by?.id ?? null,
     lastEditedBy: parsed.data.last_edited_by?.id ?? null,
     inTrash: parsed.data.in_trash ?? parsed.data.archived ?? false,
     values,
@@ -95,4 +98,10 @@ export async function retrievePage(gateway: NotionGateway, pageId: string): Prom
 
 export async function trashPage(gateway: NotionGateway, pageId: string): Promise<void> {
   await gateway.call('trash page', 'idempotent', (c) => c.pages.update({ page_id: pageId, in_trash: true }));
+}
+
+/** The integration's own user id: pages it created or last edited carry it. */
+export async function botUserId(gateway: NotionGateway): Promise<string> {
+  const res = await gateway.call('retrieve bot user', 'read', (c) => c.users.me({}));
+  return z.object({ id: z.string() }).parse(res).id;
 }

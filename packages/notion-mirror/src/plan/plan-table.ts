@@ -3,7 +3,7 @@ import { hashValue, type PropertyValues } from './property-values.js';
 
 export type PlannedWrite =
   | { kind: 'create'; key: string; values: PropertyValues }
-  | { kind: 'update'; key: string; pageId: string; values: PropertyValues; changed: string[] };
+  | { kind: 'update'; key: string; pageId: string; values: PropertyValues; changed: string[]; /** Every value, for a re-create if the page is gone. */ all: PropertyValues };
 
 export interface TablePlan {
   writes: PlannedWrite[];
@@ -28,7 +28,7 @@ export function planTable(desired: ReadonlyMap<string, PropertyValues>, mirror: 
     }
     const changed = Object.keys(values).filter((name) => entry.hashes[name] !== hashValue(values[name]!));
     if (changed.length === 0) unchanged.push(key);
-    else writes.push({ kind: 'update', key, pageId: entry.pageId, values: Object.fromEntries(changed.map((n) => [n, values[n]!])), changed });
+    else writes.push({ kind: 'update', key, pageId: entry.pageId, values: Object.fromEntries(changed.map((n) => [n, values[n]!])), changed, all: values });
   }
   const orphans = Object.keys(mirror).filter((key) => !desired.has(key));
   return { writes, unchanged, orphans };
