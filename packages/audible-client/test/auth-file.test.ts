@@ -1,5 +1,6 @@
 import { createCipheriv, generateKeyPairSync, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { SagaSyncError } from '@sagasync/core';
+import { createCredentialVault, createMemoryStorage } from '@sagasync/storage';
 import { describe, expect, it } from 'vitest';
 import { createAudibleAccounts, importAuthFile, summarizeAccount, type SecretStore } from '../src/index.js';
 
@@ -132,8 +133,8 @@ describe("importing Libation's AccountsSettings.json", () => {
 });
 
 describe('accounts over a secret store', () => {
-  function mapStore(): SecretStore & { map: Map<string, string> } {
-    const map = new Map<string, string>();
+  function mapStore(): SecretStore & { map: Map<string, unknown> } {
+    const map = new Map<string, unknown>();
     return {
       map,
       get: async (n) => map.get(n) ?? null,
@@ -159,5 +160,18 @@ describe('accounts over a secret store', () => {
     await expect(accounts.resolve({ locale: 'fr' })).rejects.toThrow(/No Audible account on fr/);
     await accounts.remove('audible:de:amzn1.account.TESTUSER');
     expect((await accounts.resolve()).name).toBe('audible:us:amzn1.account.TESTUSER');
+  });
+
+  it("works over @sagasync/storage's encrypted credential vault: the store holds only ciphertext", async () => {
+    const storage = createMemoryStorage();
+    const accounts = createAudibleAccounts(createCredentialVault({ storage, ownerId: 'local', key: { secret: 'ab'.repeat(32) } }));
+    const [credentials] = importAuthFile(JSON.stringify(plainAuth));
+    const name = await accounts.save(credentials!);
+    expect(await accounts.load(name)).toEqual(credentials);
+    const blob = await storage.getCredential('local', name);
+    expect(blob?.ciphertext).toBeTruthy();
+    expect(blob!.ciphertext).not.toContain('Atnr|');
+    expect(blob!.ciphertext).not.toContain('PRIVATE KEY');
+    await storage.close();
   });
 });

@@ -2,13 +2,14 @@ import { SagaSyncError } from '@sagasync/core';
 import { AudibleCredentialsSchema, accountName, summarizeAccount, type AudibleAccountSummary, type AudibleCredentials } from './credentials.js';
 
 /**
- * Where secrets live: the app wires SagaSync's encrypted credential vault (AES-256-GCM, key from
- * a passphrase or `SAGASYNC_SECRET`) behind these four callbacks. Values are plaintext JSON here
- * and must be encrypted by the store.
+ * Where secrets live. `createCredentialVault({ storage, ownerId, key })` of @sagasync/storage
+ * (AES-256-GCM, key from a passphrase via scrypt or from `SAGASYNC_SECRET`) has this shape and is
+ * meant to be passed as is. Values handed to `put` are plaintext and must be encrypted by the store.
  */
 export interface SecretStore {
-  get(name: string): Promise<string | null>;
-  put(name: string, secret: string): Promise<void>;
+  /** The secret, or null when there is none under `name`. */
+  get(name: string): Promise<unknown>;
+  put(name: string, secret: unknown): Promise<void>;
   delete(name: string): Promise<void>;
   /** Names only. */
   list(): Promise<string[]>;
@@ -31,9 +32,9 @@ export interface AudibleAccounts {
 
 export function createAudibleAccounts(store: SecretStore): AudibleAccounts {
   const load = async (name: string): Promise<AudibleCredentials | null> => {
-    const text = await store.get(name);
-    if (text === null) return null;
-    const parsed = AudibleCredentialsSchema.safeParse(JSON.parse(text));
+    const value = await store.get(name);
+    if (value === null || value === undefined) return null;
+    const parsed = AudibleCredentialsSchema.safeParse(value);
     if (!parsed.success) {
       throw new SagaSyncError('invalid_input', `Stored Audible credentials ${name} are unreadable; sign in again`, { details: { location: name, hint: 'sagasync audible login' } });
     }
@@ -43,7 +44,7 @@ export function createAudibleAccounts(store: SecretStore): AudibleAccounts {
   return {
     async save(credentials) {
       const name = accountName(credentials);
-      await store.put(name, JSON.stringify(AudibleCredentialsSchema.parse(credentials)));
+      await store.put(name, AudibleCredentialsSchema.parse(credentials));
       return name;
     },
     load,
