@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { Progress } from '../model/progress.js';
 import { applyProgressReport, listeningEventToReport, statusFrom, type ProgressContext, type ProgressInput } from './apply-progress.js';
 import { historyIdFor } from './history-id.js';
@@ -62,9 +63,13 @@ describe('applyProgressReport', () => {
     {
       name: 're-listen detected',
       current: finishedAtT1(),
-      report: { percentComplete: 2, isFinished: false, finishedAt: T1 },
+      report: { percentComplete: 2, isFinished: false, finishedAt: T1, observedAt: T2 },
       expect: { status: 'in_progress', percent: 2, event: 'restarted', finishCount: 1, finishedAt: T1, startedAt: T2 },
     },
+    { name: 'no re-listen without an observation time', current: finishedAtT1(), report: { percentComplete: 2, isFinished: false }, expect: { event: null, ignored: true } },
+    { name: 'a report older than the current round is stale', current: stored({ startedAt: T1 }), report: { percentComplete: 90, observedAt: T0 }, expect: { event: null, ignored: false } },
+    { name: 'a finish older than a re-listen is stale', current: stored({ startedAt: T2, finishedAt: T1, finishCount: 1 }), report: { isFinished: true, observedAt: T1 }, expect: { event: null } },
+    { name: 'the user overrides even with an old time', current: finishedAtT1(), report: { percentComplete: 0, isFinished: false, observedAt: T0 }, ctx: { userOverride: true }, expect: { status: 'not_started', event: 'reset' } },
     { name: 'the user un-finishes with a percent', current: finishedAtT1(), report: { percentComplete: 3 }, ctx: { userOverride: true, source: 'manual' }, expect: { status: 'in_progress', percent: 3, event: 'restarted', finishCount: 1 } },
     { name: 'the user resets', current: finishedAtT1(), report: { percentComplete: 0, isFinished: false }, ctx: { userOverride: true }, expect: { status: 'not_started', percent: 0, event: 'reset', startedAt: null, finishCount: 1 } },
     { name: 'the user resets an in-progress title', current: stored(), report: { percentComplete: 0, isFinished: false }, ctx: { userOverride: true }, expect: { status: 'not_started', event: 'reset' } },
@@ -110,7 +115,7 @@ describe('applyProgressReport', () => {
   });
 
   it('notes a detected re-listen', () => {
-    const out = applyProgressReport(finishedAtT1(), { asin: ASIN, percentComplete: 2, isFinished: false }, ctx());
+    const out = applyProgressReport(finishedAtT1(), { asin: ASIN, percentComplete: 2, isFinished: false, observedAt: T2 }, ctx());
     expect(out.history[0]?.note).toBe('re-listen detected');
   });
 
@@ -158,5 +163,58 @@ describe('listeningEventToReport', () => {
     expect(applyProgressReport(finishedAtT1(), progress.report, ctx({ userOverride: progress.userOverride })).ignoredRegression).toBe(true);
     const started = listeningEventToReport({ asin: ASIN, kind: 'started' });
     expect(applyProgressReport(finishedAtT1(), started.report, ctx({ userOverride: started.userOverride })).next?.status).toBe('in_progress');
+  });
+});
+
+describe('applyProgressReport properties', () => {
+  const times = ['2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z'];
+  const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+  const reportArb = fc.record({
+    percentComplete: maybe(fc.option(fc.constantFrom(0, 2, 50, 99, 100), { nil: null })),
+    isFinished: maybe(fc.option(fc.boolean(), { nil: null })),
+    finishedAt: maybe(fc.constantFrom(...times)),
+    lastPositionMs: maybe(fc.integer({ min: 0, max: 10 })),
+    observedAt: maybe(fc.constantFrom(...times)),
+    started: maybe(fc.boolean()),
+  });
+  const historyArb = fc.array(fc.tuple(reportArb, fc.boolean(), fc.constantFrom(...times)), { maxLength: 6 });
+
+  function replay(steps: Array<[Omit<ProgressInput, 'asin'>, boolean, string]>): Progress | null {
+    let state: Progress | null = null;
+    for (const [report, userOverride, now] of steps) {
+      const out = applyProgressReport(state, { asin: ASIN, ...report }, ctx({ userOverride, now }));
+      if (out.next) state = persist(state, out.next);
+    }
+    return state;
+  }
+
+  it('applying a report to its own result changes nothing', () => {
+    fc.assert(
+      fc.property(historyArb, reportArb, fc.boolean(), (steps, report, userOverride) => {
+        const state = replay(steps);
+        const first = applyProgressReport(state, { asin: ASIN, ...report }, ctx({ userOverride, now: times[1]! }));
+        if (!first.next) return;
+        const again = applyProgressReport(persist(state, first.next), { asin: ASIN, ...report }, ctx({ userOverride, now: times[2]! }));
+        expect(again.next).toBeNull();
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a finished title leaves finished only by a re-listen or the user, and finishCount never drops', () => {
+    fc.assert(
+      fc.property(historyArb, reportArb, (steps, report) => {
+        const state = replay(steps);
+        const out = applyProgressReport(state, { asin: ASIN, ...report }, ctx());
+        if (!state || !out.next) return;
+        expect(out.next.finishCount).toBeGreaterThanOrEqual(state.finishCount);
+        expect(statusFrom(out.next.percentComplete, out.next.isFinished) === 'finished').toBe(out.next.status === 'finished');
+        if (state.status === 'finished' && out.next.status !== 'finished') {
+          expect(out.history[0]?.event).toBe('restarted');
+          expect(report.isFinished).toBe(false);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

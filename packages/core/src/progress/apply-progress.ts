@@ -32,21 +32,27 @@ export function statusFrom(percent: number, isFinished: boolean): ListeningStatu
 
 const NO_CHANGE: ProgressOutcome = { next: null, history: [], ignoredRegression: false };
 const later = (a: string, b: string | null): boolean => b === null || Date.parse(a) > Date.parse(b);
+const latest = (a: string | null, b: string | null): string | null => (a === null ? b : b === null || Date.parse(a) >= Date.parse(b) ? a : b);
 
 /**
  * Applies one progress report to a title's progress. Pure and idempotent: the same report applied
  * to its own result changes nothing. Rules (see the package README):
  * - finished flag or 100 % finishes the title (percent becomes 100, finishCount + 1);
- * - a finished title never goes back silently: a lower percent that does not say `isFinished: false`
- *   is ignored (`ignoredRegression`); a re-listen is recognised when the report says
- *   `isFinished: false` explicitly, was observed after the last finish and is past 0 %, and then
- *   the title is in progress again (event `restarted`, finishCount kept);
+ * - a finished title never goes back silently: an unfinished report is ignored
+ *   (`ignoredRegression`) unless it proves a re-listen: `isFinished: false` explicitly, past 0 %,
+ *   and an `observedAt` after the last finish; then the title is in progress again (event
+ *   `restarted`, finishCount kept);
+ * - a report with an `observedAt` before the current round started (or finished) is stale and
+ *   ignored, so reports replayed in any order settle on the same state;
  * - without the user's say, an in-progress title does not drop back to not started;
  * - `userOverride` applies the report as the truth;
  * - every change yields one history entry: started, progressed, finished, restarted or reset.
  */
 export function applyProgressReport(current: Progress | null, report: ProgressInput, ctx: ProgressContext): ProgressOutcome {
-  const at = report.observedAt ?? ctx.now;
+  const lastEvent = current ? latest(current.startedAt, current.finishedAt) : null;
+  // A report that does not say when it was observed is the newest knowledge: never older than what
+  // is already recorded, even when the clock that stamped earlier reports ran ahead.
+  const at = report.observedAt ?? latest(ctx.now, lastEvent)!;
   const override = ctx.userOverride ?? false;
   const rp = report.percentComplete ?? null;
   const rf = report.isFinished ?? null;
@@ -54,9 +60,19 @@ export function applyProgressReport(current: Progress | null, report: ProgressIn
   const reportedFinished = rf === true || (rp !== null && rp >= 100);
   const wasFinished = current?.status === 'finished';
 
+  // A report observed before the current round began (or before its finish) describes the past:
+  // applying it would undo newer knowledge, and re-planning the same reports would flip-flop.
+  if (!override && report.observedAt !== undefined && current !== null) {
+    if (lastEvent !== null && Date.parse(at) < Date.parse(lastEvent)) {
+      return { ...NO_CHANGE, ignoredRegression: wasFinished && says && !reportedFinished };
+    }
+  }
+
   let relisten = false;
   if (wasFinished && !override && !reportedFinished) {
-    relisten = rf === false && rp !== null && rp > 0 && later(at, current.finishedAt);
+    // Only a source that says when it looked can prove the listening happened after the finish; a
+    // file without that may simply be older than the finish.
+    relisten = rf === false && rp !== null && rp > 0 && report.observedAt !== undefined && later(at, lastEvent);
     if (!relisten) return { ...NO_CHANGE, ignoredRegression: says };
   }
 
@@ -79,7 +95,7 @@ export function applyProgressReport(current: Progress | null, report: ProgressIn
     isFinished: finished,
     startedAt: status === 'not_started' ? null : restarted || !current?.startedAt ? at : current.startedAt,
     // The last finish stays recorded through a re-listen or a reset, like finishCount.
-    finishedAt: becameFinished ? (report.finishedAt ?? at) : (current?.finishedAt ?? report.finishedAt ?? null),
+    finishedAt: becameFinished ? (report.finishedAt ?? at) : (current?.finishedAt ?? null),
     lastPositionMs,
     finishCount: (current?.finishCount ?? 0) + (becameFinished ? 1 : 0),
     updatedAt: ctx.now,

@@ -1,0 +1,3 @@
+export * from './equality.js';
+export * from './merge-records.js';
+export * from './plan-import.js';

@@ -1,0 +1,353 @@
+import type { LibraryRecords } from '../model/library-records.js';
+import type { Progress, ProgressReport, ProgressSource } from '../model/progress.js';
+import type { Series, SeriesRecord } from '../model/series.js';
+import type { Title, TitleRecord } from '../model/title.js';
+import { TITLE_FIELDS } from '../model/title.js';
+import type { BatchOperation, HistoryData, ProgressData, SeriesData, TitleData } from '../ports/storage.port.js';
+import { applyProgressReport } from '../progress/apply-progress.js';
+import { sameMemberships, sameStrings } from './equality.js';
+import { mergeSeriesRecords, mergeTitleRecords, titleDataFrom } from './merge-records.js';
+
+export type PlanAction = 'create' | 'update' | 'unchanged';
+
+export interface TitleChange {
+  action: PlanAction;
+  asin: string;
+  /** Fields that differ from the stored title; for a create, every field that has a value. */
+  changedFields: string[];
+  /** The version the plan was made against (null for a create): a concurrent write fails the batch. */
+  expectedVersion: number | null;
+  value: TitleData;
+}
+
+export interface SeriesChange {
+  action: PlanAction;
+  key: string;
+  changedFields: string[];
+  expectedVersion: number | null;
+  value: SeriesData;
+}
+
+export interface ProgressChange {
+  action: PlanAction;
+  asin: string;
+  changedFields: string[];
+  expectedVersion: number | null;
+  value: ProgressData;
+  /** History entries to append, one per change the reports made, oldest first. */
+  history: HistoryData[];
+}
+
+export interface ActionCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface ChangeSetSummary {
+  titles: ActionCounts;
+  series: ActionCounts;
+  progress: ActionCounts;
+}
+
+export interface ChangeSet {
+  /** Ordered by ASIN. Only titles the records mention. */
+  titles: TitleChange[];
+  /** Ordered by key. Series the records list or that a membership refers to. */
+  series: SeriesChange[];
+  /** Ordered by ASIN. Titles with reports and with (or gaining) a progress row. */
+  progress: ProgressChange[];
+  summary: ChangeSetSummary;
+  /** Things a person may want to know: merged duplicates, skipped or ignored reports. */
+  notes: string[];
+}
+
+export interface CurrentState {
+  titles: ReadonlyMap<string, Title>;
+  series: ReadonlyMap<string, Series>;
+  progress: ReadonlyMap<string, Progress>;
+}
+
+export interface PlanOptions {
+  /** The time stamped on what changes, and the observation time of reports that carry none. */
+  now: string;
+  /** The source recorded in progress history. Default `import`. */
+  progressSource?: ProgressSource;
+}
+
+const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Groups records by a key, folding duplicates in input order; counts how many were folded. */
+function fold<T>(items: readonly T[], keyOf: (item: T) => string, merge: (a: T, b: T) => T): { byKey: Map<string, T>; folded: number } {
+  const byKey = new Map<string, T>();
+  let folded = 0;
+  for (const item of items) {
+    const key = keyOf(item);
+    const previous = byKey.get(key);
+    if (previous === undefined) byKey.set(key, item);
+    else {
+      byKey.set(key, merge(previous, item));
+      folded++;
+    }
+  }
+  return { byKey, folded };
+}
+
+function titleDiff(next: TitleData, stored: Title): string[] {
+  const changed: string[] = [];
+  for (const field of TITLE_FIELDS) {
+    const a = next[field];
+    const b = stored[field];
+    if (a === b) continue;
+    const same =
+      field === 'series' ? sameMemberships(next.series, stored.series) : Array.isArray(a) && Array.isArray(b) ? sameStrings(a as string[], b as string[]) : false;
+    if (!same) changed.push(field);
+  }
+  return changed;
+}
+
+const setFields = (value: Record<string, unknown>, fields: readonly string[]): string[] =>
+  fields.filter((f) => {
+    const v = value[f];
+    return v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0);
+  });
+
+/** A stored progress row without owner and version; spelled out because rest-spread is slow in hot loops. */
+function progressDataOf(p: Progress): ProgressData {
+  return {
+    asin: p.asin,
+    status: p.status,
+    percentComplete: p.percentComplete,
+    isFinished: p.isFinished,
+    startedAt: p.startedAt,
+    finishedAt: p.finishedAt,
+    lastPositionMs: p.lastPositionMs,
+    finishCount: p.finishCount,
+    updatedAt: p.updatedAt,
+  };
+}
+
+const SERIES_FIELDS = ['title', 'asin', 'catalogueComplete'] as const;
+const PROGRESS_FIELDS = ['status', 'percentComplete', 'isFinished', 'startedAt', 'finishedAt', 'lastPositionMs', 'finishCount'] as const;
+
+function planTitles(records: Map<string, TitleRecord>, stored: ReadonlyMap<string, Title>, now: string): TitleChange[] {
+  const changes: TitleChange[] = [];
+  for (const asin of [...records.keys()].sort(compareKeys)) {
+    const record = records.get(asin)!;
+    const current = stored.get(asin);
+    const value = titleDataFrom(record, current, now);
+    if (!current) {
+      changes.push({ action: 'create', asin, changedFields: setFields(value, TITLE_FIELDS), expectedVersion: null, value });
+      continue;
+    }
+    const changedFields = titleDiff(value, current);
+    if (changedFields.length === 0) {
+      changes.push({ action: 'unchanged', asin, changedFields, expectedVersion: current.version, value: { ...value, updatedAt: current.updatedAt } });
+    } else {
+      changes.push({ action: 'update', asin, changedFields, expectedVersion: current.version, value: { ...value, updatedAt: now } });
+    }
+  }
+  return changes;
+}
+
+function planSeries(seriesRecords: Map<string, SeriesRecord>, titles: readonly TitleChange[], stored: ReadonlyMap<string, Series>, now: string): SeriesChange[] {
+  // Series a membership names but no series record describes: created from the membership, never
+  // updated from it (a record, or the first membership, is the better source for the title).
+  const implied = new Map<string, SeriesRecord>();
+  for (const t of titles) {
+    for (const m of t.value.series) {
+      if (seriesRecords.has(m.seriesKey) || implied.has(m.seriesKey)) continue;
+      implied.set(m.seriesKey, { key: m.seriesKey, asin: m.seriesAsin, title: m.seriesTitle, catalogueComplete: false });
+    }
+  }
+  const keys = [...new Set([...seriesRecords.keys(), ...implied.keys()])].sort(compareKeys);
+  const changes: SeriesChange[] = [];
+  for (const key of keys) {
+    const current = stored.get(key);
+    const record = seriesRecords.get(key);
+    if (!current) {
+      const r = (record ?? implied.get(key))!;
+      const value: SeriesData = { key, asin: r.asin, title: r.title, catalogueComplete: r.catalogueComplete, createdAt: now, updatedAt: now };
+      changes.push({ action: 'create', key, changedFields: setFields(value, SERIES_FIELDS), expectedVersion: null, value });
+      continue;
+    }
+    const base: SeriesData = { key, asin: current.asin, title: current.title, catalogueComplete: current.catalogueComplete, createdAt: current.createdAt, updatedAt: current.updatedAt };
+    const value: SeriesData = record
+      ? { ...base, title: record.title, asin: record.asin ?? current.asin, catalogueComplete: current.catalogueComplete || record.catalogueComplete }
+      : base;
+    const changedFields = SERIES_FIELDS.filter((f) => value[f] !== current[f]);
+    if (changedFields.length === 0) changes.push({ action: 'unchanged', key, changedFields, expectedVersion: current.version, value });
+    else changes.push({ action: 'update', key, changedFields, expectedVersion: current.version, value: { ...value, updatedAt: now } });
+  }
+  return changes;
+}
+
+function planProgress(
+  reports: readonly ProgressReport[],
+  knownTitle: (asin: string) => boolean,
+  stored: ReadonlyMap<string, Progress>,
+  options: PlanOptions,
+  notes: string[],
+): ProgressChange[] {
+  const byAsin = new Map<string, ProgressReport[]>();
+  const unknown = new Set<string>();
+  for (const report of reports) {
+    if (!knownTitle(report.asin)) {
+      unknown.add(report.asin);
+      continue;
+    }
+    const list = byAsin.get(report.asin);
+    if (list) list.push(report);
+    else byAsin.set(report.asin, [report]);
+  }
+  if (unknown.size > 0) notes.push(`${unknown.size} progress report(s) skipped: no such title (${[...unknown].sort(compareKeys).slice(0, 5).join(', ')}${unknown.size > 5 ? ', …' : ''})`);
+
+  const ctx = { source: options.progressSource ?? 'import', now: options.now };
+  const changes: ProgressChange[] = [];
+  let ignored = 0;
+  for (const asin of [...byAsin.keys()].sort(compareKeys)) {
+    const current = stored.get(asin) ?? null;
+    const reportsFor = inTimeOrder(datedTogether(byAsin.get(asin)!));
+    // Reports for one title apply in time order, each against the result of the previous. Several
+    // reports can disagree (a finish and a re-listen at one instant); passes repeat until nothing
+    // changes, so the planned state is a fixed point and re-planning the same records changes
+    // nothing. Each pass that changes something moves the title's last event forward, so this ends.
+    let state: Progress | null = current;
+    let changedData: ProgressData | null = null;
+    let history: HistoryData[] = [];
+    for (let pass = 0; pass <= reportsFor.length; pass++) {
+      let changed = false;
+      for (const report of reportsFor) {
+        const out = applyProgressReport(state, report, ctx);
+        if (pass === 0 && out.ignoredRegression) ignored++;
+        if (out.next === null) continue;
+        changed = true;
+        changedData = out.next;
+        history = history.length === 0 ? out.history : history.concat(out.history);
+        if (reportsFor.length > 1) state = { ...out.next, ownerId: current?.ownerId ?? '', version: current?.version ?? 0 };
+      }
+      if (!changed || reportsFor.length === 1) break;
+    }
+    if (reportsFor.length > 1 && history.length > 1) history = uniqueById(history);
+    if (current === null) {
+      if (changedData) changes.push({ action: 'create', asin, changedFields: PROGRESS_FIELDS.slice(), expectedVersion: null, value: changedData, history });
+      continue;
+    }
+    const changedFields = changedData ? PROGRESS_FIELDS.filter((f) => changedData[f] !== current[f]) : [];
+    if (!changedData || changedFields.length === 0) {
+      changes.push({ action: 'unchanged', asin, changedFields: [], expectedVersion: current.version, value: progressDataOf(current), history: [] });
+    } else changes.push({ action: 'update', asin, changedFields, expectedVersion: current.version, value: changedData, history });
+  }
+  if (ignored > 0) notes.push(`${ignored} progress report(s) ignored: a finished title was reported unfinished (no re-listen detected)`);
+  return changes;
+}
+
+/**
+ * Among several reports for one title, those without an observation time are taken to be as
+ * recent as the newest dated one. Left at "now" they would count as newer than everything on every
+ * later run, and replaying the same file would finish (or restart) the title again each time.
+ */
+function datedTogether(reports: ProgressReport[]): ProgressReport[] {
+  if (reports.length < 2) return reports;
+  let newest: string | undefined;
+  for (const r of reports) if (r.observedAt !== undefined && (newest === undefined || Date.parse(r.observedAt) > Date.parse(newest))) newest = r.observedAt;
+  if (newest === undefined) return reports;
+  return reports.map((r) => (r.observedAt === undefined ? { ...r, observedAt: newest } : r));
+}
+
+function uniqueById(entries: HistoryData[]): HistoryData[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => !seen.has(e.id) && seen.add(e.id) !== undefined);
+}
+
+/** Stable sort by observation time; reports without one keep their place after dated ones. */
+function inTimeOrder(reports: ProgressReport[]): ProgressReport[] {
+  if (reports.length < 2) return reports;
+  const time = (r: ProgressReport) => (r.observedAt === undefined ? Infinity : Date.parse(r.observedAt));
+  return reports
+    .map((report, index) => ({ report, index, t: time(report) }))
+    .sort((a, b) => a.t - b.t || a.index - b.index)
+    .map((x) => x.report);
+}
+
+function count(changes: readonly { action: PlanAction }[]): ActionCounts {
+  const counts: ActionCounts = { created: 0, updated: 0, unchanged: 0 };
+  for (const c of changes) {
+    if (c.action === 'create') counts.created++;
+    else if (c.action === 'update') counts.updated++;
+    else counts.unchanged++;
+  }
+  return counts;
+}
+
+/**
+ * Plans an import: what creating, updating or leaving alone each title, series and progress row
+ * the records mention would do to the current state. Pure and deterministic (output ordered by
+ * ASIN and key); planning the same records against the result of applying the plan gives only
+ * `unchanged`. Merge rules:
+ * - duplicate ASINs (and series keys) within the records fold together in input order;
+ * - optional fields a record leaves undefined or null keep the stored value: a source that does
+ *   not know never clears data; empty author or narrator lists count as unknown too;
+ * - `owned` is sticky: a synthetic record never downgrades an owned title;
+ * - memberships merge by series key (incoming replaces the same key, others are kept);
+ * - a membership whose series nothing describes creates that series (catalogue not complete);
+ *   a series record with `catalogueComplete` upgrades it, and it never downgrades;
+ * - `createdAt` is kept; `updatedAt` moves to `now` only when something changed;
+ * - progress reports apply in order through `applyProgressReport`; reports for titles that neither
+ *   the records nor the store know are skipped with a note.
+ */
+export function planImport(records: LibraryRecords, current: CurrentState, options: PlanOptions): ChangeSet {
+  const notes: string[] = [];
+  const titleRecords = fold(records.titles, (t) => t.asin, mergeTitleRecords);
+  if (titleRecords.folded > 0) notes.push(`${titleRecords.folded} duplicate title record(s) merged by ASIN`);
+  const seriesRecords = fold(records.series, (s) => s.key, mergeSeriesRecords);
+  if (seriesRecords.folded > 0) notes.push(`${seriesRecords.folded} duplicate series record(s) merged by key`);
+
+  const titles = planTitles(titleRecords.byKey, current.titles, options.now);
+  const series = planSeries(seriesRecords.byKey, titles, current.series, options.now);
+  const progress = planProgress(records.progress, (asin) => titleRecords.byKey.has(asin) || current.titles.has(asin), current.progress, options, notes);
+
+  return {
+    titles,
+    series,
+    progress,
+    summary: { titles: count(titles), series: count(series), progress: count(progress) },
+    notes,
+  };
+}
+
+/** True when applying the change set would write nothing. */
+export function isEmptyChangeSet(changeSet: ChangeSet): boolean {
+  const { titles, series, progress } = changeSet.summary;
+  return titles.created + titles.updated + series.created + series.updated + progress.created + progress.updated === 0;
+}
+
+/**
+ * The store writes a change set needs: series, then titles, then progress with its history. Only
+ * creates and updates, each guarded by the version it was planned against.
+ */
+export function changeSetToOperations(changeSet: ChangeSet): BatchOperation[] {
+  const ops: BatchOperation[] = [];
+  for (const c of changeSet.series) if (c.action !== 'unchanged') ops.push({ op: 'putSeries', value: c.value, expectedVersion: c.expectedVersion });
+  for (const c of changeSet.titles) if (c.action !== 'unchanged') ops.push({ op: 'putTitle', value: c.value, expectedVersion: c.expectedVersion });
+  for (const c of changeSet.progress) {
+    if (c.action === 'unchanged') continue;
+    ops.push({ op: 'putProgress', value: c.value, expectedVersion: c.expectedVersion });
+    for (const h of c.history) ops.push({ op: 'appendHistory', value: h });
+  }
+  return ops;
+}
+
+/**
+ * The state a store would hold after applying the change set: what a preview can show, and what
+ * the planner's invariants are tested against. Versions advance as a store's would.
+ */
+export function applyChangeSetToState(state: CurrentState, changeSet: ChangeSet, ownerId: string): CurrentState {
+  const titles = new Map(state.titles);
+  const series = new Map(state.series);
+  const progress = new Map(state.progress);
+  for (const c of changeSet.titles) if (c.action !== 'unchanged') titles.set(c.asin, { ...c.value, ownerId, version: (c.expectedVersion ?? 0) + 1 });
+  for (const c of changeSet.series) if (c.action !== 'unchanged') series.set(c.key, { ...c.value, ownerId, version: (c.expectedVersion ?? 0) + 1 });
+  for (const c of changeSet.progress) if (c.action !== 'unchanged') progress.set(c.asin, { ...c.value, ownerId, version: (c.expectedVersion ?? 0) + 1 });
+  return { titles, series, progress };
+}
