@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 
 export interface FakeDevice {
   serial: string;
@@ -68,7 +68,7 @@ export class FakeAuthState {
       adpToken,
       refreshToken: `Atnr|${b64url(randomBytes(48))}`,
       privateKeyPem,
-      publicKey: createPublicKey(privateKeyPem),
+      publicKey,
       active: true,
     };
     this.devices.set(serial, device);
