@@ -1,0 +1,28 @@
+import type { Conflict, TrackerBook } from '@sagasync/core';
+import type { MatcherDeps } from './deps.js';
+
+export interface ConflictView {
+  conflict: Conflict;
+  /** The tracker book the conflict is about (null if it was deleted since). */
+  book: TrackerBook | null;
+  /** Candidates with their titles, best first. */
+  candidates: { asin: string; score: number; reason: string; title: string | null; authors: string[] }[];
+}
+
+/** `sagasync conflicts list`: conflicts with enough context for a person to decide. */
+export async function listConflicts(deps: MatcherDeps, filter: { status?: Conflict['status'] } = {}): Promise<ConflictView[]> {
+  const { storage, ownerId } = deps;
+  const conflicts = await storage.listConflicts(ownerId, filter.status ? { status: filter.status } : undefined);
+  const asins = [...new Set(conflicts.flatMap((c) => c.candidates.map((x) => x.asin)))];
+  const titles = new Map((asins.length ? await storage.getTitles(ownerId, asins) : []).map((t) => [t.asin, t]));
+  const views: ConflictView[] = [];
+  for (const conflict of conflicts) {
+    const book = await storage.getTrackerBook(ownerId, conflict.source, conflict.trackerId);
+    views.push({
+      conflict,
+      book,
+      candidates: conflict.candidates.map((c) => ({ ...c, title: titles.get(c.asin)?.title ?? null, authors: titles.get(c.asin)?.authors ?? [] })),
+    });
+  }
+  return views;
+}
