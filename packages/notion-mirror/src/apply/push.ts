@@ -24,6 +24,8 @@ export interface PushOptions {
   dryRun?: boolean;
   /** Mirror state is saved after this many writes, so a crash loses little. Default 20. */
   checkpointEvery?: number;
+  /** Mirror synthetic volumes (series volumes not owned) as pages with Owned unticked. Default true. */
+  includeSynthetic?: boolean;
 }
 
 export interface PushProgress {
@@ -100,7 +102,8 @@ export async function pushToNotion(deps: PushDeps, options: PushOptions = {}): P
     elapsedMs: 0,
   };
 
-  const [titles, progressList, views] = await Promise.all([storage.listTitles(ownerId), storage.listProgress(ownerId), deps.rules.seriesReport(storage, ownerId)]);
+  const [allTitles, progressList, views] = await Promise.all([storage.listTitles(ownerId), storage.listProgress(ownerId), deps.rules.seriesReport(storage, ownerId)]);
+  const titles = options.includeSynthetic === false ? allTitles.filter((t) => t.owned) : allTitles;
   const progress = new Map<string, Progress>(progressList.map((p) => [p.asin, p]));
 
   const seriesCtx = tableContext('series', dbs, mirror, result);
