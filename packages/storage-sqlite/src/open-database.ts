@@ -32,7 +32,8 @@ export function openDatabase(options: OpenDatabaseOptions): Database.Database {
     throw toStoreError(error, path, 'open');
   }
   try {
-    if (!readonly) db.pragma('journal_mode = WAL');
+    // Only switch when needed: asking for WAL again takes a lock and fails while another process writes.
+    if (!readonly && db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     migrate(db, path, readonly);

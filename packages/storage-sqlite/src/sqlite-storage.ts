@@ -14,7 +14,7 @@ import {
   type BatchOperation,
   type StoragePort,
 } from '@sagasync/core';
-import { parseOperations, parseOwnerId } from '@sagasync/storage';
+import { parseOperation, parseOwnerId } from '@sagasync/storage';
 import { createBatchWriter } from './batch-writer.js';
 import { openDatabase, readSchemaVersion } from './open-database.js';
 import { rowDecoder } from './row-decoder.js';
@@ -112,8 +112,10 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
   };
 
   const writer = options.readonly ? null : createBatchWriter(db);
+  // Each operation is validated right before it is written and then dropped, so a batch of
+  // 100,000 titles is not held twice; an invalid one still rolls back everything before it.
   const applyInTransaction = db.transaction((owner: string, operations: readonly BatchOperation[]) => {
-    for (const operation of operations) writer!.apply(owner, operation);
+    for (let i = 0; i < operations.length; i++) writer!.apply(owner, parseOperation(operations[i]!, i));
   });
 
   /** Runs a read: checks the store is open and the owner valid, and maps SQLite errors. */
@@ -193,9 +195,9 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     async applyBatch(ownerId, operations) {
       return read('applyBatch', ownerId, (owner) => {
         if (!writer) throw new SagaSyncError('storage_failure', `the SagaSync store ${path} was opened read-only`, { details: { location: path } });
-        const parsed = parseOperations(operations);
-        if (parsed.length > 0) applyInTransaction.immediate(owner, parsed);
-        return { applied: parsed.length };
+        if (!Array.isArray(operations)) throw new SagaSyncError('invalid_input', 'applyBatch expects an array of operations');
+        if (operations.length > 0) applyInTransaction.immediate(owner, operations);
+        return { applied: operations.length };
       });
     },
 

@@ -23,7 +23,7 @@ export type {
   TrackerBookData,
 } from '@sagasync/core';
 export { createMemoryStorage } from './memory/memory-storage.js';
-export { parseOperations, parseOwnerId } from './batch/parse-operations.js';
+export { parseOperation, parseOperations, parseOwnerId } from './batch/parse-operations.js';
 export { compareKeys, compareText, instantMs } from './batch/ordering.js';
 export {
   createCredentialVault,

@@ -83,7 +83,12 @@ export function parseOperations(operations: readonly BatchOperation[]): BatchOpe
   return operations.map(parseOperation);
 }
 
-function parseOperation(operation: BatchOperation, index: number): BatchOperation {
+/**
+ * Validates and copies one operation; `index` is its place in the batch, for the message. An
+ * adapter that serialises each operation as it writes it can call this per operation inside its
+ * transaction, so a large batch is never held twice in memory.
+ */
+export function parseOperation(operation: BatchOperation, index: number): BatchOperation {
   const raw = operation as unknown as Record<string, unknown> | null;
   const op = raw?.op;
   if (typeof op !== 'string' || !(op in fieldChecks)) {
