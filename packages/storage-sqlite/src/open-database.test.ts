@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SagaSyncError } from '@sagasync/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrations, SCHEMA_VERSION } from './migrations.js';
+import { openDatabase } from './open-database.js';
+import { openSqliteStorage } from './sqlite-storage.js';
+
+async function failure(action: () => unknown): Promise<SagaSyncError> {
+  let error: unknown;
+  try {
+    await action();
+  } catch (caught) {
+    error = caught;
+  }
+  expect(SagaSyncError.isInstance(error), String(error)).toBe(true);
+  return error as SagaSyncError;
+}
+
+const T0 = '2024-03-01T10:00:00.000Z';
+const title = {
+  asin: 'B000000001',
+  title: 'Dune',
+  subtitle: null,
+  authors: ['Frank Herbert'],
+  narrators: [],
+  runtimeMinutes: null,
+  releaseDate: null,
+  purchaseDate: null,
+  coverUrl: null,
+  language: null,
+  marketplace: null,
+  sourceAccount: null,
+  owned: true,
+  isPodcast: false,
+  series: [],
+  createdAt: T0,
+  updatedAt: T0,
+};
+
+describe('opening a SQLite store', () => {
+  let dir: string;
+  let path: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sagasync-open-'));
+    path = join(dir, 'nested', 'data', 'store.db');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates the file (mode 0600, directories 0700) and migrates an empty store to the current schema', async () => {
+    const store = openSqliteStorage({ path });
+    expect(store.path).toBe(path);
+    expect(store.schemaVersion()).toBe(SCHEMA_VERSION);
+    expect(SCHEMA_VERSION).toBe(migrations.length);
+    await store.close();
+    if (process.platform !== 'win32') {
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dir, 'nested', 'data')).mode & 0o777).toBe(0o700);
+    }
+    const db = new Database(path, { readonly: true });
+    const tables = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(['conflicts', 'credentials', 'decisions', 'history', 'links', 'progress', 'series', 'settings', 'sync_runs', 'titles', 'tracker_books']);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('sets WAL, synchronous FULL, foreign keys and the busy timeout on its connection', () => {
+    const db = openDatabase({ path, busyTimeoutMs: 777, readonly: false });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(777);
+    db.close();
+  });
+
+  it('keeps data and schema version across reopen, without re-running migrations', async () => {
+    const first = openSqliteStorage({ path });
+    await first.applyBatch('local', [{ op: 'putTitle', value: title }]);
+    await first.close();
+    const second = openSqliteStorage({ path });
+    expect(second.schemaVersion()).toBe(SCHEMA_VERSION);
+    expect(await second.getTitle('local', 'B000000001')).toEqual({ ...title, ownerId: 'local', version: 1 });
+    await second.close();
+  });
+
+  it('migrates a store left at an older schema version', async () => {
+    // Version 0 is a file another tool created empty: every step runs.
+    new Database(join(dir, 'old.db')).close();
+    const store = openSqliteStorage({ path: join(dir, 'old.db') });
+    expect(store.schemaVersion()).toBe(SCHEMA_VERSION);
+    await store.applyBatch('local', [{ op: 'putSetting', key: 'k', value: 'v' }]);
+    expect(await store.getSetting('local', 'k')).toBe('v');
+    await store.close();
+  });
+
+  it('refuses a store from a newer sagasync with a clear message', async () => {
+    await openSqliteStorage({ path }).close();
+    const db = new Database(path);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    const error = await failure(() => openSqliteStorage({ path }));
+    expect(error.code).toBe('unsupported_format');
+    expect(error.message).toBe(
+      `the SagaSync store ${path} has schema version ${SCHEMA_VERSION + 1}, newer than this sagasync supports (${SCHEMA_VERSION}); upgrade sagasync`,
+    );
+  });
+
+  it('refuses a file that is not a SQLite database', async () => {
+    const notADb = join(dir, 'notes.txt');
+    writeFileSync(notADb, 'these are not the pages you are looking for\n'.repeat(200));
+    const error = await failure(() => openSqliteStorage({ path: notADb }));
+    expect(error.code).toBe('storage_failure');
+    expect(error.message).toContain(`${notADb} is not a SagaSync store, or it is damaged`);
+  });
+
+  it('opens read-only: reads work, batches fail, a missing file fails', async () => {
+    const writable = openSqliteStorage({ path });
+    await writable.applyBatch('local', [{ op: 'putTitle', value: title }]);
+    await writable.close();
+    const store = openSqliteStorage({ path, readonly: true });
+    expect(await store.countTitles('local')).toBe(1);
+    const error = await failure(() => store.applyBatch('local', [{ op: 'deleteTitle', asin: 'B000000001' }]));
+    expect(error.code).toBe('storage_failure');
+    expect(error.message).toContain('read-only');
+    await store.close();
+    expect((await failure(() => openSqliteStorage({ path: join(dir, 'missing.db'), readonly: true }))).code).toBe('storage_failure');
+  });
+
+  it('fails clearly after close, and close twice is fine', async () => {
+    const store = openSqliteStorage({ path });
+    await store.close();
+    await store.close();
+    const error = await failure(() => store.listTitles('local'));
+    expect(error.code).toBe('storage_failure');
+    expect(error.message).toContain('is closed');
+  });
+
+  it('rejects a damaged row on read, naming the table and the record', async () => {
+    const store = openSqliteStorage({ path });
+    await store.applyBatch('local', [{ op: 'putTitle', value: title }]);
+    const db = new Database(path);
+    db.prepare("UPDATE titles SET data = json_set(data, '$.authors', 'not a list')").run();
+    db.close();
+    const error = await failure(() => store.listTitles('local'));
+    expect(error.code).toBe('storage_failure');
+    expect(error.message).toMatch(/holds an invalid titles row \(B000000001: authors: /);
+    await store.close();
+  });
+});
