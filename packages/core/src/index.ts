@@ -4,3 +4,7 @@ export * from './model/index.js';
 export * from './ports/index.js';
 export * from './sequence/index.js';
 export * from './util/ids.js';
+export * from './series/index.js';
+export * from './progress/index.js';
+export * from './planning/index.js';
+export * from './use-cases/index.js';

@@ -1,1 +1,2 @@
 export * from './derive-series-status.js';
+export * from './series-views.js';

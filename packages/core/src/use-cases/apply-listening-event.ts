@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { NotFoundError, SagaSyncError } from '../errors/sagasync-error.js';
+import { AsinSchema, IsoDateTimeSchema, PercentSchema } from '../model/primitives.js';
+import { ProgressSourceSchema, type Progress, type ProgressSource } from '../model/progress.js';
+import type { BatchOperation, HistoryData } from '../ports/storage.port.js';
+import { applyProgressReport, LISTENING_EVENT_KINDS, listeningEventToReport, type ListeningEventKind } from '../progress/apply-progress.js';
+import type { SeriesView } from '../series/derive-series-status.js';
+import { nowIso, retryOnConflict, type UseCaseDeps } from './deps.js';
+import { loadSeriesViews, resolveRuleOptions } from './series-context.js';
+
+/** A listening event as webhooks and the CLI send it; validated at the start of the use case. */
+export const ListeningEventInputSchema = z.object({
+  asin: AsinSchema,
+  kind: z.enum(LISTENING_EVENT_KINDS),
+  percent: PercentSchema.optional(),
+  at: IsoDateTimeSchema.optional(),
+  source: ProgressSourceSchema,
+});
+
+export interface ListeningEventInput {
+  asin: string;
+  kind: ListeningEventKind;
+  percent?: number;
+  at?: string;
+  source: ProgressSource;
+}
+
+export interface ListeningEventResult {
+  /** The title's progress after the event (unchanged when the event changed nothing). */
+  progress: Progress | null;
+  changed: boolean;
+  /** The event tried to un-finish a finished title and was ignored. */
+  ignoredRegression: boolean;
+  /** History entries this event appended. */
+  history: HistoryData[];
+  /** The cascade: every series the title is in, recomputed after the change. */
+  series: SeriesView[];
+}
+
+/**
+ * Applies a listening event (started, progress, finished, reset) to a title's progress, with
+ * history, in one batch guarded by the progress version (retried on a concurrent write), then
+ * recomputes the series the title belongs to. Unknown ASIN: `NotFoundError`.
+ */
+export async function applyListeningEvent(deps: UseCaseDeps, event: ListeningEventInput): Promise<ListeningEventResult> {
+  const parsed = ListeningEventInputSchema.safeParse(event);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SagaSyncError('invalid_input', `invalid listening event: ${issue?.path.join('.') || 'event'}: ${issue?.message ?? 'invalid'}`, {
+      details: { location: issue?.path.join('.') },
+    });
+  }
+  const input = parsed.data;
+  const { storage, ownerId } = deps;
+  const title = await storage.getTitle(ownerId, input.asin);
+  if (!title) throw new NotFoundError('title', input.asin);
+
+  const { report, userOverride } = listeningEventToReport(input);
+  const outcome = await retryOnConflict(async () => {
+    const current = await storage.getProgress(ownerId, input.asin);
+    const out = applyProgressReport(current, report, { ownerId, source: input.source, now: nowIso(deps), userOverride });
+    if (!out.next) return { ...out, progress: current };
+    const operations: BatchOperation[] = [{ op: 'putProgress', value: out.next, expectedVersion: current?.version ?? null }];
+    for (const entry of out.history) operations.push({ op: 'appendHistory', value: entry });
+    await storage.applyBatch(ownerId, operations);
+    return { ...out, progress: await storage.getProgress(ownerId, input.asin) };
+  });
+
+  const keys = new Set(title.series.map((m) => m.seriesKey));
+  const series = await loadSeriesViews(deps, await resolveRuleOptions(deps), keys);
+  return { progress: outcome.progress, changed: outcome.next !== null, ignoredRegression: outcome.ignoredRegression, history: outcome.history, series };
+}

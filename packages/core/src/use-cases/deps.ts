@@ -1,0 +1,42 @@
+import { SagaSyncError } from '../errors/sagasync-error.js';
+import type { OwnerSettings } from '../model/owner.js';
+import { OwnerSettingsSchema } from '../model/owner.js';
+import type { StoragePort } from '../ports/storage.port.js';
+
+/** What every use case needs: a store, the owner it acts for, and optionally a clock for tests. */
+export interface UseCaseDeps {
+  storage: StoragePort;
+  ownerId: string;
+  clock?: () => Date;
+}
+
+export const nowIso = (deps: UseCaseDeps): string => (deps.clock ? deps.clock() : new Date()).toISOString();
+
+/** How many times a use case re-reads and re-plans after a concurrent write before giving up. */
+export const MAX_ATTEMPTS = 5;
+
+export const isVersionConflict = (error: unknown): boolean => SagaSyncError.isInstance(error) && error.code === 'version_conflict';
+
+/**
+ * Runs `attempt` (read, decide, write in one batch) again from the start when its batch lost a
+ * race with another writer. Versions make the loss visible; re-reading makes the retry correct.
+ */
+export async function retryOnConflict<T>(attempt: (attemptNumber: number) => Promise<T>, maxAttempts = MAX_ATTEMPTS): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (error) {
+      if (!isVersionConflict(error) || n >= maxAttempts) throw error;
+    }
+  }
+}
+
+/** The owner's setting key holding `OwnerSettings` (novellasRequired, inferGaps). */
+export const RULES_SETTING_KEY = 'rules';
+
+/** The owner's rule options; a missing or malformed setting gives the defaults. */
+export async function readRuleSettings(deps: UseCaseDeps): Promise<OwnerSettings> {
+  const stored = await deps.storage.getSetting(deps.ownerId, RULES_SETTING_KEY);
+  const parsed = OwnerSettingsSchema.safeParse(stored ?? {});
+  return parsed.success ? parsed.data : OwnerSettingsSchema.parse({});
+}
