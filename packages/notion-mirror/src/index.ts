@@ -7,6 +7,7 @@ export { pushToNotion } from './apply/push.js';
 export type { PushDeps, PushOptions, PushProgress, PushResult, TableCounts } from './apply/push.js';
 export { planAdoption, trackerBookFromPage } from './apply/adoption.js';
 export type { MatchOutcome, TrackerMatcherFactory, AdoptionPlan } from './apply/adoption.js';
+export { matcherFactory } from './apply/matcher-adapter.js';
 export type { MirrorRules, NotionListeningEvent, ListeningEventKind } from './apply/rules.js';
 
 export { pullFromNotion, pullNotionPage } from './pull/pull.js';

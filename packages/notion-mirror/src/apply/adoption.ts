@@ -10,7 +10,7 @@ export type MatchOutcome =
   | { kind: 'none' };
 
 /** Built once per push from the titles still without a page; `@sagasync/matcher` provides one. */
-export type TrackerMatcherFactory = (titles: readonly Title[]) => (book: TrackerBook) => MatchOutcome;
+export type TrackerMatcherFactory = (titles: readonly Title[]) => (book: TrackerBook, exclude: ReadonlySet<string>) => MatchOutcome;
 
 /** A Books page the user made, read as a tracker book for the matcher. */
 export function trackerBookFromPage(ownerId: string, page: MirroredPage): TrackerBook {
@@ -66,9 +66,10 @@ export function planAdoption(args: {
     const mine = args.decisions.filter((d) => d.trackerId === page.id);
     if (mine.some((d) => d.decision === 'reject' && d.asin === null)) continue;
     const linked = mine.find((d) => d.decision === 'link' && d.asin !== null && free.has(d.asin));
+    const rejected = new Set(mine.flatMap((d) => (d.decision === 'reject' && d.asin !== null ? [d.asin] : [])));
     const { ownerId: _owner, ...bookData } = book;
-    let outcome: MatchOutcome = linked ? { kind: 'match', asin: linked.asin!, method: 'manual', score: 1 } : match ? match(book) : { kind: 'none' };
-    if (outcome.kind === 'match' && mine.some((d) => d.decision === 'reject' && d.asin === (outcome as { asin: string }).asin)) outcome = { kind: 'none' };
+    let outcome: MatchOutcome = linked ? { kind: 'match', asin: linked.asin!, method: 'manual', score: 1 } : match ? match(book, rejected) : { kind: 'none' };
+    if (outcome.kind === 'match' && rejected.has(outcome.asin)) outcome = { kind: 'none' };
     if (outcome.kind === 'match' && free.has(outcome.asin)) {
       free.delete(outcome.asin);
       adopt.set(page.id, outcome.asin);
@@ -83,7 +84,7 @@ export function planAdoption(args: {
           id: `notion:${page.id}`,
           source: 'notion',
           trackerId: page.id,
-          candidates: outcome.candidates.filter((c) => !mine.some((d) => d.decision === 'reject' && d.asin === c.asin)),
+          candidates: outcome.candidates.filter((c) => !rejected.has(c.asin)),
           reason: outcome.reason,
           status: 'open',
           createdAt: args.now,

@@ -7,6 +7,7 @@ import { hashValues, plainTextOf, type PropertyValues } from '../plan/property-v
 import { BOOKS, BOOKS_PROPERTIES, SERIES, SERIES_PROPERTIES } from '../schema/definitions.js';
 import { loadMirror, requireDatabases, saveMirror, type MirrorEntry, type MirrorState, type MirrorTable, type NotionDatabases } from '../state/settings.js';
 import { planAdoption, type TrackerMatcherFactory } from './adoption.js';
+import { matcherFactory } from './matcher-adapter.js';
 import type { MirrorRules } from './rules.js';
 
 export interface PushDeps {
@@ -14,7 +15,7 @@ export interface PushDeps {
   ownerId: string;
   notion: NotionConnectionOptions;
   rules: Pick<MirrorRules, 'seriesReport'>;
-  /** Links the user's own Books pages to titles; without one only pages carrying an ASIN are adopted. */
+  /** Links the user's own Books pages (no ASIN) to titles; default @sagasync/matcher's engine. */
   matcher?: TrackerMatcherFactory;
   onProgress?: (progress: PushProgress) => void;
 }
@@ -132,7 +133,7 @@ export async function pushToNotion(deps: PushDeps, options: PushOptions = {}): P
       pages: unkeyed,
       titles: unmirrored,
       decisions,
-      matcher: deps.matcher,
+      matcher: deps.matcher ?? matcherFactory(),
       knownConflictIds: new Set(conflicts.map((c) => c.id)),
       now: new Date().toISOString(),
     });
