@@ -77,8 +77,10 @@ export class AudibleClient {
     const what = `GET ${path}`;
     const response = await this.authenticated('GET', url, '', what);
     if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new SagaSyncError(response.status === 404 ? 'not_found' : 'remote_failure', `${what} failed with HTTP ${response.status}`, {
+      // Audible's own error message (`{"message": "Invalid response group"}`) names the problem.
+      const body = (await response.json().catch(() => null)) as { message?: unknown } | null;
+      const reason = typeof body?.message === 'string' ? `: ${body.message.slice(0, 200)}` : '';
+      throw new SagaSyncError(response.status === 404 ? 'not_found' : 'remote_failure', `${what} failed with HTTP ${response.status}${reason}`, {
         details: { status: response.status, location: path },
       });
     }

@@ -43,3 +43,6 @@ export { buildSeriesMetadata, seriesMetadataFileName } from './export/series-met
 export type { SeriesMetadataFile } from './export/series-metadata.js';
 export { buildAudibleExport, writeAudibleExport } from './export/export-files.js';
 export type { ExportFile } from './export/export-files.js';
+
+export { syncLibrary } from './sync/sync-library.js';
+export type { AudibleSyncReport, SyncLibraryOptions } from './sync/sync-library.js';
