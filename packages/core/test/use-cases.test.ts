@@ -112,10 +112,31 @@ describe('importLibrary', () => {
   it('gives up after five lost races', async () => {
     const alwaysConflict: StoragePort = {
       ...storage,
-      applyBatch: async (ownerId) => storage.applyBatch(ownerId, [{ op: 'putTitle', value: { ...(await titleData()) }, expectedVersion: 99 }]),
+      // Every import batch loses; the failed-run log written afterwards goes through.
+      applyBatch: async (ownerId, operations) =>
+        operations.some((o) => o.op === 'putTitle')
+          ? storage.applyBatch(ownerId, [{ op: 'putTitle', value: await titleData(), expectedVersion: 99 }])
+          : storage.applyBatch(ownerId, operations),
     };
-    await expect(importLibrary({ ...deps, storage: alwaysConflict }, library(), { commit: true })).rejects.toMatchObject({ code: 'version_conflict' });
+    await expect(importLibrary({ ...deps, storage: alwaysConflict }, library(), { commit: true, source: 'f.csv' })).rejects.toMatchObject({ code: 'version_conflict' });
     expect(await storage.countTitles(OWNER)).toBe(0);
+    expect(await storage.listSyncRuns(OWNER)).toMatchObject([{ status: 'failed', source: 'f.csv', counts: { failed: 4 }, error: expect.stringContaining('changed concurrently') }]);
+  });
+
+  it('imports a library large enough to be read with one listing', async () => {
+    const titles = Array.from({ length: 1200 }, (_, i) => rec(`B0BIG${String(i).padStart(5, '0')}`, { series: [member(SAGA, String(i + 1))] }));
+    const progress = titles.slice(0, 100).map((t) => ({ asin: t.asin, isFinished: true }));
+    const first = await importLibrary(deps, { titles, series: [], progress }, { commit: true });
+    expect(first.summary.titles.created).toBe(1200);
+    expect(first.summary.progress.created).toBe(100);
+    const again = await importLibrary(deps, { titles, series: [], progress }, { commit: false });
+    expect(again.summary).toEqual({
+      titles: { created: 0, updated: 0, unchanged: 1200 },
+      series: { created: 0, updated: 0, unchanged: 1 },
+      progress: { created: 0, updated: 0, unchanged: 100 },
+    });
+    const [saga] = await buildSeriesReport(deps);
+    expect(saga).toMatchObject({ status: 'in_progress', ownedCount: 1200, finishedCount: 100, nextUp: { sequence: '101' } });
   });
 });
 

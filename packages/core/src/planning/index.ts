@@ -1,3 +1,2 @@
-export * from './equality.js';
 export * from './merge-records.js';
 export * from './plan-import.js';

@@ -75,6 +75,8 @@ const cases: Case[] = [
     nextToBuy: '2',
   },
   { name: 'several gaps', volumes: () => [fin('1'), fin('4')], status: 'caught_up', missing: ['2', '3'], nextToBuy: '2' },
+  { name: 'a long run of unknown numbers is a numbering scheme, not missing books', volumes: () => [fin('1'), fin('2'), fin('2019')], status: 'complete', missing: [] },
+  { name: 'twenty unknown numbers in a row are still inferred', volumes: () => [fin('1'), fin('22')], status: 'caught_up', missing: Array.from({ length: 20 }, (_, i) => String(i + 2)) },
   { name: 'no inference when the catalogue is complete', series: { catalogueComplete: true }, volumes: () => [fin('1'), fin('3')], status: 'complete', missing: [] },
   { name: 'no inference when inferGaps is off', volumes: () => [fin('1'), fin('3')], options: { inferGaps: false }, status: 'complete', missing: [] },
   { name: 'a listed volume fills the gap instead of an inferred one', volumes: () => [fin('1'), listed('2'), fin('3')], status: 'caught_up', missing: [['2', { inferred: false }]] },

@@ -77,6 +77,9 @@ interface Volume {
 
 const isWhole = (n: number): boolean => Number.isInteger(n);
 
+/** Longest run of consecutive unknown whole numbers still inferred as missing volumes. */
+export const MAX_INFERRED_RUN = 20;
+
 /** The positions a volume stands for: a number itself; a range every whole number in it (or its start). */
 function pointsOf(position: SeriesPosition): number[] {
   if (position.kind === 'number') return [position.value];
@@ -129,7 +132,7 @@ export function isUpcoming(releaseDate: string | null | undefined, now: string):
  * - a position counts finished when any owned title covering it is finished;
  * - missing = listed volumes (owned = false) whose position no owned title covers, plus, unless the
  *   catalogue is complete or `inferGaps` is false, whole numbers from 1 to the highest owned whole
- *   position that no volume at all covers (inferred);
+ *   position that no volume at all covers (inferred), except runs longer than `MAX_INFERRED_RUN`;
  * - novellas (fractional positions) never block caught_up / complete unless `novellasRequired`;
  * - an owned volume not released yet does not block caught_up, but does block complete;
  * - volumes without a position are listed, never inferred or reported missing; owned ones count.
@@ -240,10 +243,20 @@ function findMissing(
     for (const v of owned) for (const p of v.points) if (isWhole(p) && p > highest) highest = p;
     const known = (point: number) => volumes.some((v) => covers(v.view.position, point));
     // Position 0 is a prequel: it exists only when someone lists it, so inference starts at 1.
+    let run: number[] = [];
+    const flush = () => {
+      // A long run of unknown numbers means a numbering scheme (years, episode numbers), not
+      // books the user forgot to buy: only short runs are inferred.
+      if (run.length <= MAX_INFERRED_RUN) {
+        for (const n of run) missing.push({ sequence: String(n), position: n, asin: null, title: null, inferred: true, novella: false, upcoming: false });
+      }
+      run = [];
+    };
     for (let n = 1; n < highest; n++) {
-      if (known(n)) continue;
-      missing.push({ sequence: String(n), position: n, asin: null, title: null, inferred: true, novella: false, upcoming: false });
+      if (known(n)) flush();
+      else run.push(n);
     }
+    flush();
   }
   missing.sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity) || Number(a.inferred) - Number(b.inferred));
   return missing;

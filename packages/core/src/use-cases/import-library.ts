@@ -58,6 +58,40 @@ async function readState(deps: UseCaseDeps, records: LibraryRecords): Promise<Cu
  */
 export async function importLibrary(deps: UseCaseDeps, records: LibraryRecords, options: ImportOptions): Promise<ImportReport> {
   const startedAt = nowIso(deps);
+  try {
+    return await planAndApply(deps, records, options, startedAt);
+  } catch (error) {
+    if (options.commit) await logFailedRun(deps, options, startedAt, error, records.titles.length);
+    throw error;
+  }
+}
+
+/** Best effort: the status page should show a failed import, but the import's error is what matters. */
+async function logFailedRun(deps: UseCaseDeps, options: ImportOptions, startedAt: string, error: unknown, failed: number): Promise<void> {
+  const now = nowIso(deps);
+  try {
+    await deps.storage.applyBatch(deps.ownerId, [
+      {
+        op: 'putSyncRun',
+        value: {
+          id: newId(Date.parse(now)),
+          kind: options.kind ?? 'import',
+          source: options.source ?? null,
+          status: 'failed',
+          startedAt,
+          finishedAt: now,
+          // The batch applies whole or not at all: every record failed with it.
+          counts: { created: 0, updated: 0, unchanged: 0, failed },
+          error: error instanceof Error ? error.message : String(error),
+        },
+      },
+    ]);
+  } catch {
+    // The store that failed the import may fail this too; the original error is rethrown.
+  }
+}
+
+function planAndApply(deps: UseCaseDeps, records: LibraryRecords, options: ImportOptions, startedAt: string): Promise<ImportReport> {
   return retryOnConflict(async (attempt) => {
     const state = await readState(deps, records);
     const now = nowIso(deps);
