@@ -8,6 +8,7 @@ export type { PushDeps, PushOptions, PushProgress, PushResult, TableCounts } fro
 export { planAdoption, trackerBookFromPage } from './apply/adoption.js';
 export type { MatchOutcome, TrackerMatcherFactory, AdoptionPlan } from './apply/adoption.js';
 export { matcherFactory } from './apply/matcher-adapter.js';
+export { coreRules } from './apply/core-rules.js';
 export type { MirrorRules, NotionListeningEvent, ListeningEventKind } from './apply/rules.js';
 
 export { pullFromNotion, pullNotionPage } from './pull/pull.js';

@@ -7,6 +7,7 @@ import { hashValues, plainTextOf, type PropertyValues } from '../plan/property-v
 import { BOOKS, BOOKS_PROPERTIES, SERIES, SERIES_PROPERTIES } from '../schema/definitions.js';
 import { loadMirror, requireDatabases, saveMirror, type MirrorEntry, type MirrorState, type MirrorTable, type NotionDatabases } from '../state/settings.js';
 import { planAdoption, type TrackerMatcherFactory } from './adoption.js';
+import { coreRules } from './core-rules.js';
 import { matcherFactory } from './matcher-adapter.js';
 import type { MirrorRules } from './rules.js';
 
@@ -14,7 +15,8 @@ export interface PushDeps {
   storage: StoragePort;
   ownerId: string;
   notion: NotionConnectionOptions;
-  rules: Pick<MirrorRules, 'seriesReport'>;
+  /** Default `coreRules`. */
+  rules?: Pick<MirrorRules, 'seriesReport'>;
   /** Links the user's own Books pages (no ASIN) to titles; default @sagasync/matcher's engine. */
   matcher?: TrackerMatcherFactory;
   onProgress?: (progress: PushProgress) => void;
@@ -103,7 +105,7 @@ export async function pushToNotion(deps: PushDeps, options: PushOptions = {}): P
     elapsedMs: 0,
   };
 
-  const [allTitles, progressList, views] = await Promise.all([storage.listTitles(ownerId), storage.listProgress(ownerId), deps.rules.seriesReport(storage, ownerId)]);
+  const [allTitles, progressList, views] = await Promise.all([storage.listTitles(ownerId), storage.listProgress(ownerId), (deps.rules ?? coreRules).seriesReport(storage, ownerId)]);
   const titles = options.includeSynthetic === false ? allTitles.filter((t) => t.owned) : allTitles;
   const progress = new Map<string, Progress>(progressList.map((p) => [p.asin, p]));
 

@@ -1,6 +1,7 @@
-import { newId, type StoragePort } from '@sagasync/core';
+import { newId, SagaSyncError, type StoragePort } from '@sagasync/core';
 import { createNotionGateway, type NotionConnectionOptions } from '../client/notion-gateway.js';
 import { queryAll, retrievePage, type MirroredPage } from '../client/pages.js';
+import { coreRules } from '../apply/core-rules.js';
 import type { MirrorRules, NotionListeningEvent } from '../apply/rules.js';
 import { normalisePageId } from '../plan/property-values.js';
 import { loadMirror, loadPullState, requireDatabases, saveMirror, SETTINGS_KEYS, type MirrorState } from '../state/settings.js';
@@ -10,7 +11,8 @@ export interface PullDeps {
   storage: StoragePort;
   ownerId: string;
   notion: NotionConnectionOptions;
-  rules: Pick<MirrorRules, 'applyListeningEvent'>;
+  /** Default `coreRules`. */
+  rules?: Pick<MirrorRules, 'applyListeningEvent'>;
 }
 
 export interface PullOptions {
@@ -22,7 +24,10 @@ export interface PullOptions {
 
 export interface PullResult {
   checked: number;
+  /** Events applied (or, on a dry run, that would be). */
   events: NotionListeningEvent[];
+  /** Events the store refused (title gone, invalid value), with why. */
+  skipped: { event: NotionListeningEvent; reason: string }[];
   requests: number;
 }
 
@@ -43,11 +48,30 @@ function collectEvents(mirror: MirrorState, pages: readonly MirroredPage[]): { e
   return { events, seen };
 }
 
-async function applyAndRecord(deps: PullDeps, mirror: MirrorState, events: NotionListeningEvent[], seen: { asin: string; page: MirroredPage }[], extra: { key: string; value: unknown }[]) {
-  for (const event of events) await deps.rules.applyListeningEvent(deps.storage, deps.ownerId, event);
+async function applyAndRecord(
+  deps: PullDeps,
+  mirror: MirrorState,
+  events: NotionListeningEvent[],
+  seen: { asin: string; page: MirroredPage }[],
+  extra: { key: string; value: unknown }[],
+): Promise<{ applied: NotionListeningEvent[]; skipped: PullResult['skipped'] }> {
+  const rules = deps.rules ?? coreRules;
+  const applied: NotionListeningEvent[] = [];
+  const skipped: PullResult['skipped'] = [];
+  for (const event of events) {
+    try {
+      await rules.applyListeningEvent(deps.storage, deps.ownerId, event);
+      applied.push(event);
+    } catch (error) {
+      // A page whose title left the store, or a value core refuses: report it, keep pulling.
+      if (!(SagaSyncError.isInstance(error) && (error.code === 'not_found' || error.code === 'invalid_input'))) throw error;
+      skipped.push({ event, reason: error.message });
+    }
+  }
   for (const { asin, page } of seen) markSeen(mirror.books[asin]!, page.values);
   await saveMirror(deps.storage, deps.ownerId, mirror);
   if (extra.length > 0) await deps.storage.applyBatch(deps.ownerId, extra.map((e) => ({ op: 'putSetting' as const, key: e.key, value: e.value })));
+  return { applied, skipped };
 }
 
 /**
@@ -63,35 +87,34 @@ export async function pullFromNotion(deps: PullDeps, options: PullOptions = {}):
   const since = !options.full && state.lastPulledAt ? new Date(Date.parse(state.lastPulledAt) - LOOKBACK_MS).toISOString() : null;
   const pages = await queryAll(gateway, dbs.books.dataSourceId, since ? { timestamp: 'last_edited_time', last_edited_time: { on_or_after: since } } : undefined);
   const { events, seen } = collectEvents(mirror, pages);
-  if (!options.dryRun) {
-    await applyAndRecord(deps, mirror, events, seen, [{ key: SETTINGS_KEYS.pull, value: { lastPulledAt: startedAt.toISOString() } }]);
-    await deps.storage.applyBatch(deps.ownerId, [
-      {
-        op: 'putSyncRun',
-        value: {
-          id: newId(startedAt.getTime()),
-          kind: 'notion_pull',
-          source: dbs.books.databaseId,
-          status: 'succeeded',
-          startedAt: startedAt.toISOString(),
-          finishedAt: new Date().toISOString(),
-          counts: { created: 0, updated: events.length, unchanged: seen.length - events.length, failed: 0 },
-          error: null,
-        },
+  if (options.dryRun) return { checked: pages.length, events, skipped: [], requests: gateway.stats.requests };
+  const { applied, skipped } = await applyAndRecord(deps, mirror, events, seen, [{ key: SETTINGS_KEYS.pull, value: { lastPulledAt: startedAt.toISOString() } }]);
+  await deps.storage.applyBatch(deps.ownerId, [
+    {
+      op: 'putSyncRun',
+      value: {
+        id: newId(startedAt.getTime()),
+        kind: 'notion_pull',
+        source: dbs.books.databaseId,
+        status: 'succeeded',
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        counts: { created: 0, updated: applied.length, unchanged: seen.length - events.length, failed: skipped.length },
+        error: null,
       },
-    ]);
-  }
-  return { checked: pages.length, events, requests: gateway.stats.requests };
+    },
+  ]);
+  return { checked: pages.length, events: applied, skipped, requests: gateway.stats.requests };
 }
 
 /** Pulls one page, as a webhook asks: a page SagaSync does not mirror is ignored. */
 export async function pullNotionPage(deps: PullDeps, pageId: string): Promise<PullResult> {
   const mirror = await loadMirror(deps.storage, deps.ownerId);
   const id = normalisePageId(pageId);
-  if (!Object.values(mirror.books).some((e) => e.pageId === id)) return { checked: 0, events: [], requests: 0 };
+  if (!Object.values(mirror.books).some((e) => e.pageId === id)) return { checked: 0, events: [], skipped: [], requests: 0 };
   const gateway = createNotionGateway(deps.notion);
   const page = await retrievePage(gateway, id);
   const { events, seen } = collectEvents(mirror, page.inTrash ? [] : [page]);
-  await applyAndRecord(deps, mirror, events, seen, []);
-  return { checked: 1, events, requests: gateway.stats.requests };
+  const { applied, skipped } = await applyAndRecord(deps, mirror, events, seen, []);
+  return { checked: 1, events: applied, skipped, requests: gateway.stats.requests };
 }
