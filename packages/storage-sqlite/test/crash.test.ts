@@ -41,8 +41,9 @@ describe('kill -9 during a batch', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   // Kill points: as the transaction starts spilling pages into the WAL, deep into it, and as late
-  // as we can catch it (close to or inside the commit). Each must leave all or nothing.
-  for (const walBytes of [64 * 1024, 8 * 1024 * 1024, 40 * 1024 * 1024]) {
+  // as we can catch it: the whole batch makes about 53 MB of WAL, so at 50 MiB the last pages and
+  // the commit frame are being written. Each must leave all or nothing.
+  for (const walBytes of [64 * 1024, 8 * 1024 * 1024, 40 * 1024 * 1024, 50 * 1024 * 1024]) {
     it(`leaves the store as before or as after when killed with ${walBytes >> 10} KiB in the WAL`, async () => {
       const before = openSqliteStorage({ path });
       await before.applyBatch('local', [{ op: 'putSetting', key: 'committed-before', value: 1 }]);

@@ -15,10 +15,14 @@ export function createMemoryStorage(): StoragePort {
   const owners = new Map<string, OwnerTables>();
   let closed = false;
 
-  function tablesFor(operation: string, ownerId: string): OwnerTables {
+  const nothing = emptyTables();
+
+  /** An owner's tables; reads of an unknown owner see empty tables without creating any. */
+  function tablesFor(operation: string, ownerId: string, forWrite = false): OwnerTables {
     if (closed) throw new StorageError(operation, new Error('the store is closed'));
     const owner = parseOwnerId(ownerId);
     let tables = owners.get(owner);
+    if (!tables && !forWrite) return nothing;
     if (!tables) {
       tables = emptyTables();
       owners.set(owner, tables);
@@ -139,7 +143,7 @@ export function createMemoryStorage(): StoragePort {
     },
 
     async applyBatch(ownerId, operations: readonly BatchOperation[]): Promise<BatchResult> {
-      const tables = tablesFor('applyBatch', ownerId);
+      const tables = tablesFor('applyBatch', ownerId, true);
       const parsed = parseOperations(operations);
       const staged = new StagedTables(tables);
       // No await between the first check and the commit: the batch is atomic for other callers.
