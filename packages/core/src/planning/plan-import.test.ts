@@ -270,5 +270,5 @@ describe('planImport performance', () => {
     // linear baseline does not, and anything quadratic would exceed it by orders of magnitude.
     expect(fresh / baseline).toBeLessThan(15);
     expect(replan / baseline).toBeLessThan(15);
-  });
+  }, 120_000);
 });

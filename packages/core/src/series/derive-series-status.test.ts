@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { ListeningStatus, Progress } from '../model/progress.js';
 import type { SeriesStatus } from '../model/series.js';
 import type { Title } from '../model/title.js';
@@ -190,5 +191,64 @@ describe('deriveSeriesView', () => {
     const a = deriveSeriesView(SERIES, inputs, { now: NOW });
     const b = deriveSeriesView(SERIES, [...inputs].reverse(), { now: NOW });
     expect(b).toEqual(a);
+  });
+});
+
+describe('deriveSeriesView properties', () => {
+  const volumeArb = fc.record({
+    sequence: fc.constantFrom('0', '1', '2', '2.5', '3', '4', '1-3', '5', '7', ''),
+    owned: fc.boolean(),
+    status: fc.constantFrom<ListeningStatus | undefined>(undefined, 'not_started', 'in_progress', 'finished'),
+    release: fc.constantFrom('2020-01-01', '2030-01-01'),
+  });
+  const inputArb = fc.record({
+    volumes: fc.array(volumeArb, { maxLength: 10 }),
+    catalogueComplete: fc.boolean(),
+    novellasRequired: fc.boolean(),
+    inferGaps: fc.boolean(),
+  });
+  const build = (specs: Array<{ sequence: string; owned: boolean; status: ListeningStatus | undefined; release: string }>) =>
+    specs.map((s, i) => vol(s.sequence, { owned: s.owned, status: s.status, release: s.release, asin: `B0PROP${String(i).padStart(4, '0')}` }));
+
+  it('keeps status, next up and missing consistent', () => {
+    fc.assert(
+      fc.property(inputArb, ({ volumes, catalogueComplete, novellasRequired, inferGaps }) => {
+        const inputs = build(volumes);
+        const view = deriveSeriesView({ ...SERIES, catalogueComplete }, inputs, { now: NOW, novellasRequired, inferGaps });
+        const ownedAsins = new Set(inputs.filter((v) => v.title.owned).map((v) => v.title.asin));
+        expect(view.ownedCount).toBe(ownedAsins.size);
+        expect(view.finishedCount).toBeLessThanOrEqual(view.ownedCount);
+        if (view.nextUp) expect(ownedAsins.has(view.nextUp.asin)).toBe(true);
+        for (const m of view.missing) if (m.asin !== null) expect(ownedAsins.has(m.asin)).toBe(false);
+        if (catalogueComplete || !inferGaps) expect(view.missing.every((m) => !m.inferred)).toBe(true);
+        const requiredMissing = view.missing.filter((m) => novellasRequired || !m.novella);
+        if (view.status === 'complete') expect(requiredMissing).toEqual([]);
+        if (view.status === 'caught_up' || view.status === 'complete') {
+          // Only optional novellas can still be next up.
+          if (view.nextUp) expect(novellasRequired).toBe(false);
+        }
+        if (view.ownedCount === 0) expect(view.status).toBe('not_started');
+        if (view.nextToBuy) expect(view.missing.length).toBeGreaterThan(0);
+        else expect(view.missing).toEqual([]);
+        const starts = view.volumes.filter((v) => v.position.kind !== 'none').map((v) => (v.position.kind === 'number' ? v.position.value : v.position.kind === 'range' ? v.position.start : 0));
+        expect(starts).toEqual([...starts].sort((a, b) => a - b));
+        expect(deriveSeriesView({ ...SERIES, catalogueComplete }, [...inputs].reverse(), { now: NOW, novellasRequired, inferGaps })).toEqual(view);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('finishing every owned released volume makes a started series caught up or complete', () => {
+    fc.assert(
+      fc.property(inputArb, ({ volumes, catalogueComplete, novellasRequired, inferGaps }) => {
+        const inputs = build(volumes.map((v) => (v.owned ? { ...v, status: 'finished' as const, release: '2020-01-01' } : v)));
+        const view = deriveSeriesView({ ...SERIES, catalogueComplete }, inputs, { now: NOW, novellasRequired, inferGaps });
+        if (view.ownedCount === 0) return;
+        expect(['caught_up', 'complete']).toContain(view.status);
+        expect(view.nextUp).toBeNull();
+        expect(view.finishedCount).toBe(view.ownedCount);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
