@@ -48,8 +48,8 @@ const meta = {
       vol(ember[1], 'Crown of Cinders', '2', true, '2019-03-01', ['Mara Vell'], ['Tomas Reyes']),
       vol(asin(), 'Ashes Between', '2.5', false, '2019-09-01', ['Mara Vell'], ['Tomas Reyes']),
       vol(ember[2], 'The Ashen Court', '3', true, '2020-03-01', ['Mara Vell'], ['Tomas Reyes']),
-      vol(asin(), 'The Smoke Regent', '4', false, '2021-03-01', ['Mara Vell'], ['Tomas Reyes']),
-      vol(ember[3], 'Embers of the Last King', '5', true, '2022-03-01', ['Mara Vell'], ['Tomas Reyes']),
+      vol(asin(), 'The Smoke Regent', '4', false, '2020-09-01', ['Mara Vell'], ['Tomas Reyes']),
+      vol(ember[3], 'Embers of the Last King', '5', true, '2021-03-01', ['Mara Vell'], ['Tomas Reyes']),
     ] },
     { asin: null, title: 'Starwake Chronicles', volumes: [
       vol(starOmni, 'Starwake: The First Trilogy', '1-3', true, '2021-09-14', ['Idris Kaleo'], ['Ada Nwosu', 'Piet van Leer']),

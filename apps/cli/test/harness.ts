@@ -8,6 +8,12 @@ import type { CliIo } from '../src/runtime/io.js';
 export const repoRoot = resolve(import.meta.dirname, '../../..');
 export const examples = join(repoRoot, 'examples');
 export const FIXED_NOW = new Date('2026-11-25T12:00:00.000Z');
+let tick = 0;
+/** Each command runs one minute after the previous one, so histories have a real order. */
+const nextClock = (): (() => Date) => {
+  const at = new Date(FIXED_NOW.getTime() + ++tick * 60_000);
+  return () => at;
+};
 
 export interface RunResult {
   code: number;
@@ -33,7 +39,7 @@ export async function run(args: string[], options: { store: string; tty?: boolea
     env: { HOME: options.cwd ?? repoRoot, ...options.env },
     cwd: options.cwd ?? repoRoot,
   };
-  const code = await runCli(['--store', options.store, ...args], io, { clock: () => FIXED_NOW });
+  const code = await runCli(['--store', options.store, ...args], io, { clock: nextClock() });
   return { code, stdout, stderr, json: <T>() => JSON.parse(stdout) as T };
 }
 

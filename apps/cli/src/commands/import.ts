@@ -59,7 +59,7 @@ async function runImport(ctx: CommandContext, file: string, options: ImportOptio
 
   const { format, formatLabel, records, rows, invalid, notes } = parsed.value;
   if (options.apiUrl) {
-    const remote = await postImport(options.apiUrl, records, { commit: Boolean(options.commit), source: basename(file) });
+    const remote = (await postImport(options.apiUrl, records, { commit: Boolean(options.commit), source: basename(file) })) as Record<string, unknown>;
     if (options.json) out.json({ format, rows, committed: Boolean(options.commit), ...remote, invalid: invalid.map(issueJson), notes });
     else {
       out.line(`Sent ${rows} rows (${formatLabel}) to ${options.apiUrl}${options.commit ? '' : ' as a preview'}.`);
