@@ -141,11 +141,9 @@ function planTitles(records: Map<string, TitleRecord>, stored: ReadonlyMap<strin
       continue;
     }
     const changedFields = titleDiff(value, current);
-    if (changedFields.length === 0) {
-      changes.push({ action: 'unchanged', asin, changedFields, expectedVersion: current.version, value: { ...value, updatedAt: current.updatedAt } });
-    } else {
-      changes.push({ action: 'update', asin, changedFields, expectedVersion: current.version, value: { ...value, updatedAt: now } });
-    }
+    // `value` is a fresh object that still carries the stored updatedAt: set it in place.
+    if (changedFields.length > 0) value.updatedAt = now;
+    changes.push({ action: changedFields.length === 0 ? 'unchanged' : 'update', asin, changedFields, expectedVersion: current.version, value });
   }
   return changes;
 }
