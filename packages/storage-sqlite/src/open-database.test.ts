@@ -61,7 +61,19 @@ describe('opening a SQLite store', () => {
     }
     const db = new Database(path, { readonly: true });
     const tables = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['conflicts', 'credentials', 'decisions', 'history', 'links', 'progress', 'series', 'settings', 'sync_runs', 'titles', 'tracker_books']);
+    expect(tables).toEqual([
+      'conflicts',
+      'credentials',
+      'decisions',
+      'history',
+      'links',
+      'progress',
+      'series',
+      'settings',
+      'sync_runs',
+      'titles',
+      'tracker_books',
+    ]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
   });

@@ -82,9 +82,13 @@ function migrate(db: Database.Database, path: string, readonly: boolean): void {
   check(current);
   if (current === SCHEMA_VERSION) return;
   if (readonly) {
-    throw new SagaSyncError('storage_failure', `the SagaSync store ${path} needs a schema upgrade (version ${current} to ${SCHEMA_VERSION}); open it read-write once`, {
-      details: { location: path },
-    });
+    throw new SagaSyncError(
+      'storage_failure',
+      `the SagaSync store ${path} needs a schema upgrade (version ${current} to ${SCHEMA_VERSION}); open it read-write once`,
+      {
+        details: { location: path },
+      },
+    );
   }
   db.transaction(() => {
     // Re-read inside the lock: another process may have migrated while we waited.

@@ -21,7 +21,10 @@ export function toStoreError(error: unknown, path: string, operation: string): S
   const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : '';
   if (isBusy(code)) return storeLocked(path, error);
   if (code.startsWith('SQLITE_READONLY')) {
-    return new SagaSyncError('storage_failure', `the SagaSync store ${path} is read-only: ${operation} needs write access`, { cause: error, details: { location: path } });
+    return new SagaSyncError('storage_failure', `the SagaSync store ${path} is read-only: ${operation} needs write access`, {
+      cause: error,
+      details: { location: path },
+    });
   }
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
     return new SagaSyncError('storage_failure', `${path} is not a SagaSync store, or it is damaged (${code})`, { cause: error, details: { location: path } });

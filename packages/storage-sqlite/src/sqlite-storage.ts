@@ -118,8 +118,8 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     for (let i = 0; i < operations.length; i++) writer!.apply(owner, parseOperation(operations[i]!, i));
   });
 
-  /** Runs a read: checks the store is open and the owner valid, and maps SQLite errors. */
-  function read<T>(operation: string, ownerId: string, run: (owner: string) => T): Promise<T> {
+  /** Runs one port call: checks the store is open and the owner valid, and maps SQLite errors. */
+  function withStore<T>(operation: string, ownerId: string, run: (owner: string) => T): Promise<T> {
     try {
       if (!db.open) throw new StorageError(operation, new Error(`the SagaSync store ${path} is closed`));
       return Promise.resolve(run(parseOwnerId(ownerId)));
@@ -132,11 +132,13 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     path,
     schemaVersion: () => readSchemaVersion(db),
 
-    getTitle: (ownerId, asin) => read('getTitle', ownerId, (owner) => one(q.title.get(owner, asin), (row) => decode.title(owner, row.data, row.version))),
+    getTitle: (ownerId, asin) => withStore('getTitle', ownerId, (owner) => one(q.title.get(owner, asin), (row) => decode.title(owner, row.data, row.version))),
     getTitles: (ownerId, asins) =>
-      read('getTitles', ownerId, (owner) => (asins.length === 0 ? [] : q.titlesIn.all(owner, JSON.stringify(asins)).map((row) => decode.title(owner, row.data, row.version)))),
+      withStore('getTitles', ownerId, (owner) =>
+        asins.length === 0 ? [] : q.titlesIn.all(owner, JSON.stringify(asins)).map((row) => decode.title(owner, row.data, row.version)),
+      ),
     listTitles: (ownerId, filter = {}) =>
-      read('listTitles', ownerId, (owner) => {
+      withStore('listTitles', ownerId, (owner) => {
         const rows = filter.owned === undefined ? q.titles.iterate(owner) : q.titlesOwned.iterate(owner, filter.owned ? 1 : 0);
         // Decode while iterating, so 100,000 raw rows and their records are never held together.
         const titles = [];
@@ -144,37 +146,47 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
         return titles;
       }),
     countTitles: (ownerId, filter = {}) =>
-      read('countTitles', ownerId, (owner) => (filter.owned === undefined ? q.countTitles.get(owner)! : q.countTitlesOwned.get(owner, filter.owned ? 1 : 0)!)),
+      withStore('countTitles', ownerId, (owner) =>
+        filter.owned === undefined ? q.countTitles.get(owner)! : q.countTitlesOwned.get(owner, filter.owned ? 1 : 0)!,
+      ),
 
-    getSeries: (ownerId, key) => read('getSeries', ownerId, (owner) => one(q.series.get(owner, key), (row) => decode.series(owner, row.data, row.version))),
-    listSeries: (ownerId) => read('listSeries', ownerId, (owner) => q.allSeries.all(owner).map((row) => decode.series(owner, row.data, row.version))),
+    getSeries: (ownerId, key) =>
+      withStore('getSeries', ownerId, (owner) => one(q.series.get(owner, key), (row) => decode.series(owner, row.data, row.version))),
+    listSeries: (ownerId) => withStore('listSeries', ownerId, (owner) => q.allSeries.all(owner).map((row) => decode.series(owner, row.data, row.version))),
 
-    getProgress: (ownerId, asin) => read('getProgress', ownerId, (owner) => one(q.progress.get(owner, asin), (row) => decode.progress(owner, row.data, row.version))),
-    listProgress: (ownerId) => read('listProgress', ownerId, (owner) => q.allProgress.all(owner).map((row) => decode.progress(owner, row.data, row.version))),
-    listHistory: (ownerId, asin) => read('listHistory', ownerId, (owner) => q.history.all(owner, asin).map((row) => decode.history(owner, row.data))),
+    getProgress: (ownerId, asin) =>
+      withStore('getProgress', ownerId, (owner) => one(q.progress.get(owner, asin), (row) => decode.progress(owner, row.data, row.version))),
+    listProgress: (ownerId) =>
+      withStore('listProgress', ownerId, (owner) => q.allProgress.all(owner).map((row) => decode.progress(owner, row.data, row.version))),
+    listHistory: (ownerId, asin) => withStore('listHistory', ownerId, (owner) => q.history.all(owner, asin).map((row) => decode.history(owner, row.data))),
 
     getTrackerBook: (ownerId, source, trackerId) =>
-      read('getTrackerBook', ownerId, (owner) => one(q.trackerBook.get(owner, source, trackerId), (row) => decode.trackerBook(owner, row.data))),
+      withStore('getTrackerBook', ownerId, (owner) => one(q.trackerBook.get(owner, source, trackerId), (row) => decode.trackerBook(owner, row.data))),
     listTrackerBooks: (ownerId, source) =>
-      read('listTrackerBooks', ownerId, (owner) => q.trackerBooks.all({ owner, source: source ?? null }).map((row) => decode.trackerBook(owner, row.data))),
+      withStore('listTrackerBooks', ownerId, (owner) =>
+        q.trackerBooks.all({ owner, source: source ?? null }).map((row) => decode.trackerBook(owner, row.data)),
+      ),
 
     listLinks: (ownerId, filter = {}) =>
-      read('listLinks', ownerId, (owner) =>
+      withStore('listLinks', ownerId, (owner) =>
         q.links
           .all({ owner, asin: filter.asin ?? null, source: filter.source ?? null, trackerId: filter.trackerId ?? null })
           .map((row) => decode.link(owner, row.data)),
       ),
 
-    getConflict: (ownerId, id) => read('getConflict', ownerId, (owner) => one(q.conflict.get(owner, id), (row) => decode.conflict(owner, row.data, row.version))),
+    getConflict: (ownerId, id) =>
+      withStore('getConflict', ownerId, (owner) => one(q.conflict.get(owner, id), (row) => decode.conflict(owner, row.data, row.version))),
     listConflicts: (ownerId, filter = {}) =>
-      read('listConflicts', ownerId, (owner) => q.conflicts.all({ owner, status: filter.status ?? null }).map((row) => decode.conflict(owner, row.data, row.version))),
+      withStore('listConflicts', ownerId, (owner) =>
+        q.conflicts.all({ owner, status: filter.status ?? null }).map((row) => decode.conflict(owner, row.data, row.version)),
+      ),
     listDecisions: (ownerId, filter = {}) =>
-      read('listDecisions', ownerId, (owner) =>
+      withStore('listDecisions', ownerId, (owner) =>
         q.decisions.all({ owner, source: filter.source ?? null, trackerId: filter.trackerId ?? null }).map((row) => decode.decision(owner, row.data)),
       ),
 
     listSyncRuns: (ownerId, filter = {}) =>
-      read('listSyncRuns', ownerId, (owner) => {
+      withStore('listSyncRuns', ownerId, (owner) => {
         const limit = filter.limit;
         if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
           throw new SagaSyncError('invalid_input', 'listSyncRuns limit must be a non-negative integer', { details: { location: 'filter.limit' } });
@@ -184,16 +196,17 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
       }),
 
     getSetting: (ownerId, key) =>
-      read('getSetting', ownerId, (owner) => {
+      withStore('getSetting', ownerId, (owner) => {
         const data = q.setting.get(owner, key);
         return data === undefined ? null : (JSON.parse(data) as unknown);
       }),
 
-    getCredential: (ownerId, name) => read('getCredential', ownerId, (owner) => one(q.credential.get(owner, name), (row) => decode.credential(owner, row.data))),
-    listCredentialNames: (ownerId) => read('listCredentialNames', ownerId, (owner) => q.credentialNames.all(owner)),
+    getCredential: (ownerId, name) =>
+      withStore('getCredential', ownerId, (owner) => one(q.credential.get(owner, name), (row) => decode.credential(owner, row.data))),
+    listCredentialNames: (ownerId) => withStore('listCredentialNames', ownerId, (owner) => q.credentialNames.all(owner)),
 
     async applyBatch(ownerId, operations) {
-      return read('applyBatch', ownerId, (owner) => {
+      return withStore('applyBatch', ownerId, (owner) => {
         if (!writer) throw new SagaSyncError('storage_failure', `the SagaSync store ${path} was opened read-only`, { details: { location: path } });
         if (!Array.isArray(operations)) throw new SagaSyncError('invalid_input', 'applyBatch expects an array of operations');
         if (operations.length > 0) applyInTransaction.immediate(owner, operations);

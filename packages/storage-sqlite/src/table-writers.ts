@@ -15,13 +15,7 @@ export class VersionedTableWriter {
   private readonly deleteAny: Database.Statement;
   private readonly deleteAt: Database.Statement;
 
-  constructor(
-    db: Database.Database,
-    private readonly entity: string,
-    table: string,
-    keys: readonly string[],
-    columns: readonly string[],
-  ) {
+  constructor(db: Database.Database, private readonly entity: string, table: string, keys: readonly string[], columns: readonly string[]) {
     const all = [...keys, ...columns];
     const where = keys.map((key) => `${key} = ?`).join(' AND ');
     const placeholders = all.map(() => '?').join(', ');
@@ -30,7 +24,9 @@ export class VersionedTableWriter {
        ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${columns.map((column) => `${column} = excluded.${column}`).join(', ')}, version = ${table}.version + 1`,
     );
     this.insertNew = db.prepare(`INSERT INTO ${table} (${all.join(', ')}, version) VALUES (${placeholders}, 1) ON CONFLICT DO NOTHING`);
-    this.updateAt = db.prepare(`UPDATE ${table} SET ${columns.map((column) => `${column} = ?`).join(', ')}, version = version + 1 WHERE ${where} AND version = ?`);
+    this.updateAt = db.prepare(
+      `UPDATE ${table} SET ${columns.map((column) => `${column} = ?`).join(', ')}, version = version + 1 WHERE ${where} AND version = ?`,
+    );
     this.selectVersion = db.prepare<Value[], { version: number }>(`SELECT version FROM ${table} WHERE ${where}`);
     this.deleteAny = db.prepare(`DELETE FROM ${table} WHERE ${where}`);
     this.deleteAt = db.prepare(`DELETE FROM ${table} WHERE ${where} AND version = ?`);

@@ -38,7 +38,9 @@ const putVersion = VersionSchema.nullable().optional();
 const deleteVersion = VersionSchema.optional();
 
 interface Check {
-  safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+  safeParse(
+    value: unknown,
+  ): { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
 }
 
 const nonEmpty: Check = {

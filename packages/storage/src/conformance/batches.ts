@@ -1,6 +1,18 @@
 import type { BatchOperation } from '@sagasync/core';
 import { describe, expect, it } from 'vitest';
-import { asinOf, bareTitle, conflictData, decisionData, historyData, linkData, progressData, seriesData, syncRunData, T0, trackerBookData } from './fixtures.js';
+import {
+  asinOf,
+  bareTitle,
+  conflictData,
+  decisionData,
+  historyData,
+  linkData,
+  progressData,
+  seriesData,
+  syncRunData,
+  T0,
+  trackerBookData,
+} from './fixtures.js';
 import { expectFailure, type SuiteContext } from './suite-context.js';
 
 /** One operation of every kind that creates something, for "nothing was written" checks. */
@@ -36,11 +48,13 @@ export function describeBatches(ctx: SuiteContext): void {
         { op: 'putSetting', key: 'kept', value: 'before' },
       ]);
       await expectFailure(
-        ctx.store().applyBatch(owner, [
-          ...everyKindOfWrite(),
-          { op: 'putSetting', key: 'kept', value: 'after' },
-          { op: 'putTitle', value: bareTitle(asinOf(21), { title: 'Overwritten' }), expectedVersion: null },
-        ]),
+        ctx
+          .store()
+          .applyBatch(owner, [
+            ...everyKindOfWrite(),
+            { op: 'putSetting', key: 'kept', value: 'after' },
+            { op: 'putTitle', value: bareTitle(asinOf(21), { title: 'Overwritten' }), expectedVersion: null },
+          ]),
         'version_conflict',
       );
       await expectNothingOfEveryKindOfWrite(ctx, owner);

@@ -1,14 +1,4 @@
-import type {
-  ConflictData,
-  DecisionData,
-  HistoryData,
-  LinkData,
-  ProgressData,
-  SeriesData,
-  SyncRunData,
-  TitleData,
-  TrackerBookData,
-} from '@sagasync/core';
+import type { ConflictData, DecisionData, HistoryData, LinkData, ProgressData, SeriesData, SyncRunData, TitleData, TrackerBookData } from '@sagasync/core';
 
 /** Fixed instants keep expected values exact; the suite never depends on the clock. */
 export const T0 = '2024-03-01T10:00:00.000Z';

@@ -1,6 +1,18 @@
 import type { StoragePort } from '@sagasync/core';
 import { describe, expect, it } from 'vitest';
-import { asinOf, conflictData, decisionData, fullTitle, historyData, linkData, progressData, seriesData, syncRunData, T0, trackerBookData } from './fixtures.js';
+import {
+  asinOf,
+  conflictData,
+  decisionData,
+  fullTitle,
+  historyData,
+  linkData,
+  progressData,
+  seriesData,
+  syncRunData,
+  T0,
+  trackerBookData,
+} from './fixtures.js';
 import { expectFailure, type SuiteContext } from './suite-context.js';
 
 /** Everything one owner can read, for comparing what two owners see. */

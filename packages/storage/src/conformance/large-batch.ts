@@ -5,32 +5,31 @@ import type { SuiteContext } from './suite-context.js';
 
 export function describeLargeBatch(ctx: SuiteContext): void {
   describe('large batches', () => {
-    it(
-      'applies a batch of `largeBatchSize` titles whole, lists them back and re-applies it idempotently',
-      async () => {
-        const owner = ctx.owner();
-        const size = ctx.capabilities.largeBatchSize;
-        const batch: BatchOperation[] = Array.from({ length: size }, (_, i) => ({
-          op: 'putTitle',
-          value: fullTitle(asinOf(size - i), { title: `Volume ${size - i}`, owned: i % 10 !== 0 }),
-        }));
-        expect(await ctx.store().applyBatch(owner, batch)).toEqual({ applied: size });
-        expect(await ctx.store().countTitles(owner)).toBe(size);
-        expect(await ctx.store().countTitles(owner, { owned: false })).toBe(size / 10);
+    it('applies a batch of `largeBatchSize` titles whole, lists them back and re-applies it idempotently', async () => {
+      const owner = ctx.owner();
+      const size = ctx.capabilities.largeBatchSize;
+      const batch: BatchOperation[] = Array.from({ length: size }, (_, i) => ({
+        op: 'putTitle',
+        value: fullTitle(asinOf(size - i), { title: `Volume ${size - i}`, owned: i % 10 !== 0 }),
+      }));
+      expect(await ctx.store().applyBatch(owner, batch)).toEqual({ applied: size });
+      expect(await ctx.store().countTitles(owner)).toBe(size);
+      expect(await ctx.store().countTitles(owner, { owned: false })).toBe(size / 10);
 
-        const listed = await ctx.store().listTitles(owner);
-        expect(listed).toHaveLength(size);
-        expect(listed[0]).toEqual({ ...fullTitle(asinOf(1), { title: 'Volume 1', owned: (size - 1) % 10 !== 0 }), ownerId: owner, version: 1 });
-        expect(listed.every((title, i) => title.asin === asinOf(i + 1) && title.title === `Volume ${i + 1}`)).toBe(true);
+      const listed = await ctx.store().listTitles(owner);
+      expect(listed).toHaveLength(size);
+      expect(listed[0]).toEqual({ ...fullTitle(asinOf(1), { title: 'Volume 1', owned: (size - 1) % 10 !== 0 }), ownerId: owner, version: 1 });
+      expect(listed.every((title, i) => title.asin === asinOf(i + 1) && title.title === `Volume ${i + 1}`)).toBe(true);
 
-        const some = await ctx.store().getTitles(owner, listed.slice(0, 500).map((title) => title.asin));
-        expect(some).toHaveLength(500);
+      const some = await ctx.store().getTitles(
+        owner,
+        listed.slice(0, 500).map((title) => title.asin),
+      );
+      expect(some).toHaveLength(500);
 
-        await ctx.store().applyBatch(owner, batch);
-        expect(await ctx.store().countTitles(owner)).toBe(size);
-        expect((await ctx.store().getTitle(owner, asinOf(size)))?.version).toBe(2);
-      },
-      120_000,
-    );
+      await ctx.store().applyBatch(owner, batch);
+      expect(await ctx.store().countTitles(owner)).toBe(size);
+      expect((await ctx.store().getTitle(owner, asinOf(size)))?.version).toBe(2);
+    }, 120_000);
   });
 }

@@ -1,12 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { asinOf, bareTitle, conflictData, decisionData, historyData, linkData, progressData, seriesData, syncRunData, T0, T1, T2, trackerBookData } from './fixtures.js';
+import {
+  asinOf,
+  bareTitle,
+  conflictData,
+  decisionData,
+  historyData,
+  linkData,
+  progressData,
+  seriesData,
+  syncRunData,
+  T0,
+  T1,
+  T2,
+  trackerBookData,
+} from './fixtures.js';
 import { expectFailure, type SuiteContext } from './suite-context.js';
 
 export function describeQueries(ctx: SuiteContext): void {
   describe('titles', () => {
     it('getTitles returns the titles that exist and skips missing asins', async () => {
       const owner = ctx.owner();
-      await ctx.store().applyBatch(owner, [1, 2, 3].map((n) => ({ op: 'putTitle' as const, value: bareTitle(asinOf(n)) })));
+      await ctx.store().applyBatch(
+        owner,
+        [1, 2, 3].map((n) => ({ op: 'putTitle' as const, value: bareTitle(asinOf(n)) })),
+      );
       const found = await ctx.store().getTitles(owner, [asinOf(3), asinOf(9), asinOf(1), asinOf(1)]);
       expect(found.map((title) => title.asin).sort()).toEqual([asinOf(1), asinOf(3)]);
       expect(await ctx.store().getTitles(owner, [])).toEqual([]);
@@ -59,7 +76,10 @@ export function describeQueries(ctx: SuiteContext): void {
         historyData(asin, '05M', '2024-03-02T11:30:00.5Z'),
         historyData(asinOf(51), '00A', T0),
       ];
-      await ctx.store().applyBatch(owner, entries.map((value) => ({ op: 'appendHistory' as const, value })));
+      await ctx.store().applyBatch(
+        owner,
+        entries.map((value) => ({ op: 'appendHistory' as const, value })),
+      );
       expect((await ctx.store().listHistory(owner, asin)).map((entry) => entry.id)).toEqual(['09Z', '01A', '01B', '01C', '05M', '00Z']);
       expect((await ctx.store().listHistory(owner, asinOf(51))).map((entry) => entry.id)).toEqual(['00A']);
       expect(await ctx.store().listHistory(owner, asinOf(52))).toEqual([]);

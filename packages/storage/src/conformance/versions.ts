@@ -123,4 +123,3 @@ export function describeVersions(ctx: SuiteContext): void {
     });
   });
 }
-

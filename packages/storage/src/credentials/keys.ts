@@ -32,12 +32,16 @@ export function keyFromSecret(secret: string): Buffer {
   const key = /^[0-9a-fA-F]{64}$/.test(text)
     ? Buffer.from(text, 'hex')
     : /^[A-Za-z0-9+/_-]{43}={0,1}$/.test(text)
-      ? Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64')
-      : null;
+    ? Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64')
+    : null;
   if (!key || key.length !== KEY_BYTES) {
-    throw new SagaSyncError('invalid_input', 'the secret key must be 32 random bytes, written as 64 hex characters or as base64 (e.g. `openssl rand -base64 32`)', {
-      details: { location: 'key.secret' },
-    });
+    throw new SagaSyncError(
+      'invalid_input',
+      'the secret key must be 32 random bytes, written as 64 hex characters or as base64 (e.g. `openssl rand -base64 32`)',
+      {
+        details: { location: 'key.secret' },
+      },
+    );
   }
   return key;
 }

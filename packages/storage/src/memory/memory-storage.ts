@@ -60,7 +60,13 @@ export function createMemoryStorage(): StoragePort {
       return [...found].map((asin) => structuredClone(titles.get(asin)!));
     },
     async listTitles(ownerId, filter = {}) {
-      return list('listTitles', ownerId, 'titles', (title) => filter.owned === undefined || title.owned === filter.owned, (title) => [title.asin]);
+      return list(
+        'listTitles',
+        ownerId,
+        'titles',
+        (title) => filter.owned === undefined || title.owned === filter.owned,
+        (title) => [title.asin],
+      );
     },
     async countTitles(ownerId, filter = {}) {
       const titles = tablesFor('countTitles', ownerId).titles;
@@ -74,24 +80,48 @@ export function createMemoryStorage(): StoragePort {
       return get('getSeries', ownerId, 'series', key);
     },
     async listSeries(ownerId) {
-      return list('listSeries', ownerId, 'series', () => true, (series) => [series.key]);
+      return list(
+        'listSeries',
+        ownerId,
+        'series',
+        () => true,
+        (series) => [series.key],
+      );
     },
 
     async getProgress(ownerId, asin) {
       return get('getProgress', ownerId, 'progress', asin);
     },
     async listProgress(ownerId) {
-      return list('listProgress', ownerId, 'progress', () => true, (progress) => [progress.asin]);
+      return list(
+        'listProgress',
+        ownerId,
+        'progress',
+        () => true,
+        (progress) => [progress.asin],
+      );
     },
     async listHistory(ownerId, asin) {
-      return list('listHistory', ownerId, 'history', (entry) => entry.asin === asin, (entry) => [instantMs(entry.at), entry.id]);
+      return list(
+        'listHistory',
+        ownerId,
+        'history',
+        (entry) => entry.asin === asin,
+        (entry) => [instantMs(entry.at), entry.id],
+      );
     },
 
     async getTrackerBook(ownerId, source, trackerId) {
       return get('getTrackerBook', ownerId, 'trackerBooks', keyOf(source, trackerId));
     },
     async listTrackerBooks(ownerId, source?: TrackerSource) {
-      return list('listTrackerBooks', ownerId, 'trackerBooks', (book) => source === undefined || book.source === source, (book) => [book.source, book.trackerId]);
+      return list(
+        'listTrackerBooks',
+        ownerId,
+        'trackerBooks',
+        (book) => source === undefined || book.source === source,
+        (book) => [book.source, book.trackerId],
+      );
     },
 
     async listLinks(ownerId, filter = {}) {
@@ -111,14 +141,21 @@ export function createMemoryStorage(): StoragePort {
       return get('getConflict', ownerId, 'conflicts', id);
     },
     async listConflicts(ownerId, filter = {}) {
-      return list('listConflicts', ownerId, 'conflicts', (conflict) => filter.status === undefined || conflict.status === filter.status, (conflict) => [conflict.id]);
+      return list(
+        'listConflicts',
+        ownerId,
+        'conflicts',
+        (conflict) => filter.status === undefined || conflict.status === filter.status,
+        (conflict) => [conflict.id],
+      );
     },
     async listDecisions(ownerId, filter = {}) {
       return list(
         'listDecisions',
         ownerId,
         'decisions',
-        (decision) => (filter.source === undefined || decision.source === filter.source) && (filter.trackerId === undefined || decision.trackerId === filter.trackerId),
+        (decision) =>
+          (filter.source === undefined || decision.source === filter.source) && (filter.trackerId === undefined || decision.trackerId === filter.trackerId),
         // A null asin ("none of these") sorts first, as the empty string.
         (decision) => [decision.source, decision.trackerId, decision.asin ?? ''],
       );
@@ -126,7 +163,13 @@ export function createMemoryStorage(): StoragePort {
 
     async listSyncRuns(ownerId, filter: { kind?: SyncKind; limit?: number } = {}) {
       const limit = parseLimit(filter.limit);
-      const runs = list('listSyncRuns', ownerId, 'syncRuns', (run) => filter.kind === undefined || run.kind === filter.kind, (run) => [instantMs(run.startedAt), run.id]);
+      const runs = list(
+        'listSyncRuns',
+        ownerId,
+        'syncRuns',
+        (run) => filter.kind === undefined || run.kind === filter.kind,
+        (run) => [instantMs(run.startedAt), run.id],
+      );
       runs.reverse();
       return limit === undefined ? runs : runs.slice(0, limit);
     },
@@ -139,7 +182,13 @@ export function createMemoryStorage(): StoragePort {
       return get('getCredential', ownerId, 'credentials', name);
     },
     async listCredentialNames(ownerId) {
-      return list('listCredentialNames', ownerId, 'credentials', () => true, (credential) => [credential.name]).map((credential) => credential.name);
+      return list(
+        'listCredentialNames',
+        ownerId,
+        'credentials',
+        () => true,
+        (credential) => [credential.name],
+      ).map((credential) => credential.name);
     },
 
     async applyBatch(ownerId, operations: readonly BatchOperation[]): Promise<BatchResult> {
