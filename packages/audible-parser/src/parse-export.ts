@@ -1,6 +1,4 @@
-import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { err, ok } from '@sagasync/core';
 import type { InputIssue, LibraryRecords, Result } from '@sagasync/core';
 import { detectDelimited, detectJson, type Detection } from './detect/detect-format.js';
@@ -18,7 +16,7 @@ import { zodIssues } from './json/json-path.js';
 import { parseJson } from './json/parse-json.js';
 import { RecordsBuilder } from './records/records-builder.js';
 import { resolveColumns, shortenList } from './tabular/columns.js';
-import { readDelimited } from './tabular/read-delimited.js';
+import { readDelimited, type DelimitedSource } from './tabular/read-delimited.js';
 import { DelimitedRow, JsonRow } from './tabular/row-reader.js';
 
 export interface ParseOptions {
@@ -173,7 +171,12 @@ export async function parseExportFile(path: string, options: ParseOptions = {}):
       }
       return parseJsonExport(await readFile(path, 'utf8'), path, options);
     }
-    return await parseDelimitedExport(() => createReadStream(path, { highWaterMark: 256 * 1024 }), sniffed, path, options);
+    const file = await open(path, 'r');
+    try {
+      return await parseDelimitedExport(file, sniffed, path, options);
+    } finally {
+      await file.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : error instanceof Error ? error.message : String(error);
@@ -190,7 +193,7 @@ export async function parseExportText(text: string, fileName: string, options: P
     if (early) return early;
     const wantJson = options.format !== undefined ? !forceDelimited : sniffed.kind === 'json';
     if (wantJson) return parseJsonExport(text, fileName, options);
-    return await parseDelimitedExport(() => text, sniffed, fileName, options);
+    return await parseDelimitedExport(text, sniffed, fileName, options);
   } catch (error) {
     return failure([{ file: fileName, line: 1, message: `internal error while parsing: ${error instanceof Error ? error.message : String(error)}` }]);
   }
@@ -202,7 +205,7 @@ function earlyFailure(sniffed: Sniffed, file: string): ParseResult | null {
   return null;
 }
 
-async function parseDelimitedExport(source: () => Readable | string, sniffed: Sniffed, file: string, options: ParseOptions): Promise<ParseResult> {
+async function parseDelimitedExport(source: DelimitedSource, sniffed: Sniffed, file: string, options: ParseOptions): Promise<ParseResult> {
   if (sniffed.kind !== 'delimited') return failure([{ file, line: 1, message: 'expected delimited text' }]);
   const explicit = options.format !== undefined;
   const detection = explicit ? { format: options.format!, reason: 'given' } : detectDelimited(sniffed.headers, sniffed.firstRow, sniffed.delimiter, file);
@@ -217,7 +220,7 @@ async function parseDelimitedExport(source: () => Readable | string, sniffed: Sn
   let row: DelimitedRow | null = null;
   let mapper: RowMapper | null = null;
   let headerCount = 0;
-  const csvIssue = await readDelimited(source(), sniffed.delimiter, file, {
+  const csvIssue = await readDelimited(source, sniffed.delimiter, file, {
     header: (cells) => {
       const { layout, issues } = resolveColumns(cells, rowFormat.columns, file);
       if (issues.length > 0) {

@@ -37,6 +37,8 @@ const parserEntry = resolve(here, '../../../packages/audible-parser/src/index.ts
 
 interface Measurement {
   ms: number;
+  /** CPU time (user + system, all threads) of the read: steadier than wall time on shared cores. */
+  cpuMs: number;
   rows: number;
   peakRssMb: number;
 }
@@ -46,11 +48,13 @@ const parserChild = (specifier: string) => `
 import { parseExportFile } from ${JSON.stringify(specifier)};
 const file = process.argv[2];
 const started = performance.now();
+const cpu = process.cpuUsage();
 const result = await parseExportFile(file);
 const ms = performance.now() - started;
+const used = process.cpuUsage(cpu);
 if (!result.success) { console.error(JSON.stringify(result.error.issues.slice(0, 3))); process.exit(1); }
 const rows = result.value.records.titles.length;
-console.log(JSON.stringify({ ms, rows, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, rows, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
 `;
 
 const BASELINE_CHILD = `
@@ -58,10 +62,12 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 const file = process.argv[2];
 const started = performance.now();
+const cpu = process.cpuUsage();
 const records = [];
 for await (const record of createReadStream(file).pipe(parse({ delimiter: '\\t', columns: true }))) records.push(record);
 const ms = performance.now() - started;
-console.log(JSON.stringify({ ms, rows: records.length, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+const used = process.cpuUsage(cpu);
+console.log(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, rows: records.length, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
 `;
 
 type Runner = { command: string; args: (file: string) => string[]; how: string };
@@ -146,21 +152,25 @@ export async function runParserBench(options: ParserBenchOptions = {}): Promise<
     }
     const parserMs = median(parserRuns.map((m) => m.ms));
     const baselineMs = median(baselineRuns.map((m) => m.ms));
+    const parserCpu = median(parserRuns.map((m) => m.cpuMs));
+    const baselineCpu = median(baselineRuns.map((m) => m.cpuMs));
     const parserRss = median(parserRuns.map((m) => m.peakRssMb));
     const baselineRss = median(baselineRuns.map((m) => m.peakRssMb));
-    const ratio = parserMs / baselineMs;
+    const wallRatio = parserMs / baselineMs;
+    const cpuRatio = parserCpu / baselineCpu;
     const rowsOk = parserRuns.every((m) => m.rows === rows) && baselineRuns.every((m) => m.rows === rows);
-    const ok = rowsOk && ratio <= MAX_RATIO && parserRss < MAX_PEAK_RSS_MB;
-    const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    // The time goal is judged on CPU time: wall time on shared cores mostly measures the neighbours.
+    const ok = rowsOk && cpuRatio <= MAX_RATIO && parserRss < MAX_PEAK_RSS_MB;
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     return {
       name,
       ok,
       lines: [
-        `file: ${(generated.bytes / 1048576).toFixed(1)} MiB, ${rows.toLocaleString('en')} rows; ${runs} runs each, medians; children ${parser.how}`,
-        `parser   (parseExportFile -> LibraryRecords): ${fmt(parserMs)}, peak RSS ${parserRss.toFixed(0)} MB`,
-        `baseline (csv-parse columns:true -> objects): ${fmt(baselineMs)}, peak RSS ${baselineRss.toFixed(0)} MB`,
-        `ratio ${ratio.toFixed(2)}x (goal <= ${MAX_RATIO}x); parser peak RSS ${parserRss.toFixed(0)} MB (goal < ${MAX_PEAK_RSS_MB} MB)${rowsOk ? '' : '; ROW COUNT MISMATCH'}`,
-        `runs (ms): parser ${parserRuns.map((m) => m.ms.toFixed(0)).join(', ')}; baseline ${baselineRuns.map((m) => m.ms.toFixed(0)).join(', ')}`,
+        `file: ${(generated.bytes / 1048576).toFixed(1)} MiB, ${rows.toLocaleString('en')} rows; ${runs} run(s) each, alternating, medians; children ${parser.how}`,
+        `parser   (parseExportFile -> LibraryRecords): wall ${s(parserMs)}, cpu ${s(parserCpu)}, peak RSS ${parserRss.toFixed(0)} MB`,
+        `baseline (csv-parse columns:true -> objects): wall ${s(baselineMs)}, cpu ${s(baselineCpu)}, peak RSS ${baselineRss.toFixed(0)} MB`,
+        `ratio ${cpuRatio.toFixed(2)}x cpu, ${wallRatio.toFixed(2)}x wall (goal <= ${MAX_RATIO}x); parser peak RSS ${parserRss.toFixed(0)} MB (goal < ${MAX_PEAK_RSS_MB} MB)${rowsOk ? '' : '; ROW COUNT MISMATCH'}`,
+        `runs (wall ms): parser ${parserRuns.map((m) => m.ms.toFixed(0)).join(', ')}; baseline ${baselineRuns.map((m) => m.ms.toFixed(0)).join(', ')}`,
       ],
     };
   } finally {

@@ -28,9 +28,12 @@ export function rawText(value: unknown): string {
 
 /** The progress a row reports, or null when it says nothing about listening. */
 export function progressReport(asin: string, isFinished: boolean | null | undefined, percent: number | null | undefined): ProgressReport | null {
-  if ((isFinished === null || isFinished === undefined) && (percent === null || percent === undefined)) return null;
-  const report: ProgressReport = { asin };
-  if (isFinished !== null && isFinished !== undefined) report.isFinished = isFinished;
-  if (percent !== null && percent !== undefined) report.percentComplete = percent;
-  return report;
+  const hasFinished = isFinished !== null && isFinished !== undefined;
+  const hasPercent = percent !== null && percent !== undefined;
+  // Whole literals rather than properties added one by one: added properties go to a separate
+  // backing store, an extra allocation per report.
+  if (hasFinished && hasPercent) return { asin, isFinished, percentComplete: percent };
+  if (hasFinished) return { asin, isFinished };
+  if (hasPercent) return { asin, percentComplete: percent };
+  return null;
 }

@@ -2,19 +2,29 @@ import { parseSequence, seriesKeyFor } from '@sagasync/core';
 import type { LibraryRecords, ProgressReport, SeriesMembership, SeriesPosition, SeriesRecord, TitleRecord } from '@sagasync/core';
 
 const POSITION_CACHE_LIMIT = 10_000;
+const INTERN_LIMIT = 100_000;
+const NAME_LIST_LIMIT = 20_000;
 
 /**
  * Accumulates what a file says into `LibraryRecords`: one title per ASIN (a repeated ASIN merges
  * its series memberships), one series per key, one progress report per ASIN. Sequences and
  * series keys repeat across rows, so their parsing is cached; the cached position objects are
- * frozen because records share them.
+ * frozen because records share them. Names, series titles and release dates repeat too (every
+ * volume of a series), so one copy of each string is kept: with 100,000 titles that is the
+ * difference between fitting the memory goal or not.
  */
 export class RecordsBuilder {
   private readonly titles: TitleRecord[] = [];
-  private readonly titleIndex = new Map<string, number>();
+  /**
+   * ASIN -> index in `titles`, built only once an ASIN arrives out of order: exports are sorted by
+   * ASIN (audible-cli sorts them), so a repeat is then the previous title and no index is needed.
+   */
+  private titleIndex: Map<string, number> | null = null;
   private readonly seriesByKey = new Map<string, SeriesRecord>();
-  private readonly progressByAsin = new Map<string, ProgressReport>();
-  private readonly keyByTitle = new Map<string, string>();
+  private progress: ProgressReport[] = [];
+  private readonly seriesByTitle = new Map<string, { key: string; title: string }>();
+  private readonly strings = new Map<string, string>();
+  private readonly nameLists = new Map<string, string[]>();
   private readonly positions = new Map<string, SeriesPosition>();
   private discarding = false;
   /** Rows whose ASIN was already seen, merged into the first. */
@@ -24,9 +34,33 @@ export class RecordsBuilder {
   discard(): void {
     this.discarding = true;
     this.titles.length = 0;
-    this.titleIndex.clear();
+    this.titleIndex = null;
     this.seriesByKey.clear();
-    this.progressByAsin.clear();
+    this.progress = [];
+  }
+
+  /** One shared copy of a string that many records repeat. */
+  intern(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    if (this.strings.size < INTERN_LIMIT) this.strings.set(text, text);
+    return text;
+  }
+
+  /**
+   * One shared, frozen copy of a name list that many titles repeat (an author's books, a
+   * narrator's series). Frozen so that a consumer mutating one title's list fails loudly instead of
+   * changing the others.
+   */
+  private shareNames(names: string[]): string[] {
+    if (names.length === 0) return names;
+    const key = names.length === 1 ? names[0]! : names.join('\u0000');
+    const known = this.nameLists.get(key);
+    if (known !== undefined) return known;
+    for (let i = 0; i < names.length; i++) names[i] = this.intern(names[i]!);
+    Object.freeze(names);
+    if (this.nameLists.size < NAME_LIST_LIMIT) this.nameLists.set(key, names);
+    return names;
   }
 
   position(sequence: string): SeriesPosition {
@@ -41,11 +75,17 @@ export class RecordsBuilder {
   /** A membership; the series itself is recorded (not catalogue-complete) when first seen. */
   membership(seriesAsin: string | null, seriesTitle: string, sequence: string): SeriesMembership {
     let seriesKey: string;
-    if (seriesAsin !== null) seriesKey = seriesKeyFor(seriesAsin, seriesTitle);
-    else {
-      const cached = this.keyByTitle.get(seriesTitle);
-      seriesKey = cached ?? seriesKeyFor(null, seriesTitle);
-      if (cached === undefined) this.keyByTitle.set(seriesTitle, seriesKey);
+    if (seriesAsin !== null) {
+      seriesKey = seriesKeyFor(seriesAsin, seriesTitle);
+      seriesTitle = this.intern(seriesTitle);
+    } else {
+      let known = this.seriesByTitle.get(seriesTitle);
+      if (known === undefined) {
+        known = { key: seriesKeyFor(null, seriesTitle), title: seriesTitle };
+        this.seriesByTitle.set(seriesTitle, known);
+      }
+      seriesKey = known.key;
+      seriesTitle = known.title;
     }
     if (!this.discarding && !this.seriesByKey.has(seriesKey)) {
       this.seriesByKey.set(seriesKey, { key: seriesKey, asin: seriesAsin, title: seriesTitle, catalogueComplete: false });
@@ -62,15 +102,30 @@ export class RecordsBuilder {
 
   addTitle(title: TitleRecord, progress: ProgressReport | null = null): void {
     if (this.discarding) return;
-    const at = this.titleIndex.get(title.asin);
+    title.authors = this.shareNames(title.authors);
+    title.narrators = this.shareNames(title.narrators);
+    if (typeof title.releaseDate === 'string') title.releaseDate = this.intern(title.releaseDate);
+    const at = this.indexOf(title.asin);
     if (at === undefined) {
-      this.titleIndex.set(title.asin, this.titles.length);
+      this.titleIndex?.set(title.asin, this.titles.length);
       this.titles.push(title);
+      if (progress !== null) this.progress.push(progress);
     } else {
+      // The first row of an ASIN wins, its progress included.
       this.duplicates++;
       this.titles[at] = mergeTitles(this.titles[at]!, title);
     }
-    if (progress !== null && !this.progressByAsin.has(progress.asin)) this.progressByAsin.set(progress.asin, progress);
+  }
+
+  private indexOf(asin: string): number | undefined {
+    if (this.titleIndex !== null) return this.titleIndex.get(asin);
+    const last = this.titles.length - 1;
+    if (last < 0) return undefined;
+    const previous = this.titles[last]!.asin;
+    if (asin === previous) return last;
+    if (asin > previous) return undefined;
+    this.titleIndex = new Map(this.titles.map((t, i) => [t.asin, i]));
+    return this.titleIndex.get(asin);
   }
 
   get titleCount(): number {
@@ -78,7 +133,7 @@ export class RecordsBuilder {
   }
 
   build(): LibraryRecords {
-    return { titles: this.titles, series: [...this.seriesByKey.values()], progress: [...this.progressByAsin.values()] };
+    return { titles: this.titles, series: [...this.seriesByKey.values()], progress: this.progress };
   }
 }
 

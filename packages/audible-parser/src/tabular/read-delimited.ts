@@ -1,5 +1,5 @@
-import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import type { InputIssue } from '@sagasync/core';
 
@@ -22,15 +22,27 @@ const CSV_MESSAGES: Record<string, string> = {
   CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'invalid quoting: a closing quote is followed by text instead of a delimiter',
 };
 
+/** Read size; two buffers of it are reused for the whole file. */
+const CHUNK_BYTES = 128 * 1024;
+
+/** Where delimited text comes from: a string in memory, or an open file read from its start. */
+export type DelimitedSource = string | FileHandle;
+
 /**
- * Streams delimited text through csv-parse and hands each record to `handlers` as soon as it is
- * parsed (from csv-parse's `on_record` hook), so nothing accumulates between the parser and the
+ * Streams delimited text through csv-parse's stream API and hands each record to `handlers` as it
+ * is parsed (from csv-parse's `on_record` hook), so nothing accumulates between the parser and the
  * caller. Returns the structural error that stopped parsing (an unclosed quote...), if any.
+ *
+ * A file is read into two buffers used in turn rather than a fresh buffer per chunk: fresh chunks
+ * live just long enough to be promoted by the garbage collector, and tens of megabytes of them then
+ * wait for a full collection, which is what made peak memory grow with file size. Each chunk is
+ * fully parsed (the write callback) before its buffer is filled again; csv-parse copies any
+ * unfinished record tail when the next chunk arrives.
  *
  * Line numbers: csv-parse counts a CRLF inside a quoted field as two lines, so the count of CRLFs
  * found inside fields is subtracted to name the physical line a row starts on.
  */
-export async function readDelimited(source: Readable | string, delimiter: string, file: string, handlers: DelimitedHandlers): Promise<InputIssue | null> {
+export async function readDelimited(source: DelimitedSource, delimiter: string, file: string, handlers: DelimitedHandlers): Promise<InputIssue | null> {
   let endLine = 0;
   let crlfInFields = 0;
   let headerDone = false;
@@ -60,12 +72,28 @@ export async function readDelimited(source: Readable | string, delimiter: string
       return null;
     },
   });
-  const sink = new Writable({ objectMode: true, write: (_chunk, _encoding, done) => done() });
-  const input = typeof source === 'string' ? Readable.from([source]) : source;
+  // Records are consumed in on_record; nothing is pushed, but the readable side must flow to end.
+  parser.resume();
+  const ended = finished(parser);
+  ended.catch(() => undefined);
+  const write = (chunk: Buffer | string) =>
+    new Promise<void>((resolveWrite, rejectWrite) => parser.write(chunk, (error) => (error ? rejectWrite(error) : resolveWrite())));
   try {
-    await pipeline(input, parser, sink);
+    if (typeof source === 'string') await write(source);
+    else {
+      const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+      for (let turn = 0; ; turn ^= 1) {
+        const buffer = buffers[turn]!;
+        const { bytesRead } = await source.read(buffer, 0, CHUNK_BYTES, null);
+        if (bytesRead === 0) break;
+        await write(buffer.subarray(0, bytesRead));
+      }
+    }
+    parser.end();
+    await ended;
     return null;
   } catch (error) {
+    parser.destroy();
     if (error instanceof StopReading) return null;
     const line = endLine + 1;
     if (error instanceof CsvError) {

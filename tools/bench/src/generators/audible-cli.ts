@@ -36,7 +36,8 @@ function field(value: string): string {
  * Writes a realistic audible-cli `library export` TSV (UTF-8, CRLF, no BOM, header first): HTML
  * descriptions with quotes, tabs and line breaks, several authors and narrators, about 2,000 series
  * with novellas (`2.5`), omnibus ranges (`1-3`), `Book 4` and unnumbered volumes, standalone
- * titles, timestamps with and without milliseconds. Deterministic for a given seed.
+ * titles, timestamps with and without milliseconds; rows sorted by ASIN as audible-cli writes them.
+ * Deterministic for a given seed.
  */
 export async function generateAudibleCliTsv(path: string, rows: number, seed = 1): Promise<{ path: string; rows: number; bytes: number }> {
   const random = prng(seed);
@@ -51,14 +52,17 @@ export async function generateAudibleCliTsv(path: string, rows: number, seed = 1
   try {
     write(`${AUDIBLE_CLI_HEADER.join('\t')}\r\n`);
     let batch: string[] = [];
-    const seen = new Set<string>();
+    // audible-cli sorts its rows by ASIN.
+    const asins = new Set<string>();
+    while (asins.size < rows) {
+      let asin = 'B0';
+      for (let k = 0; k < 8; k++) asin += ASIN_CHARS[Math.floor(random() * ASIN_CHARS.length)];
+      asins.add(asin);
+    }
+    const sorted = [...asins].sort();
+    asins.clear();
     for (let i = 0; i < rows; i++) {
-      let asin: string;
-      do {
-        asin = 'B0';
-        for (let k = 0; k < 8; k++) asin += ASIN_CHARS[Math.floor(random() * ASIN_CHARS.length)];
-      } while (seen.has(asin));
-      seen.add(asin);
+      const asin = sorted[i]!;
       const title = `The ${pick(WORDS)} of ${pick(WORDS)}${random() < 0.1 ? `: "${pick(WORDS)}" Edition` : ''}`;
       const inSeries = random() < 0.8;
       const seriesNo = Math.floor(random() * seriesCount);
