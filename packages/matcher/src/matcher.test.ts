@@ -54,6 +54,13 @@ describe('createMatcher', () => {
     expect(single.kind).toBe('none');
   });
 
+  it('does not let a franchise prefix or a subtitle stand in for a different series or volume', () => {
+    // "Dune: House Atreides" mis-attributed to Frank Herbert: the main title "Dune" matches, the series do not.
+    expect(matcher.match(b('15', 'Dune: House Atreides (Prelude to Dune, #1)', ['Frank Herbert'])).kind).not.toBe('link');
+    // "Chapterhouse: Dune" is Dune #6: its subtitle equals the title "Dune" (#1), the positions differ.
+    expect(matcher.match(b('16', 'Chapterhouse: Dune (Dune, #6)', ['Frank Herbert'])).kind).not.toBe('link');
+  });
+
   it('does not link a different volume of the same series', () => {
     expect(matcher.match(b('12', 'Harry Potter and the Goblet of Fire (Harry Potter, #4)', ['J.K. Rowling'])).kind).not.toBe('link');
   });

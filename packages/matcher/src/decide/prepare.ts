@@ -57,7 +57,7 @@ export function prepareTitle(title: MatchableTitle): PreparedTitle {
   const seriesList = title.series ?? [];
   const forms = normaliseTitle(title.title, title.subtitle, { seriesTitles: seriesList.map((s) => s.seriesTitle) });
   const series = seriesList.map((s) => ({ key: seriesKey(s.seriesTitle), position: s.position ?? parseSequence(s.sequence ?? '') }));
-  if (forms.seriesHint) series.push({ key: seriesKey(forms.seriesHint.title), position: parseSequence(forms.seriesHint.sequence) });
+  for (const hint of forms.seriesHints) series.push({ key: seriesKey(hint.title), position: parseSequence(hint.sequence) });
   const isbn13s = new Set(isbnsOfAsin(title.asin));
   for (const isbn of title.isbns ?? []) {
     const parsed = parseIsbn(isbn);
@@ -68,8 +68,8 @@ export function prepareTitle(title: MatchableTitle): PreparedTitle {
 
 export function prepareBook(book: MatchableBook): PreparedBook {
   const forms = normaliseTitle(book.title);
-  const hint = book.seriesHint ?? forms.seriesHint;
-  const series = hint ? [{ key: seriesKey(hint.title), position: parseSequence(hint.sequence) }] : [];
+  const hints = book.seriesHint ? [book.seriesHint, ...forms.seriesHints.slice(1)] : forms.seriesHints;
+  const series = hints.map((hint) => ({ key: seriesKey(hint.title), position: parseSequence(hint.sequence) }));
   const isbn13s = new Set<string>();
   for (const raw of [book.isbn13, book.isbn10]) {
     const parsed = parseIsbn(raw);

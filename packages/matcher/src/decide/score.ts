@@ -21,14 +21,20 @@ function positionsEqual(a: PreparedSeries['position'], b: PreparedSeries['positi
   return false;
 }
 
-/** Compares the book's series hint with the title's memberships: agrees, differs, or says nothing. */
-function seriesVerdict(book: PreparedBook, title: PreparedTitle): { verdict: 'agrees' | 'differs' | null; detail: string } {
-  let verdict: 'agrees' | 'differs' | null = null;
+/**
+ * Compares the book's series hints with the title's memberships: the same series at the same
+ * position agrees; at another position differs; when both name series and none is shared, the
+ * series are `unrelated`.
+ */
+function seriesVerdict(book: PreparedBook, title: PreparedTitle): { verdict: 'agrees' | 'differs' | 'unrelated' | null; detail: string } {
+  let verdict: 'agrees' | 'differs' | 'unrelated' | null = null;
   let detail = '';
+  let shared = false;
   for (const hint of book.series) {
     for (const membership of title.series) {
       const same = hint.key === membership.key || (hint.key.length > 3 && membership.key.length > 3 && similarity(hint.key, membership.key) >= 0.6);
       if (!same) continue;
+      shared = true;
       const equal = positionsEqual(hint.position, membership.position);
       if (equal === true) return { verdict: 'agrees', detail: `series ${membership.key} position agrees` };
       if (equal === false) {
@@ -36,6 +42,9 @@ function seriesVerdict(book: PreparedBook, title: PreparedTitle): { verdict: 'ag
         detail = `series ${membership.key} position differs`;
       }
     }
+  }
+  if (!shared && book.series.length && title.series.length) {
+    return { verdict: 'unrelated', detail: `series differ (${book.series.map((s) => s.key).join(', ')} vs ${title.series.map((s) => s.key).join(', ')})` };
   }
   return { verdict, detail };
 }
@@ -72,8 +81,9 @@ export function scorePair(book: PreparedBook, title: PreparedTitle): MatchCandid
     }
   };
   if (bSub || tSub) {
-    consider(setSimilarity(book.main, title.full), 'title vs title and subtitle');
-    consider(setSimilarity(book.full, title.main), 'title and subtitle vs title');
+    // A side without subtitle may have written it into the title without a colon ("Star Wars Thrawn").
+    if (!bSub) consider(setSimilarity(book.main, title.full), 'title vs title and subtitle');
+    if (!tSub) consider(setSimilarity(book.full, title.main), 'title and subtitle vs title');
     consider(mm * (bSub && tSub ? MAIN_ONLY_BOTH_SUBTITLED : MAIN_ONLY_ONE_SUBTITLED), bSub && tSub ? 'main title only, subtitles differ' : 'main title, one side without subtitle');
     if (tSub && !bSub) consider(setSimilarity(book.main, title.subtitle) * SUBTITLE_AS_TITLE, "title vs the other's subtitle");
     if (bSub && !tSub) consider(setSimilarity(book.subtitle, title.main) * SUBTITLE_AS_TITLE, "subtitle vs the other's title");
@@ -81,14 +91,18 @@ export function scorePair(book: PreparedBook, title: PreparedTitle): MatchCandid
 
   const blockers: string[] = [];
   const notes: string[] = [];
-  if (authors === 'weak') blockers.push('author names differ slightly');
+  // Only whole titles that agree are strong enough to overrule weaker contrary evidence.
+  const sameWholeTitle = ff >= 0.95;
+  if (authors === 'weak' && !sameWholeTitle) blockers.push('author names differ slightly');
   if (authors === 'unknown') blockers.push('no author to compare');
   else notes.push(authors === 'agree' ? 'authors agree' : 'authors nearly agree');
 
   if (book.forms.numbers.length && title.forms.numbers.length && !sameNumbers(book.forms.numbers, title.forms.numbers)) {
     blockers.push(`volume number differs (${book.forms.numbers.join(',')} vs ${title.forms.numbers.join(',')})`);
   }
-  if (book.omnibus !== title.omnibus) blockers.push(book.omnibus ? 'tracker book is an omnibus, title a single volume' : 'title is an omnibus, tracker book a single volume');
+  // "1Q84 (1Q84, #1-3)": a range in the tracker's series suffix, for a title published whole under the same name.
+  const omnibusOnlyByHint = book.omnibus && !title.omnibus && book.forms.omnibusByHintOnly && sameWholeTitle && !title.series.some((s) => s.position.kind === 'number');
+  if (book.omnibus !== title.omnibus && !omnibusOnlyByHint) blockers.push(book.omnibus ? 'tracker book is an omnibus, title a single volume' : 'title is an omnibus, tracker book a single volume');
   const bDer = book.forms.derivative.join(',');
   const tDer = title.forms.derivative.join(',');
   if (bDer !== tDer) blockers.push(`derivative work (${tDer || 'original'} vs ${bDer || 'original'})`);
@@ -98,9 +112,9 @@ export function scorePair(book: PreparedBook, title: PreparedTitle): MatchCandid
   if (series.verdict === 'agrees') {
     score += SERIES_AGREES_BONUS;
     notes.push(series.detail);
-  } else if (series.verdict === 'differs') {
-    // Reading orders differ between catalogues (Narnia), so an identical title overrides it.
-    if (titleSim >= 0.95) notes.push(series.detail);
+  } else if (series.verdict === 'differs' || series.verdict === 'unrelated') {
+    // Reading orders differ between catalogues (Narnia), so an identical whole title overrides it.
+    if (sameWholeTitle) notes.push(series.detail);
     else blockers.push(series.detail);
   }
   for (let i = 0; i < blockers.length; i++) score *= BLOCKER_PENALTY;

@@ -27,6 +27,7 @@ describe('compareNames', () => {
     expect(compareNames(key('Gabriel García Márquez'), key('Gabriel Garcia Marquez'))).toBe('same');
     expect(compareNames(key('Cixin Liu'), key('Liu Cixin'))).toBe('same');
     expect(compareNames(key('Dr. Seuss'), key('Seuss'))).toBe('surname');
+    expect(compareNames(key('Miguel de Cervantes'), key('Miguel de Cervantes Saavedra'))).toBe('same');
   });
 
   it('tells relatives and namesakes apart', () => {

@@ -114,6 +114,12 @@ function editDistanceAtMostOne(a: string, b: string): boolean {
   return edits + (a.length - i) + (b.length - j) <= 1;
 }
 
+function isSubsequence(short: string[], long: string[]): boolean {
+  let j = 0;
+  for (const token of long) if (j < short.length && token === short[j]) j++;
+  return j === short.length;
+}
+
 export type NameMatch = 'same' | 'surname' | 'weak' | 'different';
 
 /**
@@ -124,6 +130,9 @@ export type NameMatch = 'same' | 'surname' | 'weak' | 'different';
 export function compareNames(a: AuthorKey, b: AuthorKey): NameMatch {
   // Same tokens in another order: "Liu Cixin" / "Cixin Liu".
   if (a.tokens.length > 1 && a.tokens.length === b.tokens.length && [...a.tokens].sort().join(' ') === [...b.tokens].sort().join(' ')) return 'same';
+  // "Miguel de Cervantes" within "Miguel de Cervantes Saavedra": Spanish double surnames.
+  const [shorter, longer] = a.tokens.length <= b.tokens.length ? [a.tokens, b.tokens] : [b.tokens, a.tokens];
+  if (shorter.length >= 2 && shorter.length < longer.length && shorter[0] === longer[0] && shorter[shorter.length - 1]!.length > 1 && isSubsequence(shorter, longer)) return 'same';
   let weak = false;
   for (const fa of surnameForms(a.tokens)) {
     for (const fb of surnameForms(b.tokens)) {

@@ -5,8 +5,12 @@ describe('normaliseTitle', () => {
   it.each([
     ['Dune (Dune, #1)', null, 'dune', 'dune'],
     ['The Lord of the Rings', null, 'lord of the rings', 'lord of the rings'],
-    ['Sapiens: A Brief History of Humankind', null, 'sapiens', 'sapiens a brief history of humankind'],
-    ['Sapiens', 'A Brief History of Humankind', 'sapiens', 'sapiens a brief history of humankind'],
+    ['Sapiens: A Brief History of Humankind', null, 'sapiens', 'sapiens brief history of humankind'],
+    ['Sapiens', 'A Brief History of Humankind', 'sapiens', 'sapiens brief history of humankind'],
+    ['The Hobbit, or There and Back Again', null, 'hobbit', 'hobbit there and back again'],
+    ['Frankenstein', 'Or, The Modern Prometheus', 'frankenstein', 'frankenstein modern prometheus'],
+    ['Moby-Dick or, The Whale', null, 'moby dick', 'moby dick whale'],
+    ['The Colour of Magic', null, 'color of magic', 'color of magic'],
     ['The Martian: A Novel', null, 'martian', 'martian'],
     ['Project Hail Mary (Unabridged)', null, 'project hail mary', 'project hail mary'],
     ['Leviathan Wakes', 'The Expanse, Book 1', 'leviathan wakes', 'leviathan wakes'],
@@ -31,6 +35,10 @@ describe('normaliseTitle', () => {
     expect(normaliseTitle('I, Robot (Robot #0.1)').seriesHint).toEqual({ title: 'Robot', sequence: '0.1' });
     expect(normaliseTitle('Hyperion Cantos (Hyperion Cantos, #1-2)').seriesHint).toEqual({ title: 'Hyperion Cantos', sequence: '1-2' });
     expect(normaliseTitle('Dune').seriesHint).toBeNull();
+    expect(normaliseTitle('Mort (Discworld, #4; Death, #1)').seriesHints).toEqual([
+      { title: 'Discworld', sequence: '4' },
+      { title: 'Death', sequence: '1' },
+    ]);
   });
 
   it('drops a subtitle naming a known series', () => {
@@ -44,11 +52,15 @@ describe('normaliseTitle', () => {
     expect(normaliseTitle('The Hunger Games Trilogy').omnibus).toBe(true);
     expect(normaliseTitle('The Fellowship of the Ring', 'Book One in the Lord of the Rings Trilogy').omnibus).toBe(false);
     expect(normaliseTitle('Dune (Dune, #1)').omnibus).toBe(false);
+    // Only the suffix range says so: a whole work published under one name may still be one title.
+    expect(normaliseTitle('1Q84 (1Q84, #1-3)')).toMatchObject({ omnibus: true, omnibusByHintOnly: true });
+    expect(normaliseTitle('The Expanse Box Set (The Expanse, #1-3)')).toMatchObject({ omnibus: true, omnibusByHintOnly: false });
   });
 
   it('flags derivative works', () => {
     expect(normaliseTitle('Dune', 'The Graphic Novel, Book 1').derivative).toEqual(['graphic']);
     expect(normaliseTitle('Summary of Atomic Habits').derivative).toEqual(['summary']);
+    expect(normaliseTitle('Sapiens: A Graphic History').derivative).toEqual(['graphic']);
     expect(normaliseTitle('Dune [Dramatized Adaptation]').derivative).toEqual(['dramatised']);
     expect(normaliseTitle('The Wheel of Time Companion').derivative).toEqual(['companion']);
     expect(normaliseTitle('Atomic Habits').derivative).toEqual([]);

@@ -10,6 +10,10 @@ export interface TitleForms {
   subtitle: string;
   /** Series name and number written into the title (`Dune (Dune, #1)`, `Leviathan Wakes (Expanse, Book 1)`). */
   seriesHint: { title: string; sequence: string } | null;
+  /** Every series named in the suffix (`Mort (Discworld, #4; Death, #1)` names two). */
+  seriesHints: { title: string; sequence: string }[];
+  /** True when the only sign of an omnibus is a range in the series suffix (`1Q84 (1Q84, #1-3)`). */
+  omnibusByHintOnly: boolean;
   /** Volume numbers in the main title (`One Piece, Vol. 2` -> ['2']); digits, Roman numerals, number words. */
   numbers: string[];
   /** Several books in one: box set, omnibus, `Books 1-3`, a `#1-3` series suffix. */
@@ -32,7 +36,7 @@ const SERIES_OR_GENRE_NOTE =
 
 const DERIVATIVE_PATTERNS: [string, RegExp][] = [
   ['summary', /\b(?:summary|summaries|study guide|analysis of|sparknotes|cliffs ?notes|book notes|key takeaways|workbook|quiz ?book|trivia)\b/],
-  ['graphic', /\b(?:graphic novel|comic|manga adaptation|illustrated adaptation)\b/],
+  ['graphic', /\b(?:graphic (?:novel|history|adaptation|edition)|comic|manga adaptation|illustrated adaptation)\b/],
   ['dramatised', /\b(?:dramati[sz]ed|dramati[sz]ation|radio (?:drama|play|adaptation)|full[- ]cast|audio drama|bbc radio|adaptation)\b/],
   ['companion', /\b(?:companion|encyclopa?edia|the art of|the making of|the world of|the science of|the unofficial|official guide|behind the scenes|a reader'?s guide|coloring book|colouring book|cookbook|concordance|atlas of)\b/],
   ['screenplay', /\b(?:screenplay|the script|shooting script|stage play|the play)\b/],
@@ -55,6 +59,9 @@ const VOLUME_WORD = /^(?:book|vol|volume|part|episode|tome|band|teil|no|number|c
 const SERIES_SUFFIX =
   /\s*[([]\s*([^()[\]]*?)\s*,?\s*(?:#|\b(?:book|bk|vol\.?|volume|part|no\.?)\s*#?)\s*(\d+(?:[.,]\d+)?(?:\s*-\s*\d+(?:[.,]\d+)?)?|[ivxlc]+)\s*[)\]]\s*$/i;
 
+// One "Series, #n" part of a suffix group.
+const SERIES_PART = /^(.*?)\s*,?\s*(?:#|\b(?:book|bk|vol\.?|volume|part|no\.?)\s*#?)\s*(\d+(?:[.,]\d+)?(?:\s*-\s*\d+(?:[.,]\d+)?)?|[ivxlc]+)$/i;
+
 function numbersIn(folded: string): string[] {
   const words = folded.split(' ');
   const out: string[] = [];
@@ -72,6 +79,18 @@ function derivativeMarkers(folded: string): string[] {
   return DERIVATIVE_PATTERNS.filter(([, re]) => re.test(folded)).map(([name]) => name);
 }
 
+// British and American editions spell a few title words differently (The Colour of Magic).
+const UK_US: Record<string, string> = {
+  colour: 'color', colours: 'colors', honour: 'honor', favour: 'favor', armour: 'armor', harbour: 'harbor', humour: 'humor',
+  labour: 'labor', neighbour: 'neighbor', rumour: 'rumor', rumours: 'rumors', valour: 'valor', behaviour: 'behavior', flavour: 'flavor',
+  splendour: 'splendor', vigour: 'vigor', centre: 'center', theatre: 'theater', defence: 'defense', offence: 'offense',
+  licence: 'license', grey: 'gray', travellers: 'travelers', traveller: 'traveler', jewellery: 'jewelry', programme: 'program',
+  catalogue: 'catalog', dialogue: 'dialog', mum: 'mom', sceptic: 'skeptic', realise: 'realize', organise: 'organize',
+};
+function americanise(folded: string): string {
+  return folded.replace(/[a-z]+/g, (w) => UK_US[w] ?? w);
+}
+
 function stripArticle(folded: string): string {
   const stripped = folded.replace(LEADING_ARTICLE, '');
   // A title that is only an article ("A") keeps it rather than becoming empty.
@@ -87,12 +106,17 @@ export function normaliseTitle(rawTitle: string, rawSubtitle?: string | null, op
   const trailingArticle = title.match(TRAILING_ARTICLE)?.[1];
   if (trailingArticle) title = `${trailingArticle} ${title.replace(TRAILING_ARTICLE, '')}`;
 
-  let seriesHint: TitleForms['seriesHint'] = null;
+  const seriesHints: TitleForms['seriesHints'] = [];
   const suffix = title.match(SERIES_SUFFIX);
   if (suffix && suffix.index! > 0) {
-    seriesHint = { title: suffix[1]!.replace(/[,\s]+$/, '').trim(), sequence: suffix[2]!.replace(/\s+/g, '') };
+    const inner = suffix[0].trim().slice(1, -1);
+    for (const part of inner.split(/\s*;\s*/)) {
+      const one = part.match(SERIES_PART);
+      if (one) seriesHints.push({ title: one[1]!.replace(/[,\s]+$/, '').trim(), sequence: one[2]!.replace(/\s+/g, '') });
+    }
     title = title.slice(0, suffix.index).trim();
   }
+  const seriesHint = seriesHints[0] ?? null;
 
   const notes: string[] = [];
   // Bracketed parts anywhere: edition notes, series notes or a parenthesised subtitle.
@@ -103,7 +127,8 @@ export function normaliseTitle(rawTitle: string, rawSubtitle?: string | null, op
   title = title.replace(/\s+/g, ' ').trim();
 
   // Subtitle after a colon, or after a spaced dash ("Title - Subtitle"), never a hyphen in a word.
-  const split = title.match(/^(.+?)(?:\s*:\s+|\s*:$|\s+-\s+|\s*;\s+)(.*)$/);
+  // "The Hobbit, or There and Back Again", "Frankenstein; or, The Modern Prometheus": an alternative title.
+  const split = title.match(/^(.+?)(?:[,;:]\s+or,?\s+|\s+or,\s+)(.*)$/i) ?? title.match(/^(.+?)(?:\s*:\s+|\s*:$|\s+-\s+|\s*;\s+)(.*)$/);
   let main = title;
   if (split && split[1]!.trim()) {
     main = split[1]!.trim();
@@ -112,7 +137,9 @@ export function normaliseTitle(rawTitle: string, rawSubtitle?: string | null, op
   if (rawSubtitle?.trim()) notes.push(cleanTypography(rawSubtitle));
 
   const subtitleParts: string[] = [];
-  let omnibus = OMNIBUS_STRONG.test(main) || OMNIBUS_WEAK.test(main) || (seriesHint !== null && /\d\s*-\s*\d/.test(seriesHint.sequence));
+  const hintRange = seriesHints.some((h) => /\d\s*-\s*\d/.test(h.sequence));
+  let omnibus = OMNIBUS_STRONG.test(main) || OMNIBUS_WEAK.test(main);
+  const omnibusBeforeNotes = omnibus;
   const knownSeries = (options.seriesTitles ?? []).map((t) => stripArticle(foldText(t)).replace(/ series$/, '')).filter(Boolean);
   for (const note of notes) {
     if (!note) continue;
@@ -125,10 +152,12 @@ export function normaliseTitle(rawTitle: string, rawSubtitle?: string | null, op
       const bare = stripArticle(folded);
       if (knownSeries.some((series) => bare === series || bare.startsWith(`${series} `))) continue;
     }
-    if (folded) subtitleParts.push(folded);
+    if (folded) subtitleParts.push(americanise(stripArticle(folded.replace(/^or /, ''))));
   }
+  const omnibusByHintOnly = hintRange && !omnibus && !omnibusBeforeNotes;
+  omnibus ||= hintRange;
   // "Dune Unabridged" or "Dune, Unabridged" without brackets.
-  const mainFolded = stripArticle(foldText(main).replace(/\s+(?:un)?abridged$/, '')) || foldText(main);
+  const mainFolded = americanise(stripArticle(foldText(main).replace(/\s+(?:un)?abridged$/, '')) || foldText(main));
   const subtitle = subtitleParts.join(' ');
   const everything = `${foldText(rawTitle)} ${rawSubtitle ? foldText(rawSubtitle) : ''}`;
   return {
@@ -136,6 +165,8 @@ export function normaliseTitle(rawTitle: string, rawSubtitle?: string | null, op
     full: subtitle ? `${mainFolded} ${subtitle}` : mainFolded,
     subtitle,
     seriesHint,
+    seriesHints,
+    omnibusByHintOnly,
     numbers: numbersIn(mainFolded),
     omnibus,
     derivative: derivativeMarkers(everything),
