@@ -19,11 +19,19 @@ export type PropertyValues = Record<string, PropertyValue>;
 const MAX_CHUNK = 2000;
 const MAX_ITEMS = 100;
 
-/** Splits text into ≤2000-character items (Notion's limit), at most 100 of them. */
+/** Splits text into items of at most 2000 UTF-16 units (Notion's limit), never inside a surrogate pair; at most 100 items. */
 function chunks(text: string): { text: { content: string } }[] {
   const out: { text: { content: string } }[] = [];
-  const chars = [...text];
-  for (let i = 0; i < chars.length && out.length < MAX_ITEMS; i += MAX_CHUNK) out.push({ text: { content: chars.slice(i, i + MAX_CHUNK).join('') } });
+  let current = '';
+  for (const ch of text) {
+    if (current.length + ch.length > MAX_CHUNK) {
+      out.push({ text: { content: current } });
+      current = '';
+      if (out.length === MAX_ITEMS) return out;
+    }
+    current += ch;
+  }
+  if (current !== '') out.push({ text: { content: current } });
   return out;
 }
 

@@ -1,0 +1,36 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { coverValue, hashValue, relationValue, textValue, valueFromResponse } from './property-values.js';
+
+/** The response Notion gives for a rich_text value written as `items`. */
+const asResponse = (items: { text: { content: string } }[]) => ({
+  type: 'rich_text',
+  rich_text: items.map((i) => ({ type: 'text', text: { content: i.text.content, link: null }, plain_text: i.text.content, href: null })),
+});
+
+describe('property values', () => {
+  it('reads back what it writes, whatever the text (long, astral, empty): same hash', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'grapheme', maxLength: 3000 }), fc.constant('🎧'.repeat(1500))), (text) => {
+        const written = textValue(text);
+        if (!('rich_text' in written)) throw new Error('not rich text');
+        expect(written.rich_text.every((i) => i.text.content.length <= 2000)).toBe(true);
+        expect(hashValue(valueFromResponse(asResponse(written.rich_text))!)).toBe(hashValue(written));
+      }),
+    );
+  });
+
+  it('hashes relations regardless of order and id spelling', () => {
+    const a = 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa';
+    const b = 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
+    expect(hashValue(relationValue([a, b]))).toBe(hashValue(relationValue([b.toLowerCase(), a.replace(/-/g, '')])));
+  });
+
+  it('makes an external file of an http(s) cover and nothing of anything else', () => {
+    expect(coverValue('https://m.media-amazon.com/images/I/51abc._SL500_.jpg')).toEqual({
+      files: [{ name: '51abc._SL500_.jpg', external: { url: 'https://m.media-amazon.com/images/I/51abc._SL500_.jpg' } }],
+    });
+    expect(coverValue('file:///tmp/x.jpg')).toEqual({ files: [] });
+    expect(coverValue(null)).toEqual({ files: [] });
+  });
+});
