@@ -1,4 +1,5 @@
 import { SagaSyncError } from '@sagasync/core';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import { AudibleCredentialsSchema, type AudibleCredentials } from './auth/credentials.js';
 import { deregisterDevice, refreshWith, revokedDeviceError } from './auth/device-auth.js';
@@ -44,6 +45,7 @@ export class AudibleClient {
   private readonly authMode: 'auto' | 'token';
   private readonly onCredentialsChanged?: AudibleClientOptions['onCredentialsChanged'];
   private refreshing: Promise<void> | null = null;
+  private signingKey: { pem: string; key: KeyObject } | null = null;
 
   constructor(options: AudibleClientOptions) {
     this.current = AudibleCredentialsSchema.parse(options.credentials);
@@ -124,6 +126,17 @@ export class AudibleClient {
     return response;
   }
 
+  private deviceKey(pem: string): KeyObject {
+    if (this.signingKey?.pem !== pem) {
+      try {
+        this.signingKey = { pem, key: createPrivateKey(pem) };
+      } catch (error) {
+        throw new SagaSyncError('auth_failed', 'The stored device key is unreadable; sign in again with `sagasync audible login`', { cause: error, details: { hint: 'sagasync audible login' } });
+      }
+    }
+    return this.signingKey.key;
+  }
+
   private attempt(method: string, url: string, body: string): { url: string; init: RequestInit } {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body) headers['content-type'] = 'application/json';
@@ -136,7 +149,7 @@ export class AudibleClient {
           pathWithQuery: parsed.pathname + parsed.search,
           body,
           adpToken: this.current.adpToken!,
-          privateKeyPem: this.current.devicePrivateKey!,
+          privateKey: this.deviceKey(this.current.devicePrivateKey!),
           now: new Date(this.http.now()),
         }),
       );

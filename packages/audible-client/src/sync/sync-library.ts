@@ -24,6 +24,8 @@ export interface AudibleSyncReport {
   /** The sync-run row written (kind `audible_sync`), null for a preview. */
   runId: string | null;
   durationMs: number;
+  /** Where the time went: Audible calls, building records, planning and writing. */
+  timings: { fetchMs: number; buildMs: number; importMs: number };
   fetched: AccountSnapshot['stats'] & { ownedTitles: number; syntheticTitles: number; progressReports: number; skipped: { asin: string; reason: string }[] };
   /** What the import did, per record kind. */
   import: ImportReport['summary'];
@@ -52,6 +54,7 @@ export async function syncLibrary(options: SyncLibraryOptions): Promise<AudibleS
     if (commit) await logFailedRun(storage, ownerId, account, started, clock(), error);
     throw error;
   }
+  const t1 = performance.now();
   const built = buildLibraryRecords({
     items: snapshot.items,
     catalogues: snapshot.catalogues,
@@ -60,6 +63,7 @@ export async function syncLibrary(options: SyncLibraryOptions): Promise<AudibleS
     marketplace: snapshot.marketplace,
     sourceAccount: account,
   });
+  const t2 = performance.now();
   const report = await importLibrary({ storage, ownerId, clock }, built.records, { commit, source: account, kind: 'audible_sync', progressSource: 'sync' });
   const { titles, series, progress } = report.summary;
   return {
@@ -68,6 +72,7 @@ export async function syncLibrary(options: SyncLibraryOptions): Promise<AudibleS
     committed: report.committed,
     runId: report.runId,
     durationMs: Math.round(performance.now() - t0),
+    timings: { fetchMs: Math.round(t1 - t0), buildMs: Math.round(t2 - t1), importMs: Math.round(performance.now() - t2) },
     fetched: {
       ...snapshot.stats,
       ownedTitles: built.records.titles.filter((t) => t.owned).length,
