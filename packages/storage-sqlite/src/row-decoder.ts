@@ -12,17 +12,21 @@ export interface RowSchema<T> {
  */
 export function rowDecoder<T>(schema: RowSchema<T>, table: string, path: string, validate: boolean) {
   return (owner: string, data: string, version?: number): T => {
-    let record: unknown;
+    let record: Record<string, unknown>;
     try {
-      record = { ...(JSON.parse(data) as object), ownerId: owner, ...(version === undefined ? {} : { version }) };
+      record = JSON.parse(data) as Record<string, unknown>;
     } catch (error) {
       throw invalidRow(path, table, 'data is not JSON', error);
     }
+    if (typeof record !== 'object' || record === null) throw invalidRow(path, table, 'data is not a JSON object');
+    // The parsed object is ours alone: set the column values on it rather than copying it.
+    record.ownerId = owner;
+    if (version !== undefined) record.version = version;
     if (!validate) return record as T;
     const parsed = schema.safeParse(record);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
-    const key = (record as { asin?: string; key?: string; id?: string; name?: string; trackerId?: string }) ?? {};
+    const key = record as { asin?: string; key?: string; id?: string; name?: string; trackerId?: string };
     const label = key.asin ?? key.key ?? key.id ?? key.name ?? key.trackerId ?? '?';
     throw invalidRow(path, table, `${label}: ${issue?.path.map(String).join('.') || 'record'}: ${issue?.message ?? 'invalid'}`);
   };
