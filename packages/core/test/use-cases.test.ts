@@ -5,6 +5,7 @@ import {
   buildSeriesReport,
   cleanupSynthetic,
   importLibrary,
+  ImportReportSchema,
   NotFoundError,
   readSequence,
   recomputeSeries,
@@ -55,6 +56,7 @@ describe('importLibrary', () => {
     expect(report.committed).toBe(false);
     expect(report.runId).toBeNull();
     expect(report.summary.titles).toEqual({ created: 4, updated: 0, unchanged: 0 });
+    expect(ImportReportSchema.parse(report)).toEqual(report);
     expect(await storage.countTitles(OWNER)).toBe(0);
     expect(await storage.listSeries(OWNER)).toEqual([]);
     expect(await storage.listSyncRuns(OWNER)).toEqual([]);

@@ -4,7 +4,7 @@ import type { ListeningStatus, Progress } from '../model/progress.js';
 import type { SeriesStatus } from '../model/series.js';
 import type { Title } from '../model/title.js';
 import { parseSequence } from '../sequence/parse-sequence.js';
-import { deriveSeriesView, type SeriesLike, type SeriesRuleOptions, type SeriesVolumeInput } from './derive-series-status.js';
+import { deriveSeriesView, SeriesViewSchema, type SeriesLike, type SeriesRuleOptions, type SeriesVolumeInput } from './derive-series-status.js';
 
 const NOW = '2026-11-25T09:00:00.000Z';
 const SERIES: SeriesLike = { key: 'B0SERIES01', title: 'The Saga', asin: 'B0SERIES01', catalogueComplete: false };
@@ -233,6 +233,7 @@ describe('deriveSeriesView properties', () => {
         const starts = view.volumes.filter((v) => v.position.kind !== 'none').map((v) => (v.position.kind === 'number' ? v.position.value : v.position.kind === 'range' ? v.position.start : 0));
         expect(starts).toEqual([...starts].sort((a, b) => a - b));
         expect(deriveSeriesView({ ...SERIES, catalogueComplete }, [...inputs].reverse(), { now: NOW, novellasRequired, inferGaps })).toEqual(view);
+        expect(SeriesViewSchema.parse(view)).toEqual(view);
       }),
       { numRuns: 500 },
     );

@@ -1,6 +1,8 @@
-import type { ListeningStatus, Progress } from '../model/progress.js';
-import type { SeriesPosition } from '../model/sequence.js';
-import type { Series, SeriesStatus } from '../model/series.js';
+import { z } from 'zod';
+import { AsinSchema } from '../model/primitives.js';
+import { ListeningStatusSchema, type ListeningStatus, type Progress } from '../model/progress.js';
+import { SeriesPositionSchema, type SeriesPosition } from '../model/sequence.js';
+import { SeriesStatusSchema, type Series, type SeriesStatus } from '../model/series.js';
 import type { SeriesMembership, Title } from '../model/title.js';
 import { positionStart } from '../sequence/parse-sequence.js';
 
@@ -23,48 +25,54 @@ export interface SeriesRuleOptions {
   now?: string;
 }
 
-export interface SeriesVolumeView {
-  asin: string;
-  title: string;
+export const SeriesVolumeViewSchema = z.object({
+  asin: AsinSchema,
+  title: z.string(),
   /** Sequence text exactly as received. */
-  sequence: string;
-  position: SeriesPosition;
-  owned: boolean;
+  sequence: z.string(),
+  position: SeriesPositionSchema,
+  owned: z.boolean(),
   /** The title's own listening status (not_started when it has no progress). */
-  status: ListeningStatus;
-  releaseDate: string | null;
+  status: ListeningStatusSchema,
+  releaseDate: z.string().nullable(),
   /** Released after `now`: a pre-order or an announced volume. */
-  upcoming: boolean;
-}
+  upcoming: z.boolean(),
+});
+export type SeriesVolumeView = z.infer<typeof SeriesVolumeViewSchema>;
 
-export interface MissingVolume {
-  sequence: string;
-  position: number | null;
+export const MissingVolumeSchema = z.object({
+  sequence: z.string(),
+  position: z.number().nullable(),
   /** Null for a volume inferred from a gap: nothing is known about it but its place. */
-  asin: string | null;
-  title: string | null;
+  asin: AsinSchema.nullable(),
+  title: z.string().nullable(),
   /** True when the volume is not listed anywhere and only a gap in the owned numbers suggests it. */
-  inferred: boolean;
+  inferred: z.boolean(),
   /** Fractional position: does not block caught_up / complete unless novellas are required. */
-  novella: boolean;
-  upcoming: boolean;
-}
+  novella: z.boolean(),
+  upcoming: z.boolean(),
+});
+export type MissingVolume = z.infer<typeof MissingVolumeSchema>;
 
-export interface SeriesView {
-  key: string;
-  title: string;
-  asin: string | null;
-  status: SeriesStatus;
+/** A series as the rules see it; derived on demand, never stored. The schema documents API responses. */
+export const SeriesViewSchema = z.object({
+  key: z.string(),
+  title: z.string(),
+  asin: AsinSchema.nullable(),
+  status: SeriesStatusSchema,
   /** Sorted by position (ranges by start), then volumes without a position, by title. */
-  volumes: SeriesVolumeView[];
-  ownedCount: number;
+  volumes: z.array(SeriesVolumeViewSchema),
+  ownedCount: z.number().int().nonnegative(),
   /** Owned volumes that count as finished (their own progress, or a finished omnibus covering them). */
-  finishedCount: number;
+  finishedCount: z.number().int().nonnegative(),
   /** Sorted by position. */
-  missing: MissingVolume[];
-  nextUp: { asin: string; title: string; sequence: string } | null;
-  nextToBuy: { asin: string | null; title: string | null; sequence: string; inferred: boolean; upcoming: boolean } | null;
-}
+  missing: z.array(MissingVolumeSchema),
+  nextUp: z.object({ asin: AsinSchema, title: z.string(), sequence: z.string() }).nullable(),
+  nextToBuy: z
+    .object({ asin: AsinSchema.nullable(), title: z.string().nullable(), sequence: z.string(), inferred: z.boolean(), upcoming: z.boolean() })
+    .nullable(),
+});
+export type SeriesView = z.infer<typeof SeriesViewSchema>;
 
 interface Volume {
   view: SeriesVolumeView;

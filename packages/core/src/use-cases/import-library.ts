@@ -2,7 +2,8 @@ import type { LibraryRecords } from '../model/library-records.js';
 import type { Progress, ProgressSource } from '../model/progress.js';
 import type { SyncKind } from '../model/sync-run.js';
 import type { Title } from '../model/title.js';
-import { changeSetToOperations, planImport, type ChangeSetSummary, type CurrentState, type PlanAction } from '../planning/plan-import.js';
+import { z } from 'zod';
+import { changeSetToOperations, planImport, type CurrentState } from '../planning/plan-import.js';
 import { newId } from '../util/ids.js';
 import { nowIso, retryOnConflict, type UseCaseDeps } from './deps.js';
 
@@ -16,18 +17,23 @@ export interface ImportOptions {
   progressSource?: ProgressSource;
 }
 
-export interface ImportReport {
-  committed: boolean;
-  summary: ChangeSetSummary;
-  titles: Array<{ asin: string; action: PlanAction; changedFields: string[] }>;
-  series: Array<{ key: string; action: PlanAction; changedFields: string[] }>;
-  progress: Array<{ asin: string; action: PlanAction; changedFields: string[] }>;
-  notes: string[];
+const ActionSchema = z.enum(['create', 'update', 'unchanged']);
+const CountsSchema = z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int() });
+
+/** What an import did (or, for a preview, would do). The schema documents API responses. */
+export const ImportReportSchema = z.object({
+  committed: z.boolean(),
+  summary: z.object({ titles: CountsSchema, series: CountsSchema, progress: CountsSchema }),
+  titles: z.array(z.object({ asin: z.string(), action: ActionSchema, changedFields: z.array(z.string()) })),
+  series: z.array(z.object({ key: z.string(), action: ActionSchema, changedFields: z.array(z.string()) })),
+  progress: z.array(z.object({ asin: z.string(), action: ActionSchema, changedFields: z.array(z.string()) })),
+  notes: z.array(z.string()),
   /** The sync-run id written with a commit; null for a preview. */
-  runId: string | null;
+  runId: z.string().nullable(),
   /** How many plans it took (more than 1 after concurrent writes). */
-  attempts: number;
-}
+  attempts: z.number().int().positive(),
+});
+export type ImportReport = z.infer<typeof ImportReportSchema>;
 
 /** Above this many ASINs one full listing is cheaper than keyed reads. */
 const LIST_ALL_ABOVE = 500;
