@@ -8,6 +8,7 @@ import {
   fetchFinishedStates,
   fetchLastPositions,
   fetchLibrary,
+  fetchProduct,
   fetchProducts,
   hydrateSeries,
   seriesAsinsOf,
@@ -187,5 +188,32 @@ describe('records', () => {
       expect(report.finishedAt ?? null).toBe(state.isFinished ? state.finishedAt : null);
       expect(report.lastPositionMs ?? null).toBe(state.positionMs);
     }
+  });
+});
+
+describe('edges', () => {
+  it("pages until a short page when total-count is missing, and names Audible's error message", async () => {
+    fake = await startFake({ titles: 45, series: 4 });
+    const credentials = await signIn(fake);
+    const stripTotal = async (input: string, init: RequestInit) => {
+      const response = await fetch(input, init);
+      const headers = new Headers(response.headers);
+      headers.delete('total-count');
+      return new Response(response.body, { status: response.status, headers });
+    };
+    const client = clientFor(fake, credentials, { fetch: stripTotal });
+    const items = await fetchLibrary(client, { pageSize: 10 });
+    expect(items).toHaveLength(45);
+    expect(fake.state.counters.requests.library).toBe(5);
+    await expect(fetchLibrary(client, { responseGroups: 'series,nope' })).rejects.toThrow(/GET \/1\.0\/library failed with HTTP 400: Invalid response group: nope/);
+  });
+
+  it('fetches one product, and a product the marketplace lacks is null', async () => {
+    const { fake, client } = await setup({ titles: 10, series: 2 });
+    const seriesAsin = fake.state.library.seriesAsins[0]!;
+    const product = await fetchProduct(client, seriesAsin, 'relationships,product_attrs');
+    expect(product?.content_delivery_type).toBe('BookSeries');
+    expect(product?.relationships?.every((r) => r.relationship_to_product === 'child')).toBe(true);
+    expect(await fetchProduct(client, 'B0ZZZZZZZZ', 'product_attrs')).toBeNull();
   });
 });
