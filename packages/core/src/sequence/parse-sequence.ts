@@ -57,6 +57,9 @@ function toNumber(token: string): number | null {
 export function parseSequence(raw: string | null | undefined): SeriesPosition {
   if (raw === null || raw === undefined) return { kind: 'none' };
   let text = raw.normalize('NFKC').trim();
+  // "(Book 1)" and "[2]": brackets around the whole sequence carry nothing.
+  const bracketed = /^[([{](.*)[)\]}]$/.exec(text);
+  if (bracketed) text = bracketed[1]!.trim();
   // NFKC turns "Ⅳ" into "IV"; the table covers fonts that keep the ligature form.
   text = [...text].map((ch) => (UNICODE_ROMAN[ch] !== undefined ? String(UNICODE_ROMAN[ch]) : ch)).join('');
   text = text.replace(/[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g, '-');
@@ -65,8 +68,8 @@ export function parseSequence(raw: string | null | undefined): SeriesPosition {
   // "2, Dramatized Adaptation" -> "2"; but "2,5" (a decimal comma) stays whole.
   const commaSuffix = /^([^,]+),\s+\S.*$/.exec(text);
   if (commaSuffix) text = commaSuffix[1]!.trim();
-  // A trailing full stop ("Book 4.") is punctuation, not a decimal point.
-  text = text.replace(/\.$/, '').trim();
+  // A trailing full stop ("Book 4.") is punctuation, not a decimal point; "1 of 3" counts the series.
+  text = text.replace(/\.$/, '').replace(/\s+of\s+\d+$/i, '').trim();
   if (text === '') return { kind: 'none' };
 
   const single = SINGLE.exec(text);
