@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { coreRules } from '../src/apply/core-rules.js';
 import { pushToNotion } from '../src/apply/push.js';
+import { pullFromNotion } from '../src/pull/pull.js';
 import { loadMirror } from '../src/state/settings.js';
 import { booksByAsin, library, OWNER, world, type World } from './helpers.js';
 
@@ -27,9 +29,13 @@ describe('adopting the user’s own tracker pages', () => {
     expect(result.books.created).toBe(7);
     const mirror = await loadMirror(w.storage, OWNER);
     expect(mirror.books.B000000003).toMatchObject({ pageId: own, origin: 'adopted' });
-    // The adopted page now carries SagaSync's values, ASIN included; the person's Status stays until the store differs.
+    // The adopted page now carries SagaSync's values, ASIN included, but keeps the person's Status,
+    // which the next pull brings into the store.
     expect(booksByAsin(w).get('B000000003')).toHaveLength(1);
-    expect(w.fake.state.plainValues(w.fake.state.getPage(own))).toMatchObject({ ASIN: 'B000000003', Owned: true });
+    expect(w.fake.state.plainValues(w.fake.state.getPage(own))).toMatchObject({ ASIN: 'B000000003', Owned: true, Status: 'Finished', Authors: 'Author 2' });
+    const pulled = await pullFromNotion({ ...w.deps, rules: coreRules });
+    expect(pulled.events).toMatchObject([{ asin: 'B000000003', kind: 'finished' }]);
+    expect((await w.storage.getProgress(OWNER, 'B000000003'))?.isFinished).toBe(true);
     expect(await w.storage.listLinks(OWNER, { source: 'notion' })).toMatchObject([{ asin: 'B000000003', trackerId: own, method: 'title_author' }]);
     const conflicts = await w.storage.listConflicts(OWNER);
     expect(conflicts).toMatchObject([{ id: `notion:${twin}`, status: 'open' }]);

@@ -120,4 +120,29 @@ describe('pushToNotion against fake-notion', () => {
     expect([...books.values()].every((pages) => pages.length === 1)).toBe(true);
     expect((await loadMirror(w.storage, OWNER)).books).toHaveProperty('B000000025');
   });
+
+  it('trashes SagaSync’s own duplicate pages but never a duplicate the user made', async () => {
+    w = await world(3, 1);
+    const props = (title: string) => ({ Title: { title: [{ text: { content: title } }] }, ASIN: { rich_text: [{ text: { content: 'B000000001' } }] } });
+    // Two bot-made pages for one ASIN (as two racing creators leave behind), and one the user made.
+    const first = (w.fake.state.createPage({ parent: { data_source_id: w.booksDs }, properties: props('first') }) as { id: string }).id;
+    const second = (w.fake.state.createPage({ parent: { data_source_id: w.booksDs }, properties: props('second') }) as { id: string }).id;
+    const users = w.fake.state.createByHand(w.booksDs, props('mine'));
+    const result = await pushToNotion(w.deps);
+    expect(result.books).toMatchObject({ adopted: 1, duplicatesTrashed: 1, created: 2 });
+    expect((await loadMirror(w.storage, OWNER)).books.B000000001).toMatchObject({ pageId: first, origin: 'created' });
+    expect(w.fake.state.getPage(second).inTrash).toBe(true);
+    expect(w.fake.state.getPage(users).inTrash).toBe(false);
+  });
+
+  it('handles more than a hundred pages: paginated scans, and a re-push within ceil((N+S)/100) + 5 requests', async () => {
+    w = await world(230, 12);
+    await pushToNotion(w.deps, { checkpointEvery: 50 });
+    expect(w.fake.state.listPages(w.booksDs)).toHaveLength(230);
+    w.fake.resetStats();
+    const again = await pushToNotion(w.deps);
+    expect(again.books.unchanged).toBe(230);
+    expect(w.fake.stats.total).toBe(3 + 1);
+    expect(w.fake.stats.total).toBeLessThanOrEqual(Math.ceil(242 / 100) + 5);
+  });
 });

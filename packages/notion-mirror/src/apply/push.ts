@@ -3,7 +3,8 @@ import { createNotionGateway, AmbiguousCreateError, type NotionConnectionOptions
 import { botUserId, createPage, findByText, queryAll, trashPage, updatePage, type MirroredPage } from '../client/pages.js';
 import { bookValues, seriesRowFrom, seriesValues } from '../plan/desired-values.js';
 import { planTable, type PlannedWrite, type TablePlan } from '../plan/plan-table.js';
-import { hashValues, plainTextOf, type PropertyValues } from '../plan/property-values.js';
+import { hashValue, hashValues, plainTextOf, type PropertyValues } from '../plan/property-values.js';
+import { PULLED_PROPERTIES } from '../pull/hand-edits.js';
 import { BOOKS, BOOKS_PROPERTIES, SERIES, SERIES_PROPERTIES } from '../schema/definitions.js';
 import { loadMirror, requireDatabases, saveMirror, type MirrorEntry, type MirrorState, type MirrorTable, type NotionDatabases } from '../state/settings.js';
 import { planAdoption, type TrackerMatcherFactory } from './adoption.js';
@@ -124,7 +125,7 @@ export async function pushToNotion(deps: PushDeps, options: PushOptions = {}): P
   let bot: Promise<string> | undefined;
   const whoAmI = () => (bot ??= botUserId(gateway));
   await reconcile(seriesCtx, seriesPages, wanted.series, gateway, dryRun, whoAmI);
-  const unkeyed = await reconcile(booksCtx, bookPages, wanted.books, gateway, dryRun, whoAmI);
+  const { unkeyed, adoptedFromUser } = await reconcile(booksCtx, bookPages, wanted.books, gateway, dryRun, whoAmI);
 
   // The user's own pages (no ASIN) are matched against titles that have no page yet.
   const unmirrored = titles.filter((t) => !mirror.books[t.asin]);
@@ -144,9 +145,20 @@ export async function pushToNotion(deps: PushDeps, options: PushOptions = {}): P
     for (const [pageId, asin] of adoption.adopt) {
       const page = byId.get(pageId)!;
       mirror.books[asin] = booksCtx.entryFor(asin, pageId, 'adopted', hashValues(pick(page.values, BOOK_NAMES)));
+      adoptedFromUser.push(asin);
       result.books.adopted += 1;
     }
     if (!dryRun && adoption.operations.length > 0) await storage.applyBatch(ownerId, adoption.operations);
+  }
+
+  // On a page from the user's own tracker, their Status and Progress % are news for the store, not
+  // stale values: mark them as in step with the store so push keeps them and the next pull reads them.
+  for (const asin of adoptedFromUser) {
+    const title = titleByAsin.get(asin);
+    const entry = mirror.books[asin];
+    if (!title || !entry) continue;
+    const wantedValues = bookValues(title, progress.get(asin) ?? null, new Map());
+    for (const name of PULLED_PROPERTIES) entry.hashes[name] = hashValue(wantedValues[name]!);
   }
 
   const seriesDesired = new Map(views.map((v) => [v.key, seriesValues(seriesRowFrom(v))]));
@@ -246,8 +258,9 @@ async function reconcile(
   gateway: NotionGateway,
   dryRun: boolean,
   whoAmI: () => Promise<string>,
-): Promise<MirroredPage[]> {
+): Promise<{ unkeyed: MirroredPage[]; adoptedFromUser: string[] }> {
   const byId = new Map(pages.map((p) => [p.id, p]));
+  const adoptedFromUser: string[] = [];
   for (const [key, entry] of Object.entries(ctx.mirror)) if (!byId.has(entry.pageId)) delete ctx.mirror[key];
   const mirroredIds = new Set(Object.values(ctx.mirror).map((e) => e.pageId));
   const byKey = new Map<string, MirroredPage[]>();
@@ -269,15 +282,18 @@ async function reconcile(
       // Pages the integration created (lost answers, crash leftovers) are SagaSync's; others the user's.
       const origin = keeper.createdBy !== null && keeper.createdBy === (await whoAmI()) ? 'created' : 'adopted';
       ctx.mirror[key] = ctx.entryFor(key, keeper.id, origin, hashValues(pick(keeper.values, ctx.names)));
+      if (origin === 'adopted') adoptedFromUser.push(key);
       ctx.counts.adopted += 1;
     }
     for (const extra of group) {
       if (extra.id === keeper.id || mirroredIds.has(extra.id)) continue;
+      // Only SagaSync's own duplicates go to the trash; a page the user made is theirs to remove.
+      if (extra.createdBy === null || extra.createdBy !== (await whoAmI())) continue;
       if (!dryRun) await trashPage(gateway, extra.id);
       ctx.counts.duplicatesTrashed += 1;
     }
   }
-  return unkeyed;
+  return { unkeyed, adoptedFromUser };
 }
 
 async function applyPlan(ctx: TableContext, plan: TablePlan, gateway: NotionGateway, result: PushResult, deps: PushDeps, afterWrite: () => Promise<void>): Promise<void> {

@@ -22,6 +22,11 @@ export interface NotionConnectionOptions {
   /** Per-request timeout; default 60 s. */
   timeoutMs?: number;
   clock?: Clock;
+  /**
+   * A limiter shared by every use case of one integration (a server running a push while
+   * webhooks pull), so together they stay under Notion's limit. Default: one per call of a use case.
+   */
+  limiter?: RateLimiter;
   /** Observes every attempt, e.g. for logs or the benchmark (no token, no bodies). */
   onRequest?: (event: RequestEvent) => void;
 }
@@ -69,9 +74,9 @@ export interface NotionGateway {
  * every attempt goes through the token bucket; 429/529 pause all callers for Retry-After; 409 and
  * unknown outcomes back off and retry, except creates, which surface AmbiguousCreateError.
  */
-export function createNotionGateway(options: NotionConnectionOptions, limiter?: RateLimiter): NotionGateway {
+export function createNotionGateway(options: NotionConnectionOptions): NotionGateway {
   const clock = options.clock ?? systemClock;
-  const rate = limiter ?? createRateLimiter({ requestsPerSecond: options.requestsPerSecond ?? 3, burst: options.burst, clock });
+  const rate = options.limiter ?? createRateLimiter({ requestsPerSecond: options.requestsPerSecond ?? 3, burst: options.burst, clock });
   const client = new Client({
     auth: options.token,
     baseUrl: options.baseUrl,
