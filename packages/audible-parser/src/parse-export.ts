@@ -79,6 +79,8 @@ class Session {
   readonly skipped = new Map<string, number>();
   rows = 0;
   invalidRows = 0;
+  /** How a repeated ASIN is described in the notes. */
+  duplicateNote = (count: number) => `merged ${count} ${count === 1 ? 'row' : 'rows'} repeating an ASIN read before`;
 
   constructor(
     readonly file: string,
@@ -111,7 +113,7 @@ class Session {
       return err({ issues: this.issues.listed, omittedIssues: this.issues.omitted, format: this.format });
     }
     for (const [what, count] of this.skipped) this.notes.push(`skipped ${count} ${what} ${count === 1 ? 'row' : 'rows'} (not books)`);
-    if (this.builder.duplicates > 0) this.notes.push(`merged ${this.builder.duplicates} ${this.builder.duplicates === 1 ? 'row' : 'rows'} repeating an ASIN read before`);
+    if (this.builder.duplicates > 0) this.notes.push(this.duplicateNote(this.builder.duplicates));
     if (this.invalidRows > 0) this.notes.push(`left out ${this.invalidRows} invalid ${this.invalidRows === 1 ? 'row' : 'rows'} (see invalid)`);
     return ok({
       format: this.format,
@@ -277,6 +279,7 @@ function parseJsonExport(text: string, file: string, options: ParseOptions): Par
   session.notes.push(detectionNote(detection, explicit));
 
   if (detection.format === 'sagasync-series-metadata') {
+    session.duplicateNote = (count) => `${count} ${count === 1 ? 'volume is' : 'volumes are'} listed in more than one series (memberships merged)`;
     const outcome = readSeriesMetadata(root, file, session.builder, session.issues, () => session.row());
     if (outcome.fatal) return err({ issues: session.issues.listed, omittedIssues: session.issues.omitted, format: detection.format });
     for (let i = 0; i < outcome.invalidRows; i++) session.invalid();

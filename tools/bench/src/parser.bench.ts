@@ -15,6 +15,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type * as Esbuild from 'esbuild';
 import { generateAudibleCliTsv } from './generators/audible-cli.js';
 
 export interface ParserBenchOptions {
@@ -70,12 +71,13 @@ const used = process.cpuUsage(cpu);
 console.log(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, rows: records.length, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
 `;
 
+type EsbuildApi = typeof Esbuild;
 type Runner = { command: string; args: (file: string) => string[]; how: string };
 
 /** Bundles both children with esbuild when it is available, else runs them through tsx. */
 async function prepareChildren(dir: string): Promise<{ parser: Runner; baseline: Runner }> {
   try {
-    const esbuild = (await import('esbuild')) as typeof import('esbuild');
+    const esbuild: EsbuildApi = await import('esbuild');
     const bundle = async (name: string, contents: string) => {
       const outfile = join(dir, `${name}.mjs`);
       await esbuild.build({

@@ -23,7 +23,10 @@ export function detectDelimited(headers: readonly string[], firstRow: readonly s
   const names = headers.map(normaliseHeader);
   const has = (name: string) => names.includes(name);
   if (has('audible product id')) return { format: 'libation-csv', reason: 'its header has "Audible Product Id"' };
-  if (has('asin') && (has('series_title') || has('runtime_length_min') || has('percent_complete') || has('extended_product_description'))) {
+  if (countOf(names, LIBATION_HEADERS) >= 3) return { format: 'libation-csv', reason: 'its header has Libation\'s column names' };
+  // audible-cli's snake_case names; two of them suffice, so a file missing `asin` is still
+  // recognised and told which column it lacks.
+  if (countOf(names, AUDIBLE_CLI_HEADERS) >= 2) {
     const layout = has('purchase_date') || has('extended_product_description') ? 'current' : 'short';
     if (layout === 'short') {
       const finished = names.indexOf('is_finished');
@@ -44,6 +47,13 @@ export function detectDelimited(headers: readonly string[], firstRow: readonly s
   if (has('book id') && has('exclusive shelf')) return { hint: 'it looks like a Goodreads library export, which is a tracker file, not an Audible export' };
   if (has('isbn/uid') && has('read status')) return { hint: 'it looks like a StoryGraph export, which is a tracker file, not an Audible export' };
   return { hint: `its header (${headers.slice(0, 6).map((h) => h.trim()).join(', ')}${headers.length > 6 ? ', …' : ''}) matches none of them` };
+}
+
+const AUDIBLE_CLI_HEADERS = ['series_title', 'series_sequence', 'runtime_length_min', 'is_finished', 'percent_complete', 'extended_product_description', 'num_ratings', 'date_added', 'release_date', 'cover_url', 'purchase_date'];
+const LIBATION_HEADERS = ['date added to library', 'length in minutes', 'series names', 'series order', 'book liberated status', 'content type', 'my libation tags'];
+
+function countOf(names: readonly string[], wanted: readonly string[]): number {
+  return wanted.filter((w) => names.includes(w)).length;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -46,6 +46,7 @@ export async function readDelimited(source: DelimitedSource, delimiter: string, 
   let endLine = 0;
   let crlfInFields = 0;
   let headerDone = false;
+  let header: string[] = [];
   const parser = parse({
     delimiter,
     bom: true,
@@ -65,6 +66,7 @@ export async function readDelimited(source: DelimitedSource, delimiter: string, 
       if (record.length === 1 && record[0] === '') return null;
       if (!headerDone) {
         headerDone = true;
+        header = record;
         if (!handlers.header(record)) throw new StopReading();
         return null;
       }
@@ -97,7 +99,9 @@ export async function readDelimited(source: DelimitedSource, delimiter: string, 
     if (error instanceof StopReading) return null;
     const line = endLine + 1;
     if (error instanceof CsvError) {
-      const column = typeof error.column === 'number' ? error.column + 1 : undefined;
+      const index = typeof error.column === 'number' ? error.column : undefined;
+      const named = index !== undefined ? header[index]?.trim() : undefined;
+      const column = named ? named : index !== undefined ? index + 1 : undefined;
       return {
         file,
         line,

@@ -99,7 +99,7 @@ const CULTURE = /^(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})\.?(?:[ T]+(\d{1,2})[:.](\
  * `dd/MM/yyyy HH:mm:ss` (British, French), `d-M-yyyy` (Dutch), `yyyy/MM/dd` (Japanese).
  * For `a/b/yyyy`, `auto` reads month first when the time has AM/PM and day first otherwise, and
  * swaps when only the other order is a real date. The exports carry no zone; times are read as UTC.
- * Midnight timestamps stay timestamps; callers wanting a calendar date cut it.
+ * A date without a time stays a calendar date; callers wanting a calendar date from a timestamp cut it.
  */
 export function parseCultureDate(value: unknown, order: SlashDateOrder = 'auto'): Parsed<string> {
   if (value === null || value === undefined) return null;
@@ -125,7 +125,8 @@ export function parseCultureDate(value: unknown, order: SlashDateOrder = 'auto')
     [mo, d] = monthFirst ? [Number(a), b] : [b, Number(a)];
     if (order === 'auto' && sep === '/' && mo > 12 && d <= 12) [mo, d] = [d, mo];
   }
-  let h = m[5] === undefined ? 0 : Number(m[5]);
+  if (m[5] === undefined) return validParts(y, mo, d, 0, 0, 0) ? dateText(y, mo, d) : BAD_CULTURE_DATE;
+  let h = Number(m[5]);
   const mi = m[6] === undefined ? 0 : Number(m[6]);
   const s = m[7] === undefined ? 0 : Number(m[7]);
   if (m[8] !== undefined) {
