@@ -26,6 +26,9 @@ describe('pushToNotion against fake-notion', () => {
     expect(saga1).toMatchObject({ Title: 'Saga 1', Status: 'Not started', Owned: 6, Missing: 2, Finished: 0, 'Next up': '#1 Book 1', 'Next to buy': '#2 Book 5' });
     expect((saga1.Books as string[]).length).toBe(8);
     expect(b5.Series).toEqual([w.fake.state.listPages(w.seriesDs).find((p) => w!.fake.state.plainValues(p).Key === 'S000000001')!.id]);
+    const mirror = await loadMirror(w.storage, OWNER);
+    expect(mirror.books.B000000005).toMatchObject({ origin: 'created', synthetic: true });
+    expect(mirror.books.B000000004).toMatchObject({ origin: 'created', synthetic: false });
     const run = (await w.storage.listSyncRuns(OWNER, { kind: 'notion_push' }))[0];
     expect(run).toMatchObject({ status: 'succeeded', counts: { created: 34, updated: 0 } });
   });

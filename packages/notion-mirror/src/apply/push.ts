@@ -110,9 +110,9 @@ export async function pushToNotion(deps: PushDeps, options: PushOptions = {}): P
   const titles = options.includeSynthetic === false ? allTitles.filter((t) => t.owned) : allTitles;
   const progress = new Map<string, Progress>(progressList.map((p) => [p.asin, p]));
 
-  const seriesCtx = tableContext('series', dbs, mirror, result);
-  const booksCtx = tableContext('books', dbs, mirror, result);
   const titleByAsin = new Map(titles.map((t) => [t.asin, t]));
+  const seriesCtx = tableContext('series', dbs, mirror, result, () => false);
+  const booksCtx = tableContext('books', dbs, mirror, result, (asin) => titleByAsin.get(asin)?.owned === false);
   for (const [asin, entry] of Object.entries(mirror.books)) entry.synthetic = titleByAsin.get(asin) ? !titleByAsin.get(asin)!.owned : entry.synthetic;
 
   deps.onProgress?.({ phase: 'scan', done: 0, total: 2 });
@@ -207,7 +207,7 @@ export async function pushToNotion(deps: PushDeps, options: PushOptions = {}): P
   return result;
 }
 
-function tableContext(name: 'books' | 'series', dbs: NotionDatabases, mirror: MirrorState, result: PushResult): TableContext {
+function tableContext(name: 'books' | 'series', dbs: NotionDatabases, mirror: MirrorState, result: PushResult, isSynthetic: (key: string) => boolean): TableContext {
   const books = name === 'books';
   return {
     name,
@@ -217,7 +217,7 @@ function tableContext(name: 'books' | 'series', dbs: NotionDatabases, mirror: Mi
     mirror: books ? mirror.books : mirror.series,
     counts: books ? result.books : result.series,
     normaliseKey: books ? (raw) => raw.trim().toUpperCase() : (raw) => raw.trim(),
-    entryFor: (_key, pageId, origin, hashes) => ({ pageId, origin, synthetic: false, hashes }),
+    entryFor: (key, pageId, origin, hashes) => ({ pageId, origin, synthetic: isSynthetic(key), hashes }),
   };
 }
 
