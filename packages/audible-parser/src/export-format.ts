@@ -44,9 +44,10 @@ export function exportFormatLabel(format: ExportFormat): string {
   return LABELS.get(format) ?? format;
 }
 
-/** Whether a format's rows are delimited text (the rest are JSON). */
-export function isDelimitedFormat(format: ExportFormat): boolean {
-  return format === 'audible-cli-tsv' || format === 'audible-cli-csv' || format === 'libation-csv' || format === 'openaudible-csv';
+/** Whether a format is delimited text, JSON, or either (a wishlist export comes as TSV, CSV or JSON). */
+export function formatContainer(format: ExportFormat): 'delimited' | 'json' | 'either' {
+  if (format === 'audible-cli-wishlist') return 'either';
+  return format === 'audible-cli-tsv' || format === 'audible-cli-csv' || format === 'libation-csv' || format === 'openaudible-csv' ? 'delimited' : 'json';
 }
 
 /** `- id: label` lines, for messages that list what the parser knows. */

@@ -3,7 +3,7 @@ import { err, ok } from '@sagasync/core';
 import type { InputIssue, LibraryRecords, Result } from '@sagasync/core';
 import { detectDelimited, detectJson, type Detection } from './detect/detect-format.js';
 import { HEAD_BYTES, sniffHead, type Sniffed } from './detect/sniff.js';
-import { describeExportFormats, exportFormatLabel, isDelimitedFormat, type ExportFormat } from './export-format.js';
+import { describeExportFormats, exportFormatLabel, formatContainer, type ExportFormat } from './export-format.js';
 import { AudibleApiItemSchema } from './formats/audible-api/schema.js';
 import { mapAudibleApiItem } from './formats/audible-api/map-item.js';
 import { audibleCliLibrary, audibleCliWishlist } from './formats/audible-cli/map-row.js';
@@ -161,9 +161,9 @@ export async function parseExportFile(path: string, options: ParseOptions = {}):
       await handle.close();
     }
     const headText = new TextDecoder('utf-8').decode(head);
-    const forceDelimited = options.format !== undefined && isDelimitedFormat(options.format);
-    const sniffed = sniffHead(headText, head, forceDelimited);
-    const wantJson = options.format !== undefined ? !forceDelimited : sniffed.kind === 'json';
+    const container = options.format !== undefined ? formatContainer(options.format) : 'either';
+    const sniffed = sniffHead(headText, head, container === 'delimited');
+    const wantJson = container === 'either' ? sniffed.kind === 'json' : container === 'json';
     const early = earlyFailure(sniffed, path);
     if (early) return early;
     if (wantJson) {
@@ -189,11 +189,11 @@ export async function parseExportFile(path: string, options: ParseOptions = {}):
 /** Parses an export held in memory; `fileName` names it in issues and helps tell a wishlist. */
 export async function parseExportText(text: string, fileName: string, options: ParseOptions = {}): Promise<ParseResult> {
   try {
-    const forceDelimited = options.format !== undefined && isDelimitedFormat(options.format);
-    const sniffed = sniffHead(text.slice(0, HEAD_BYTES), undefined, forceDelimited);
+    const container = options.format !== undefined ? formatContainer(options.format) : 'either';
+    const sniffed = sniffHead(text.slice(0, HEAD_BYTES), undefined, container === 'delimited');
     const early = earlyFailure(sniffed, fileName);
     if (early) return early;
-    const wantJson = options.format !== undefined ? !forceDelimited : sniffed.kind === 'json';
+    const wantJson = container === 'either' ? sniffed.kind === 'json' : container === 'json';
     if (wantJson) return parseJsonExport(text, fileName, options);
     return await parseDelimitedExport(text, sniffed, fileName, options);
   } catch (error) {
@@ -288,7 +288,7 @@ function parseJsonExport(text: string, file: string, options: ParseOptions): Par
   if (detection.format === 'audible-api-json') return readAudibleApi(root, session);
 
   const rowFormat = ROW_FORMATS[detection.format];
-  if (rowFormat === undefined || isDelimitedFormat(detection.format)) {
+  if (rowFormat === undefined || formatContainer(detection.format) === 'delimited') {
     return failure([{ file, path: '$', message: `${exportFormatLabel(detection.format)} is delimited text, but the file is JSON` }], detection.format);
   }
   if (!Array.isArray(root)) return failure([{ file, path: '$', message: `expected a JSON array of objects for ${exportFormatLabel(detection.format)}` }], detection.format);
