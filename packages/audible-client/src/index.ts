@@ -28,7 +28,7 @@ export { fetchProduct, fetchProducts, MAX_ASINS_PER_CATALOGUE_CALL } from './api
 export type { FetchProductsOptions, FetchProductsResult } from './api/catalogue.js';
 export { hydrateSeries } from './api/series.js';
 export type { HydrateSeriesOptions, HydrateSeriesResult, SeriesCatalogue, SeriesVolume } from './api/series.js';
-export { createKeyValueSeriesCache, createMemorySeriesCache } from './api/series-cache.js';
+export { createKeyValueSeriesCache, createMemorySeriesCache, createStorageSeriesCache, seriesCacheKey } from './api/series-cache.js';
 export type { SeriesCache, SeriesCacheOptions } from './api/series-cache.js';
 export { fetchFinishedStates, fetchLastPositions, MAX_ASINS_PER_LASTPOSITIONS_CALL } from './api/progress.js';
 export type { FinishedState, LastPosition } from './api/progress.js';

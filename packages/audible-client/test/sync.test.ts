@@ -1,6 +1,6 @@
 import { SagaSyncError } from '@sagasync/core';
 import type { FakeAudible } from '@sagasync/fake-audible';
-import { createMemorySeriesCache, syncLibrary } from '../src/index.js';
+import { createMemorySeriesCache, createStorageSeriesCache, seriesCacheKey, syncLibrary } from '../src/index.js';
 import { createMemoryStorage } from '@sagasync/storage';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clientFor, recordingSleep, signIn, startFake } from './helpers.js';
@@ -55,12 +55,36 @@ describe('syncLibrary against the fake, into the memory store', () => {
     await storage.close();
   });
 
+  it("keeps series catalogues in the store's settings between runs, writing them only when fetched", async () => {
+    fake = await startFake({ titles: 40, series: 8 });
+    const client = clientFor(fake, await signIn(fake));
+    const storage = createMemoryStorage();
+    let now = Date.now();
+    const cache = () => createStorageSeriesCache({ storage, ownerId: 'local', ttlMs: 60_000, now: () => now });
+    const first = await syncLibrary({ client, storage, ownerId: 'local', seriesCache: cache() });
+    expect(first.fetched.seriesFetched).toBe(first.fetched.series);
+    const asin = fake.state.library.seriesAsins[0]!;
+    expect(await storage.getSetting('local', seriesCacheKey(asin))).toMatchObject({ asin, complete: true });
+    const products = fake.state.counters.requests.products;
+    const second = await syncLibrary({ client, storage, ownerId: 'local', seriesCache: cache() });
+    expect(second.fetched.seriesFromCache).toBe(first.fetched.series);
+    expect(second.writes).toBe(0);
+    expect(fake.state.counters.requests.products).toBe(products);
+    now += 120_000;
+    const third = await syncLibrary({ client, storage, ownerId: 'local', seriesCache: cache() });
+    expect(third.fetched.seriesFetched).toBe(first.fetched.series);
+    expect(third.writes).toBe(0);
+    await storage.close();
+  });
+
   it('a preview writes nothing at all', async () => {
     fake = await startFake({ titles: 30, series: 5 });
     const client = clientFor(fake, await signIn(fake));
     const storage = createMemoryStorage();
-    const report = await syncLibrary({ client, storage, ownerId: 'local', commit: false });
+    const seriesCache = createStorageSeriesCache({ storage, ownerId: 'local' });
+    const report = await syncLibrary({ client, storage, ownerId: 'local', commit: false, seriesCache });
     expect(report.committed).toBe(false);
+    expect(await storage.getSetting('local', seriesCacheKey(fake.state.library.seriesAsins[0]!))).toBeNull();
     expect(report.import.titles.created).toBeGreaterThan(30);
     expect(await storage.countTitles('local')).toBe(0);
     expect(await storage.listSyncRuns('local')).toEqual([]);

@@ -254,6 +254,10 @@ export async function startFakeAudible(options: FakeAudibleOptions = {}): Promis
     const body = await readBody(req);
     const path = url.pathname;
     const query = url.searchParams;
+    if (path.startsWith('/__fake/')) {
+      handleControl(req.method ?? 'GET', path, body, res);
+      return;
+    }
     if (!path.startsWith('/1.0/')) throw new HttpError(404, { message: 'Not found' });
     const catalogue = path.startsWith('/1.0/catalog/');
     authenticate(req, rawPath, body, !catalogue);
@@ -442,6 +446,22 @@ export async function startFakeAudible(options: FakeAudibleOptions = {}): Promis
       return;
     }
     throw new HttpError(404, { message: 'Not found' });
+  }
+
+  /**
+   * Test control over HTTP, for a fake running in another process (the bench, a CLI demo):
+   * `GET /__fake/counters`, `POST /__fake/reset-counters`, `POST /__fake/faults` (a FakeFaults
+   * body), `POST /__fake/expire-tokens`, `POST /__fake/revoke-devices`.
+   */
+  function handleControl(method: string, path: string, body: string, res: ServerResponse): void {
+    if (method === 'GET' && path === '/__fake/counters') return send(res, 200, state.counters);
+    if (method !== 'POST') throw new HttpError(405, { message: 'Method not allowed' });
+    if (path === '/__fake/reset-counters') state.resetCounters();
+    else if (path === '/__fake/faults') state.faults = { ...(parseJson(body) as FakeFaults) };
+    else if (path === '/__fake/expire-tokens') state.expireAccessTokens();
+    else if (path === '/__fake/revoke-devices') state.revokeAllDevices();
+    else throw new HttpError(404, { message: 'Not found' });
+    send(res, 200, { ok: true });
   }
 
   function parseJson(body: string): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import type { StoragePort } from '@sagasync/core';
 import { z } from 'zod';
 import type { SeriesCatalogue } from './series.js';
 
@@ -6,6 +7,8 @@ export interface SeriesCache {
   /** A fresh entry, or null when absent or older than the cache's TTL. */
   get(seriesAsin: string): Promise<SeriesCatalogue | null>;
   set(seriesAsin: string, catalogue: SeriesCatalogue): Promise<void>;
+  /** Writes what `set` buffered; called once after a hydration. */
+  flush?(): Promise<void>;
 }
 
 export interface SeriesCacheOptions {
@@ -71,5 +74,34 @@ export function createKeyValueSeriesCache(store: { get(key: string): Promise<unk
       return parsed.success && fresh(parsed.data, ttlMs, now()) ? parsed.data : null;
     },
     set: (asin, catalogue) => store.set(`audible-series:${asin}`, catalogue),
+  };
+}
+
+/** The owner's setting key a cached series catalogue is stored under. */
+export const seriesCacheKey = (seriesAsin: string): string => `audible-series:${seriesAsin}`;
+
+/**
+ * A cache in the store's owner settings, so catalogues survive between CLI runs. Reads are keyed;
+ * writes are buffered and flushed in one batch, and only happen when a series was (re)fetched:
+ * a sync inside the TTL writes nothing here.
+ */
+export function createStorageSeriesCache(options: SeriesCacheOptions & { storage: StoragePort; ownerId: string }): SeriesCache {
+  const ttlMs = options.ttlMs ?? DAY_MS;
+  const now = options.now ?? Date.now;
+  const pending = new Map<string, SeriesCatalogue>();
+  return {
+    get: async (asin) => {
+      const parsed = SeriesCatalogueSchema.safeParse(pending.get(asin) ?? (await options.storage.getSetting(options.ownerId, seriesCacheKey(asin))));
+      return parsed.success && fresh(parsed.data, ttlMs, now()) ? parsed.data : null;
+    },
+    set: async (asin, catalogue) => {
+      pending.set(asin, catalogue);
+    },
+    flush: async () => {
+      if (pending.size === 0) return;
+      const operations = [...pending].map(([asin, value]) => ({ op: 'putSetting' as const, key: seriesCacheKey(asin), value }));
+      pending.clear();
+      await options.storage.applyBatch(options.ownerId, operations);
+    },
   };
 }

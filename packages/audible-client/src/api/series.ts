@@ -143,6 +143,7 @@ export async function hydrateSeries(client: AudibleClient, seriesAsins: readonly
       if (complete && options.cache) await options.cache.set(asin, catalogue);
     }
   }
+  await options.cache?.flush?.();
   return {
     catalogues: unique.filter((a) => catalogues.has(a)).map((a) => catalogues.get(a)!),
     fromCache,

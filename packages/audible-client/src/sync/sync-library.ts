@@ -49,7 +49,10 @@ export async function syncLibrary(options: SyncLibraryOptions): Promise<AudibleS
   const t0 = performance.now();
   let snapshot: AccountSnapshot;
   try {
-    snapshot = await fetchAccountSnapshot(client, { ...options.fetch, seriesCache: options.seriesCache });
+    // A preview may read the cache but must not write to it (it can live in the store).
+    const cache = options.seriesCache;
+    const seriesCache = cache && !commit ? { get: (asin: string) => cache.get(asin), set: async () => undefined } : cache;
+    snapshot = await fetchAccountSnapshot(client, { ...options.fetch, seriesCache });
   } catch (error) {
     if (commit) await logFailedRun(storage, ownerId, account, started, clock(), error);
     throw error;
