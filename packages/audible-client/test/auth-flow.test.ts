@@ -2,7 +2,7 @@ import { SagaSyncError } from '@sagasync/core';
 import type { FakeAudible } from '@sagasync/fake-audible';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createLoginRequest, parseMaplandingUrl, refreshAccessToken, registerDevice } from '../src/index.js';
+import { createLoginRequest, importAuthFile, parseMaplandingUrl, refreshAccessToken, registerDevice } from '../src/index.js';
 import { clientFor, endpointsOf, signIn, startFake } from './helpers.js';
 
 const Page = z.object({ items: z.array(z.object({ asin: z.string() })) });
@@ -149,5 +149,33 @@ describe('revoked devices and signatures', () => {
     expect(fake.state.counters.requests.deregister).toBe(1);
     expect([...fake.state.auth.devices.values()].every((d) => !d.active)).toBe(true);
     await expectAuthFailed(client.get('/1.0/library', { num_results: 1 }, Page));
+  });
+});
+
+describe('an imported audible-cli auth file against the fake', () => {
+  it('signs requests with the imported device key and refreshes with the imported refresh token', async () => {
+    fake = await startFake();
+    const registered = await signIn(fake);
+    // The same device as audible-cli would have saved it.
+    const file = JSON.stringify({
+      website_cookies: registered.websiteCookies,
+      adp_token: registered.adpToken,
+      access_token: registered.accessToken,
+      refresh_token: registered.refreshToken,
+      device_private_key: registered.devicePrivateKey,
+      store_authentication_cookie: { cookie: registered.storeAuthenticationCookie },
+      device_info: { device_serial_number: registered.deviceSerial, device_type: registered.deviceType, device_name: registered.deviceName },
+      customer_info: { user_id: registered.customerId, name: registered.customerName },
+      expires: registered.expiresAt / 1000,
+      locale_code: 'us',
+      with_username: false,
+      activation_bytes: null,
+    });
+    const [imported] = importAuthFile(file);
+    const client = clientFor(fake, imported!);
+    await client.get('/1.0/library', { num_results: 2 }, Page);
+    expect(fake.state.counters.signedRequests).toBe(1);
+    await client.refresh();
+    expect(client.credentials.accessToken).not.toBe(registered.accessToken);
   });
 });

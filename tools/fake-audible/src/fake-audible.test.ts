@@ -151,3 +151,16 @@ describe('the fake server', () => {
     expect(fake.state.counters.droppedProducts).toBe(2);
   });
 });
+
+describe('control endpoints, for a fake in another process', () => {
+  it('reads counters and sets faults over HTTP', async () => {
+    fake = await startFakeAudible({ titles: 5, series: 2 });
+    await fetch(`${fake.apiUrl}/1.0/catalog/products?asins=B0T0000001`);
+    const counters = (await (await fetch(`${fake.apiUrl}/__fake/counters`)).json()) as { requests: Record<string, number> };
+    expect(counters.requests.products).toBe(1);
+    await fetch(`${fake.apiUrl}/__fake/faults`, { method: 'POST', body: JSON.stringify({ rate503: 1 }) });
+    expect((await fetch(`${fake.apiUrl}/1.0/catalog/products?asins=B0T0000001`)).status).toBe(503);
+    await fetch(`${fake.apiUrl}/__fake/reset-counters`, { method: 'POST' });
+    expect(fake.state.counters.requests).toEqual({});
+  });
+});
