@@ -1,11 +1,14 @@
 import type { SeriesRecord } from '../model/series.js';
 import type { SeriesMembership, Title, TitleRecord } from '../model/title.js';
 import type { TitleData } from '../ports/storage.port.js';
+import { samePosition } from './equality.js';
 
 /**
  * Memberships merge by series key: an incoming membership replaces the one with the same key in
  * place, new keys are appended in incoming order, and memberships the source does not mention are
- * kept (a source that lists only the first series must not drop the others).
+ * kept (a source that lists only the first series must not drop the others). When both place the
+ * title at the same parsed position, the known membership stays as it is: two sources that spell
+ * it differently (`Book 4` in an export, `4` in the catalogue) must not flip it on every import.
  */
 export function mergeMemberships(base: readonly SeriesMembership[], incoming: readonly SeriesMembership[]): SeriesMembership[] {
   // Arrays are shared, never mutated: copying 100,000 of them would only feed the collector.
@@ -14,8 +17,8 @@ export function mergeMemberships(base: readonly SeriesMembership[], incoming: re
   const out = base.slice();
   for (const m of incoming) {
     const i = out.findIndex((x) => x.seriesKey === m.seriesKey);
-    if (i >= 0) out[i] = m;
-    else out.push(m);
+    if (i < 0) out.push(m);
+    else if (!(out[i]!.position.kind !== 'none' && samePosition(out[i]!.position, m.position))) out[i] = m;
   }
   return out;
 }

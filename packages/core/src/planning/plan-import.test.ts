@@ -78,13 +78,24 @@ describe('planImport: titles', () => {
 
   it('merges memberships by series key: incoming replaces the same key, others kept', () => {
     const s1 = applyPlan(EMPTY, plan(records({ titles: [rec('B0000000A1', { series: [member('B0DUNE0000', '1'), member('B0DUNESAGA', '1')] })] })));
-    const cs = plan(records({ titles: [rec('B0000000A1', { series: [member('B0DUNE0000', 'Book 1')] })] }), s1, T2);
+    const cs = plan(records({ titles: [rec('B0000000A1', { series: [member('B0DUNE0000', '1.5')] })] }), s1, T2);
     expect(cs.titles[0]!.action).toBe('update');
     expect(cs.titles[0]!.changedFields).toEqual(['series']);
     expect(cs.titles[0]!.value.series.map((m) => [m.seriesKey, m.sequence])).toEqual([
-      ['B0DUNE0000', 'Book 1'],
+      ['B0DUNE0000', '1.5'],
       ['B0DUNESAGA', '1'],
     ]);
+  });
+
+  it('keeps the known sequence text when another source spells the same position differently', () => {
+    const s1 = applyPlan(EMPTY, plan(records({ titles: [rec('B0000000A1', { series: [member('B0DUNE0000', 'Book 1')] })] })));
+    const fromCatalogue = plan(records({ titles: [rec('B0000000A1', { series: [member('B0DUNE0000', '1')] })] }), s1, T2);
+    expect(fromCatalogue.titles[0]!.action).toBe('unchanged');
+    expect(fromCatalogue.titles[0]!.value.series[0]!.sequence).toBe('Book 1');
+    // Text that does not parse is not a position: the newer text wins.
+    const s2 = applyPlan(EMPTY, plan(records({ titles: [rec('B0000000A1', { series: [member('B0DUNE0000', '')] })] })));
+    const junk = plan(records({ titles: [rec('B0000000A1', { series: [member('B0DUNE0000', 'unknown')] })] }), s2, T2);
+    expect(junk.titles[0]!.value.series[0]!.sequence).toBe('unknown');
   });
 });
 
