@@ -6,6 +6,8 @@ const script = fileURLToPath(new URL('./fixtures/store-child.ts', import.meta.ur
 
 export interface StoreChild {
   process: ChildProcess;
+  /** Sends a line to the child's stdin (`hold-lock` releases the lock on it). */
+  send(line: string): void;
   /** Resolves when the child prints `line`; rejects if it exits first. */
   waitFor(line: string): Promise<void>;
   /** Everything the child printed, and its exit. */
@@ -16,7 +18,7 @@ export interface StoreChild {
 export function startStoreChild(args: string[]): StoreChild {
   const child = spawn(process.execPath, ['--conditions=@sagasync/source', '--import', 'tsx', script, ...args], {
     cwd: packageDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -39,6 +41,7 @@ export function startStoreChild(args: string[]): StoreChild {
   return {
     process: child,
     exited,
+    send: (line) => child.stdin.write(`${line}\n`),
     waitFor: (line) =>
       new Promise<void>((resolve, reject) => {
         if (stdout.split('\n').includes(line)) return resolve();

@@ -69,7 +69,7 @@ describe('two processes on one store', () => {
   }, 120_000);
 
   it('fails with store_locked after busyTimeoutMs while another process holds the write lock', async () => {
-    const holder = startStoreChild(['hold-lock', path, '4000']);
+    const holder = startStoreChild(['hold-lock', path]);
     await holder.waitFor('locked');
     const store = openSqliteStorage({ path, busyTimeoutMs: 300 });
     const started = Date.now();
@@ -80,6 +80,7 @@ describe('two processes on one store', () => {
     expect(waited).toBeGreaterThanOrEqual(250);
     // Reads do not wait for the writer (WAL), and see only committed data.
     expect(await store.getSetting('local', 'held')).toBeNull();
+    holder.send('release');
     await holder.exited;
     expect(await store.getSetting('local', 'held')).toBe(true);
     expect(await store.getSetting('local', 'mine')).toBeNull();
@@ -87,12 +88,18 @@ describe('two processes on one store', () => {
   }, 60_000);
 
   it('waits for the lock within busyTimeoutMs and then commits', async () => {
-    const holder = startStoreChild(['hold-lock', path, '600']);
+    const holder = startStoreChild(['hold-lock', path]);
     await holder.waitFor('locked');
-    const store = openSqliteStorage({ path, busyTimeoutMs: 20_000 });
+    // Prove the lock is held as the batch starts: a writer that will not wait is refused.
+    const probe = new Database(path, { timeout: 0 });
+    expect(() => probe.exec('BEGIN IMMEDIATE')).toThrow(/locked|busy/);
+    probe.close();
+    const store = openSqliteStorage({ path, busyTimeoutMs: 30_000 });
+    // The batch blocks this thread while it waits, so the holder times its own release.
+    holder.send('release 500');
     const started = Date.now();
     await store.applyBatch('local', [{ op: 'putSetting', key: 'mine', value: 1 }]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect((await holder.exited).stdout).toContain('released');
     expect(await store.getSetting('local', 'mine')).toBe(1);
     expect(await store.getSetting('local', 'held')).toBe(true);
