@@ -132,14 +132,18 @@ describe('pushToNotion against fake-notion', () => {
     const second = (w.fake.state.createPage({ parent: { data_source_id: w.booksDs }, properties: props('second') }) as { id: string }).id;
     const users = w.fake.state.createByHand(w.booksDs, props('mine'));
     const result = await pushToNotion(w.deps);
-    expect(result.books).toMatchObject({ adopted: 1, duplicatesTrashed: 1, created: 2 });
-    // Same created_time (Notion's is minute-grained): either may win, exactly one is trashed.
-    const kept = (await loadMirror(w.storage, OWNER)).books.B000000001!;
-    expect(kept.origin).toBe('created');
-    expect([first, second]).toContain(kept.pageId);
-    expect(w.fake.state.getPage(kept.pageId === first ? second : first).inTrash).toBe(true);
-    expect(w.fake.state.getPage(kept.pageId).inTrash).toBe(false);
+    // The user's page is adopted (their data stays whole) and SagaSync's two copies go to the trash.
+    expect(result.books).toMatchObject({ adopted: 1, duplicatesTrashed: 2, created: 2 });
+    expect((await loadMirror(w.storage, OWNER)).books.B000000001).toMatchObject({ pageId: users, origin: 'adopted' });
+    expect(w.fake.state.getPage(first).inTrash).toBe(true);
+    expect(w.fake.state.getPage(second).inTrash).toBe(true);
     expect(w.fake.state.getPage(users).inTrash).toBe(false);
+
+    // Once one page is mirrored, a later copy made by the user is left alone.
+    const later = w.fake.state.createByHand(w.booksDs, props('mine again'));
+    const again = await pushToNotion(w.deps);
+    expect(again.books.duplicatesTrashed).toBe(0);
+    expect(w.fake.state.getPage(later).inTrash).toBe(false);
   });
 
   it('handles more than a hundred pages: paginated scans, and a re-push within ceil((N+S)/100) + 5 requests', async () => {

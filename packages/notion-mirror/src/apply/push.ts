@@ -277,7 +277,13 @@ async function reconcile(
     if (!wanted.has(key) && !ctx.mirror[key]) continue;
     const entry = ctx.mirror[key];
     const sorted = [...group].sort((a, b) => a.createdTime.localeCompare(b.createdTime) || a.id.localeCompare(b.id));
-    const keeper = (entry && group.find((p) => p.id === entry.pageId)) ?? sorted[0]!;
+    // Keep the mirrored page; else a page the user made (adopting it leaves their data whole); else the oldest.
+    let keeper = entry && group.find((p) => p.id === entry.pageId);
+    if (!keeper && group.length > 1) {
+      const bot = await whoAmI();
+      keeper = sorted.find((p) => p.createdBy !== bot);
+    }
+    keeper ??= sorted[0]!;
     if (!entry || entry.pageId !== keeper.id) {
       // Pages the integration created (lost answers, crash leftovers) are SagaSync's; others the user's.
       const origin = keeper.createdBy !== null && keeper.createdBy === (await whoAmI()) ? 'created' : 'adopted';
