@@ -48,7 +48,13 @@ export class AudibleClient {
   private signingKey: { pem: string; key: KeyObject } | null = null;
 
   constructor(options: AudibleClientOptions) {
-    this.current = AudibleCredentialsSchema.parse(options.credentials);
+    const parsed = AudibleCredentialsSchema.safeParse(options.credentials);
+    if (!parsed.success) {
+      throw new SagaSyncError('invalid_input', 'The Audible credentials are incomplete or malformed; sign in again with `sagasync audible login`', {
+        details: { location: 'credentials', hint: 'sagasync audible login' },
+      });
+    }
+    this.current = parsed.data;
     this.endpoints = resolveEndpoints(this.current.locale, options.endpoints, this.current.withUsername);
     this.marketplace = marketplaceFor(this.current.locale);
     this.http = resolveHttp(options);

@@ -34,7 +34,14 @@ const RegisterResponseSchema = z.object({
 });
 
 const RefreshResponseSchema = z
-  .object({ access_token: z.string().min(1).optional(), actor_access_token: z.string().min(1).optional(), expires_in: ExpiresInSchema })
+  .object({
+    access_token: z.string().min(1).optional(),
+    actor_access_token: z.string().min(1).optional(),
+    // Not sent by the classic flow; when a flow rotates the refresh token, the new one must be kept.
+    refresh_token: z.string().min(1).optional(),
+    actor_refresh_token: z.string().min(1).optional(),
+    expires_in: ExpiresInSchema,
+  })
   .refine((r) => r.access_token !== undefined || r.actor_access_token !== undefined, { message: 'neither access_token nor actor_access_token' });
 
 export interface DeviceAuthOptions extends HttpOptions {
@@ -151,7 +158,12 @@ export async function refreshWith(credentials: AudibleCredentials, http: Resolve
     throw new SagaSyncError('remote_failure', `Amazon's token refresh failed (HTTP ${response.status})`, { details: { status: response.status } });
   }
   const parsed = parseResponse(RefreshResponseSchema, await readJson(response, what), what);
-  return { ...credentials, accessToken: (parsed.actor_access_token ?? parsed.access_token)!, expiresAt: http.now() + parsed.expires_in * 1000 };
+  return {
+    ...credentials,
+    accessToken: (parsed.actor_access_token ?? parsed.access_token)!,
+    refreshToken: parsed.actor_refresh_token ?? parsed.refresh_token ?? credentials.refreshToken,
+    expiresAt: http.now() + parsed.expires_in * 1000,
+  };
 }
 
 /**

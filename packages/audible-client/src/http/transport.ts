@@ -92,13 +92,20 @@ export async function sendWithRetry(http: ResolvedHttp, what: string, build: () 
 
 function networkError(what: string, error: unknown, timeoutMs: number, attempts = 1): SagaSyncError {
   const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-  const message = timedOut ? `${what} timed out after ${timeoutMs} ms` : `${what} failed: ${error instanceof Error ? error.message : String(error)}`;
+  const limit = Number.isFinite(timeoutMs) ? ` after ${timeoutMs} ms` : '';
+  const message = timedOut ? `${what} timed out${limit}` : `${what} failed: ${error instanceof Error ? error.message : String(error)}`;
   return new SagaSyncError('remote_failure', attempts > 1 ? `${message} (${attempts} attempts)` : message, { cause: error, details: { timedOut, attempts } });
 }
 
 /** Reads a JSON body; an unreadable one is a remote failure naming the call. */
 export async function readJson(response: Response, what: string): Promise<unknown> {
-  const text = await response.text();
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    // The attempt's timeout also covers reading the body.
+    throw networkError(what, error, NaN);
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
