@@ -3,6 +3,7 @@ import { SagaSyncError } from '@sagasync/core';
 import { registerBooksCommands } from './commands/books.js';
 import { registerCleanupCommands } from './commands/cleanup.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerMatchCommands } from './commands/match.js';
 import { registerProgressCommands } from './commands/progress.js';
 import { registerSeriesCommands } from './commands/series.js';
 import { registerStatusCommand } from './commands/status.js';
@@ -32,6 +33,7 @@ function buildProgram(ctx: CommandContext): Command {
   registerSeriesCommands(program, ctx);
   registerProgressCommands(program, ctx);
   registerCleanupCommands(program, ctx);
+  registerMatchCommands(program, ctx);
   registerStatusCommand(program, ctx);
   // Every sub-command inherits the error routing and exit override.
   for (const command of program.commands) propagate(command, program);

@@ -1,0 +1,149 @@
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { AsinSchema, TRACKER_SOURCES, formatIssue, type TrackerSource } from '@sagasync/core';
+import { ColumnMappingSchema, FILE_SOURCES, linkManually, listConflicts, readTrackerFile, resolveConflict, runMatch, toMatchJson, unlink, type ColumnMapping, type FileSource } from '@sagasync/matcher';
+import type { CommandContext } from '../runtime/context.js';
+import { CliError, EXIT, ExitWith } from '../runtime/env.js';
+import { unwrap } from '../runtime/results.js';
+
+const COLUMN_FIELDS = Object.keys(ColumnMappingSchema.shape) as (keyof ColumnMapping)[];
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseColumns(pairs: string[]): ColumnMapping | undefined {
+  if (pairs.length === 0) return undefined;
+  const mapping: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const field = eq > 0 ? pair.slice(0, eq).trim() : '';
+    const header = eq > 0 ? pair.slice(eq + 1).trim() : '';
+    if (!(COLUMN_FIELDS as string[]).includes(field) || header === '') {
+      throw new CliError(`--column "${pair}" is not field=Header`, { hint: `fields: ${COLUMN_FIELDS.join(', ')}; e.g. --column title="Book Title"` });
+    }
+    mapping[field] = header;
+  }
+  return mapping as ColumnMapping;
+}
+
+function sourceOption(value: string | undefined, allowed: readonly string[], flag = '--source'): string | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value)) throw new CliError(`unknown ${flag} "${value}"`, { hint: `use one of: ${allowed.join(', ')}` });
+  return value;
+}
+
+function asinArgument(value: string): string {
+  const asin = value.trim().toUpperCase();
+  if (!AsinSchema.safeParse(asin).success) throw new CliError(`"${value}" is not an ASIN`, { exitCode: EXIT.invalidInput });
+  return asin;
+}
+
+export function registerMatchCommands(program: Command, ctx: CommandContext): void {
+  program
+    .command('match')
+    .description('Link your Audible titles to the books in a tracker export (Goodreads, StoryGraph, or any CSV). Previews unless --commit.')
+    .argument('<tracker-file>', 'the tracker export (CSV)')
+    .option('--source <source>', `the tracker (${FILE_SOURCES.join(', ')}); detected from the header when absent`)
+    .option('--column <field=header>', `for a generic CSV: which column holds a field (${COLUMN_FIELDS.join(', ')}); repeatable`, collect, [])
+    .option('--commit', 'store the tracker books, links and conflicts (default: preview only)')
+    .option('--json', 'print JSON')
+    .action(async (file: string, options: { source?: string; column: string[]; commit?: boolean; json?: boolean }) => {
+      const source = sourceOption(options.source, FILE_SOURCES) as FileSource | undefined;
+      const columns = parseColumns(options.column);
+      const read = await readTrackerFile(file, { ...(source ? { source } : {}), ...(columns ? { columns } : {}) });
+      const out = ctx.printer;
+      if (!read.success) {
+        out.note(out.color.red(`${basename(file)} could not be read as a tracker export; nothing was stored.`));
+        for (const issue of read.error.issues.slice(0, 50)) out.note(`  ${formatIssue(issue)}`);
+        throw new ExitWith(EXIT.invalidInput);
+      }
+      const { books, warnings, variant } = read.value;
+      const report = await runMatch(ctx.deps(), books, { commit: Boolean(options.commit), source: read.value.source });
+      if (options.json) return out.json({ source: report.source, committed: report.committed, ...toMatchJson(report) });
+      const c = out.color;
+      out.line(`${c.bold(basename(file))}: ${read.value.source} export (${variant}), ${books.length} books`);
+      for (const warning of warnings.slice(0, 10)) out.line(c.dim(`  note: ${formatIssue(warning)}`));
+      if (warnings.length > 10) out.line(c.dim(`  ... and ${warnings.length - 10} more notes`));
+      const created = report.links.filter((l) => l.change !== 'unchanged');
+      out.line(`${report.links.length} linked (${created.length} new or changed), ${report.conflicts.length} to decide, ${report.unmatched.length} not in your library`);
+      if (created.length > 0) {
+        out.table(['Tracker id', 'ASIN', 'How', 'Score'], created.slice(0, 50).map((l) => [l.trackerId, l.asin, l.method, l.score.toFixed(2)]));
+        if (created.length > 50) out.line(c.dim(`... and ${created.length - 50} more (see --json)`));
+      }
+      if (report.conflicts.length > 0) out.line(c.yellow(`Decide the ambiguous ones with: sagasync conflicts list`));
+      out.line(report.committed ? c.green('Committed.') : c.cyan('Preview only: nothing was stored. Run again with --commit.'));
+    });
+
+  const conflicts = program.command('conflicts').description('Ambiguous matches waiting for you; your decisions are remembered');
+  conflicts
+    .command('list')
+    .description('Open conflicts with their ranked candidates')
+    .option('--all', 'include resolved conflicts')
+    .option('--json', 'print JSON')
+    .action(async (options: { all?: boolean; json?: boolean }) => {
+      const views = await listConflicts(ctx.deps(), options.all ? {} : { status: 'open' });
+      const out = ctx.printer;
+      if (options.json) {
+        return out.json(
+          views.map((v) => ({
+            id: v.conflict.id,
+            status: v.conflict.status,
+            trackerId: v.conflict.trackerId,
+            source: v.conflict.source,
+            book: v.book ? { title: v.book.title, authors: v.book.authors } : null,
+            reason: v.conflict.reason,
+            candidates: v.candidates,
+          })),
+        );
+      }
+      if (views.length === 0) return out.line('No conflicts to decide.');
+      const c = out.color;
+      for (const v of views) {
+        out.line(`${c.bold(v.conflict.id)}  ${v.book ? `"${v.book.title}" by ${v.book.authors.join(', ') || 'unknown'}` : ''}  ${c.dim(v.conflict.reason)}`);
+        v.candidates.forEach((cand, i) => out.line(`  ${i + 1}. ${cand.asin}  ${cand.score.toFixed(2)}  ${cand.title ?? '?'}${cand.authors.length ? ` by ${cand.authors.join(', ')}` : ''}  ${c.dim(cand.reason)}`));
+      }
+      out.line(c.dim(`Resolve with: sagasync conflicts resolve <id> --link <asin>   or   --none`));
+    });
+  conflicts
+    .command('resolve')
+    .description('Decide a conflict: link one candidate, or none of them; remembered on every later match')
+    .argument('<id>', 'the conflict id (from `conflicts list`)')
+    .option('--link <asin>', 'the title this book is')
+    .option('--none', 'none of the candidates is this book')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { link?: string; none?: boolean; json?: boolean }) => {
+      if (Boolean(options.link) === Boolean(options.none)) throw new CliError('give exactly one of --link <asin> or --none');
+      const outcome = unwrap(await resolveConflict(ctx.deps(), id, options.link ? { link: asinArgument(options.link) } : { none: true }));
+      const out = ctx.printer;
+      if (options.json) return out.json({ id, status: outcome.conflict.status, link: outcome.link ? { asin: outcome.link.asin, trackerId: outcome.link.trackerId, method: outcome.link.method } : null });
+      out.line(outcome.link ? `Linked ${outcome.link.trackerId} to ${outcome.link.asin}; remembered.` : `Marked ${id} as none of these; remembered.`);
+    });
+
+  program
+    .command('link')
+    .description('Link a title to a tracker book by hand; the link wins on every later match')
+    .argument('<asin>', 'the Audible title')
+    .argument('<trackerId>', 'the tracker book id (Goodreads Book Id, ...)')
+    .option('--source <source>', `the tracker, when the id exists in several (${TRACKER_SOURCES.join(', ')})`)
+    .option('--json', 'print JSON')
+    .action(async (asin: string, trackerId: string, options: { source?: string; json?: boolean }) => {
+      const source = sourceOption(options.source, TRACKER_SOURCES) as TrackerSource | undefined;
+      const outcome = unwrap(await linkManually(ctx.deps(), asinArgument(asin), trackerId, source));
+      if (options.json) return ctx.printer.json({ asin: outcome.link.asin, trackerId: outcome.link.trackerId, source: outcome.link.source, method: outcome.link.method, replaced: outcome.replaced?.trackerId ?? null });
+      ctx.printer.line(`Linked ${outcome.link.asin} to ${outcome.link.source} ${outcome.link.trackerId}${outcome.replaced ? ` (was ${outcome.replaced.trackerId})` : ''}.`);
+    });
+
+  program
+    .command('unlink')
+    .description('Remove the link of a title (and remember that it is not that book)')
+    .argument('<asin>', 'the Audible title')
+    .option('--source <source>', `only the link to this tracker (${TRACKER_SOURCES.join(', ')})`)
+    .option('--json', 'print JSON')
+    .action(async (asin: string, options: { source?: string; json?: boolean }) => {
+      const source = sourceOption(options.source, TRACKER_SOURCES) as TrackerSource | undefined;
+      const outcome = unwrap(await unlink(ctx.deps(), asinArgument(asin), source));
+      if (options.json) return ctx.printer.json({ removed: outcome.removed.map((l) => ({ asin: l.asin, trackerId: l.trackerId, source: l.source })) });
+      ctx.printer.line(outcome.removed.length === 0 ? `${asin} had no link.` : `Removed ${outcome.removed.length} link${outcome.removed.length === 1 ? '' : 's'} of ${asin}.`);
+    });
+}
