@@ -65,3 +65,17 @@ describe('createNotionGateway retry policy', () => {
     expect(g.stats.requests).toBe(3);
   });
 });
+
+describe('createNotionGateway without a server', () => {
+  it('treats a refused connection as an unknown outcome: reads retry, then fail as remote_failure', async () => {
+    const f = await startFakeNotion();
+    const url = f.url;
+    await f.close();
+    const events: RequestEvent[] = [];
+    const g = createNotionGateway({ token: 't', baseUrl: url, clock: createVirtualClock(), maxAttempts: 3, onRequest: (e) => events.push(e) });
+    await expect(me(g)).rejects.toMatchObject({ code: 'remote_failure' });
+    expect(events.map((e) => e.outcome)).toEqual(['unknown_outcome', 'unknown_outcome', 'unknown_outcome']);
+    const create = createNotionGateway({ token: 't', baseUrl: url, clock: createVirtualClock() });
+    await expect(create.call('create page', 'create', (c) => c.users.me({}))).rejects.toBeInstanceOf(AmbiguousCreateError);
+  });
+});
