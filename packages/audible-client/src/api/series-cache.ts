@@ -1,6 +1,6 @@
 import type { StoragePort } from '@sagasync/core';
 import { z } from 'zod';
-import type { SeriesCatalogue } from './series.js';
+import type { SeriesCatalogue } from './series-types.js';
 
 /** Series catalogues kept between syncs, so an unchanged series costs no catalogue calls. */
 export interface SeriesCache {
