@@ -1,9 +1,12 @@
 import { parseSequence, seriesKeyFor } from '@sagasync/core';
+import { parseNames } from '../values/names.js';
+import { Invalid, type Parsed } from '../values/parsed.js';
 import type { LibraryRecords, ProgressReport, SeriesMembership, SeriesPosition, SeriesRecord, TitleRecord } from '@sagasync/core';
 
 const POSITION_CACHE_LIMIT = 10_000;
 const INTERN_LIMIT = 100_000;
 const NAME_LIST_LIMIT = 20_000;
+const NO_NAMES = Object.freeze([]) as unknown as string[];
 
 /**
  * Accumulates what a file says into `LibraryRecords`: one title per ASIN (a repeated ASIN merges
@@ -25,6 +28,27 @@ export class RecordsBuilder {
   private readonly seriesByTitle = new Map<string, { key: string; title: string }>();
   private readonly strings = new Map<string, string>();
   private readonly nameLists = new Map<string, string[]>();
+  private readonly namesByText = new Map<string, string[]>();
+
+  /**
+   * `parseNames` with its result shared by every row spelling the same list: a repeated cell
+   * ("Mara Quillfeather, Tobias Wren" on every book of a series) is split once, and its rows hold
+   * one frozen array.
+   */
+  /** The shared empty name list. */
+  readonly noNames = NO_NAMES;
+
+  readonly parseNames = (value: unknown): Parsed<string[]> => {
+    if (typeof value === 'string') {
+      const known = this.namesByText.get(value);
+      if (known !== undefined) return known;
+    }
+    const parsed = parseNames(value);
+    if (parsed === null || parsed instanceof Invalid) return parsed;
+    const shared = this.shareNames(parsed);
+    if (typeof value === 'string' && this.namesByText.size < NAME_LIST_LIMIT) this.namesByText.set(value, shared);
+    return shared;
+  };
   private readonly positions = new Map<string, SeriesPosition>();
   private discarding = false;
   /** Rows whose ASIN was already seen, merged into the first. */
@@ -53,7 +77,7 @@ export class RecordsBuilder {
    * changing the others.
    */
   private shareNames(names: string[]): string[] {
-    if (names.length === 0) return names;
+    if (names.length === 0) return NO_NAMES;
     const key = names.length === 1 ? names[0]! : names.join('\u0000');
     const known = this.nameLists.get(key);
     if (known !== undefined) return known;
@@ -102,8 +126,8 @@ export class RecordsBuilder {
 
   addTitle(title: TitleRecord, progress: ProgressReport | null = null): void {
     if (this.discarding) return;
-    title.authors = this.shareNames(title.authors);
-    title.narrators = this.shareNames(title.narrators);
+    if (!Object.isFrozen(title.authors)) title.authors = this.shareNames(title.authors);
+    if (!Object.isFrozen(title.narrators)) title.narrators = this.shareNames(title.narrators);
     if (typeof title.releaseDate === 'string') title.releaseDate = this.intern(title.releaseDate);
     const at = this.indexOf(title.asin);
     if (at === undefined) {

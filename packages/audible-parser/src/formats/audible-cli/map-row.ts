@@ -4,7 +4,6 @@ import type { RowReader } from '../../tabular/row-reader.js';
 import { parseAsin } from '../../values/asin.js';
 import { parseBoolean } from '../../values/booleans.js';
 import { parseCalendarDate, parseIsoDate } from '../../values/dates.js';
-import { parseNames } from '../../values/names.js';
 import { parseMinutes, parsePercent } from '../../values/numbers.js';
 import { parseText, parseTextOrDash } from '../../values/text.js';
 import { progressReport, rawText, type RowFormat, type RowMapper } from '../row-format.js';
@@ -20,8 +19,8 @@ function createMapper(builder: RecordsBuilder, wishlist: boolean): RowMapper {
     const asin = row.require(F.asin, parseAsin, 'ASIN');
     const title = row.require(F.title, parseText, 'title');
     const subtitle = row.parse(F.subtitle, parseText);
-    const authors = row.parse(F.authors, parseNames);
-    const narrators = row.parse(F.narrators, parseNames);
+    const authors = row.parse(F.authors, builder.parseNames);
+    const narrators = row.parse(F.narrators, builder.parseNames);
     const seriesTitle = row.parse(F.seriesTitle, parseText);
     const runtimeMinutes = row.parse(F.runtime, parseMinutes);
     const isFinished = row.parse(F.isFinished, parseBoolean);
@@ -36,8 +35,8 @@ function createMapper(builder: RecordsBuilder, wishlist: boolean): RowMapper {
       asin,
       title,
       subtitle,
-      authors: authors ?? [],
-      narrators: narrators ?? [],
+      authors: authors ?? builder.noNames,
+      narrators: narrators ?? builder.noNames,
       runtimeMinutes,
       releaseDate,
       // The purchase date; the 16-column layout lacks it, and date_added is the same day then.

@@ -4,7 +4,6 @@ import type { RowReader } from '../../tabular/row-reader.js';
 import { parseAsin } from '../../values/asin.js';
 import { parseBoolean } from '../../values/booleans.js';
 import { parseCultureCalendarDate, parseCultureDate } from '../../values/dates.js';
-import { parseNames } from '../../values/names.js';
 import { parseMinutes } from '../../values/numbers.js';
 import { Invalid, type Parsed } from '../../values/parsed.js';
 import { parseText } from '../../values/text.js';
@@ -43,8 +42,8 @@ function createMapper(builder: RecordsBuilder): RowMapper {
     const account = row.parse(F.account, parseText);
     const dateAdded = row.parse(F.dateAdded, parseCultureDate);
     const marketplace = row.parse(F.locale, parseLocale);
-    const authors = row.parse(F.authors, parseNames);
-    const narrators = row.parse(F.narrators, parseNames);
+    const authors = row.parse(F.authors, builder.parseNames);
+    const narrators = row.parse(F.narrators, builder.parseNames);
     const runtimeMinutes = row.parse(F.length, parseMinutes);
     const seriesOrder = row.parse(F.seriesOrder, parseText);
     const releaseDate = row.parse(F.datePublished, parseCultureCalendarDate);
@@ -60,8 +59,8 @@ function createMapper(builder: RecordsBuilder): RowMapper {
       asin,
       title,
       subtitle,
-      authors: authors ?? [],
-      narrators: narrators ?? [],
+      authors: authors ?? builder.noNames,
+      narrators: narrators ?? builder.noNames,
       // Libation writes 0 for an unknown length.
       runtimeMinutes: runtimeMinutes === 0 ? null : runtimeMinutes,
       releaseDate,

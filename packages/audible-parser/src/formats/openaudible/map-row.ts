@@ -3,7 +3,6 @@ import type { RecordsBuilder } from '../../records/records-builder.js';
 import type { RowReader } from '../../tabular/row-reader.js';
 import { parseAsin } from '../../values/asin.js';
 import { parseCultureCalendarDate, parseCultureDate } from '../../values/dates.js';
-import { parseNames } from '../../values/names.js';
 import { parseDuration } from '../../values/numbers.js';
 import { parseText } from '../../values/text.js';
 import { progressReport, rawText, type RowFormat, type RowMapper } from '../row-format.js';
@@ -27,8 +26,8 @@ function createMapper(builder: RecordsBuilder): RowMapper {
   return (row: RowReader) => {
     const asin = row.require(F.asin, parseAsin, 'ASIN');
     const title = row.require(F.title, parseText, 'title');
-    const authors = row.parse(F.author, parseNames);
-    const narrators = row.parse(F.narrators, parseNames);
+    const authors = row.parse(F.author, builder.parseNames);
+    const narrators = row.parse(F.narrators, builder.parseNames);
     const purchaseDate = row.parse(F.purchaseDate, purchaseDateOf);
     const runtimeMinutes = row.parse(F.duration, parseDuration);
     const releaseDate = row.parse(F.releaseDate, releaseDateOf);
@@ -42,8 +41,8 @@ function createMapper(builder: RecordsBuilder): RowMapper {
     const record: TitleRecord = {
       asin,
       title,
-      authors: authors ?? [],
-      narrators: narrators ?? [],
+      authors: authors ?? builder.noNames,
+      narrators: narrators ?? builder.noNames,
       runtimeMinutes,
       releaseDate,
       purchaseDate,
