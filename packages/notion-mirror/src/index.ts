@@ -31,6 +31,7 @@ export { BOOKS, SERIES, BOOKS_PROPERTIES, SERIES_PROPERTIES, BOOK_STATUS_OPTIONS
 export type { PropertyDefinition, NotionPropertyType } from './schema/definitions.js';
 
 export { createNotionGateway, AmbiguousCreateError, NOTION_VERSION } from './client/notion-gateway.js';
+export { getNotionBotUserId } from './client/pages.js';
 export type { NotionConnectionOptions, NotionGateway, GatewayStats, RequestEvent, CallSafety } from './client/notion-gateway.js';
 export { createRateLimiter } from './client/rate-limiter.js';
 export type { RateLimiter, RateLimiterOptions } from './client/rate-limiter.js';

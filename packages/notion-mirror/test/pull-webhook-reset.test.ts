@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pushToNotion } from '../src/apply/push.js';
+import { getNotionBotUserId } from '../src/client/pages.js';
 import { pullFromNotion, pullNotionPage } from '../src/pull/pull.js';
 import { resetNotion } from '../src/reset/reset.js';
 import { createNotionWebhookHandler } from '../src/webhook/handler.js';
@@ -55,12 +56,13 @@ describe('pullFromNotion', () => {
     await pushToNotion(w.deps);
     const page = pageOf('B000000002');
     w.fake.state.editByHand(page, { Status: { select: { name: 'Finished' } } });
+    expect(await getNotionBotUserId(w.notion)).toBe(w.fake.state.botUserId);
     const tokens: string[] = [];
     const handler = createNotionWebhookHandler({
       verificationToken: 'secret_verify',
       onVerificationToken: (t) => void tokens.push(t),
       pullPage: (id) => pullNotionPage(w!.deps, id),
-      botUserId: w.fake.state.botUserId,
+      botUserId: await getNotionBotUserId(w.notion),
     });
     expect(await handler({ headers: {}, body: JSON.stringify({ verification_token: 'secret_verify' }) })).toMatchObject({ status: 200 });
     expect(tokens).toEqual(['secret_verify']);

@@ -1,6 +1,6 @@
 import { SagaSyncError } from '@sagasync/core';
 import { z } from 'zod';
-import type { NotionGateway } from './notion-gateway.js';
+import { createNotionGateway, type NotionConnectionOptions, type NotionGateway } from './notion-gateway.js';
 import { normalisePageId, valueFromResponse, type PropertyValue, type PropertyValues } from '../plan/property-values.js';
 
 /** The part of a page object SagaSync relies on. */
@@ -104,4 +104,9 @@ export async function trashPage(gateway: NotionGateway, pageId: string): Promise
 export async function botUserId(gateway: NotionGateway): Promise<string> {
   const res = await gateway.call('retrieve bot user', 'read', (c) => c.users.me({}));
   return z.object({ id: z.string() }).parse(res).id;
+}
+
+/** The integration's user id, for the webhook handler's own-write filter (`botUserId`). */
+export async function getNotionBotUserId(options: NotionConnectionOptions): Promise<string> {
+  return botUserId(createNotionGateway(options));
 }
