@@ -119,6 +119,22 @@ describe('tokens', () => {
   });
 });
 
+describe('401 in signed mode', () => {
+  it('refreshes once and retries once; a second rejection is auth_failed, not a loop', async () => {
+    fake = await startFake();
+    const client = clientFor(fake, await signIn(fake));
+    fake.state.queueFault({ status: 401 });
+    await client.get('/1.0/library', { num_results: 1 }, Page);
+    expect(fake.state.counters.requests.token).toBe(1);
+    expect(fake.state.counters.signedRequests).toBe(2);
+
+    fake.state.queueFault({ status: 401, times: 2 });
+    await expectAuthFailed(client.get('/1.0/library', { num_results: 1 }, Page));
+    expect(fake.state.counters.requests.token).toBe(2);
+    expect(fake.state.counters.injectedQueued).toBe(3);
+  });
+});
+
 describe('revoked devices and signatures', () => {
   it('a device removed at Amazon (or a changed password) gives a clear auth_failed error', async () => {
     fake = await startFake();
