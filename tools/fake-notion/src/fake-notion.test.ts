@@ -178,4 +178,20 @@ describe('fake-notion with the real SDK', () => {
     expect(runs[0]).toEqual(runs[1]);
     expect(runs[0]!.filter((s) => s !== 'ok').length).toBeGreaterThan(3);
   });
+
+  it('changes a schema: adds, renames and removes properties, replaces select options, keeps values by property id', async () => {
+    const { client, booksDs, fake } = await setup();
+    const page = await client.pages.create({ parent: { data_source_id: booksDs }, properties: { Title: { title: text('x') }, ASIN: { rich_text: text('B000000009') } } });
+    await client.dataSources.update({
+      data_source_id: booksDs,
+      properties: { ASIN: { name: 'Product id' }, Cover: null, Rating: { number: {} }, Status: { select: { options: [{ name: 'Done', color: 'green' }] } } } as never,
+    });
+    const ds = await client.dataSources.retrieve({ data_source_id: booksDs });
+    expect(Object.keys(ds.properties)).toEqual(expect.arrayContaining(['Product id', 'Rating']));
+    expect(ds.properties).not.toHaveProperty('Cover');
+    expect((ds.properties.Status as unknown as { select: { options: { name: string }[] } }).select.options.map((o) => o.name)).toEqual(['Done']);
+    expect(fake.state.plainValues(fake.state.getPage(page.id))['Product id']).toBe('B000000009');
+    await expect(client.dataSources.update({ data_source_id: booksDs, properties: { Title: null } as never })).rejects.toMatchObject({ code: 'validation_error' });
+  });
 });
+
