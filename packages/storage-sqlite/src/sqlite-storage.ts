@@ -17,6 +17,7 @@ import {
 import { parseOperation, parseOwnerId } from '@sagasync/storage';
 import { createBatchWriter } from './batch-writer.js';
 import { openDatabase, readSchemaVersion } from './open-database.js';
+import { prepareQueries } from './read-queries.js';
 import { rowDecoder } from './row-decoder.js';
 import { toStoreError } from './sqlite-errors.js';
 
@@ -44,14 +45,6 @@ export type SqliteStorage = StoragePort & {
   schemaVersion(): number;
 };
 
-interface VersionedRow {
-  version: number;
-  data: string;
-}
-interface DataRow {
-  data: string;
-}
-
 /**
  * The embedded store of the CLI: one SQLite file in WAL mode. Each batch is one IMMEDIATE
  * transaction, so a second process waits for the write lock (up to `busyTimeoutMs`) instead of
@@ -75,41 +68,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     credential: rowDecoder(CredentialBlobSchema, 'credentials', path, validate),
   };
 
-  const q = {
-    title: db.prepare<[string, string], VersionedRow>('SELECT version, data FROM titles WHERE owner_id = ? AND asin = ?'),
-    titlesIn: db.prepare<[string, string], VersionedRow>('SELECT version, data FROM titles WHERE owner_id = ? AND asin IN (SELECT value FROM json_each(?))'),
-    titles: db.prepare<[string], VersionedRow>('SELECT version, data FROM titles WHERE owner_id = ? ORDER BY asin'),
-    titlesOwned: db.prepare<[string, number], VersionedRow>('SELECT version, data FROM titles WHERE owner_id = ? AND owned = ? ORDER BY asin'),
-    countTitles: db.prepare<[string], number>('SELECT count(*) FROM titles WHERE owner_id = ?').pluck(),
-    countTitlesOwned: db.prepare<[string, number], number>('SELECT count(*) FROM titles WHERE owner_id = ? AND owned = ?').pluck(),
-    series: db.prepare<[string, string], VersionedRow>('SELECT version, data FROM series WHERE owner_id = ? AND key = ?'),
-    allSeries: db.prepare<[string], VersionedRow>('SELECT version, data FROM series WHERE owner_id = ? ORDER BY key'),
-    progress: db.prepare<[string, string], VersionedRow>('SELECT version, data FROM progress WHERE owner_id = ? AND asin = ?'),
-    allProgress: db.prepare<[string], VersionedRow>('SELECT version, data FROM progress WHERE owner_id = ? ORDER BY asin'),
-    history: db.prepare<[string, string], DataRow>('SELECT data FROM history WHERE owner_id = ? AND asin = ? ORDER BY at_ms, id'),
-    trackerBook: db.prepare<[string, string, string], DataRow>('SELECT data FROM tracker_books WHERE owner_id = ? AND source = ? AND tracker_id = ?'),
-    trackerBooks: db.prepare<{ owner: string; source: string | null }, DataRow>(
-      'SELECT data FROM tracker_books WHERE owner_id = @owner AND (@source IS NULL OR source = @source) ORDER BY source, tracker_id',
-    ),
-    links: db.prepare<{ owner: string; asin: string | null; source: string | null; trackerId: string | null }, DataRow>(
-      `SELECT data FROM links WHERE owner_id = @owner AND (@asin IS NULL OR asin = @asin) AND (@source IS NULL OR source = @source)
-       AND (@trackerId IS NULL OR tracker_id = @trackerId) ORDER BY asin, source`,
-    ),
-    conflict: db.prepare<[string, string], VersionedRow>('SELECT version, data FROM conflicts WHERE owner_id = ? AND id = ?'),
-    conflicts: db.prepare<{ owner: string; status: string | null }, VersionedRow>(
-      'SELECT version, data FROM conflicts WHERE owner_id = @owner AND (@status IS NULL OR status = @status) ORDER BY id',
-    ),
-    decisions: db.prepare<{ owner: string; source: string | null; trackerId: string | null }, DataRow>(
-      `SELECT data FROM decisions WHERE owner_id = @owner AND (@source IS NULL OR source = @source)
-       AND (@trackerId IS NULL OR tracker_id = @trackerId) ORDER BY source, tracker_id, asin_key`,
-    ),
-    syncRuns: db.prepare<{ owner: string; kind: string | null; limit: number }, DataRow>(
-      'SELECT data FROM sync_runs WHERE owner_id = @owner AND (@kind IS NULL OR kind = @kind) ORDER BY started_ms DESC, id DESC LIMIT @limit',
-    ),
-    setting: db.prepare<[string, string], string>('SELECT data FROM settings WHERE owner_id = ? AND key = ?').pluck(),
-    credential: db.prepare<[string, string], DataRow>('SELECT data FROM credentials WHERE owner_id = ? AND name = ?'),
-    credentialNames: db.prepare<[string], string>('SELECT name FROM credentials WHERE owner_id = ? ORDER BY name').pluck(),
-  };
+  const queries = prepareQueries(db);
 
   const writer = options.readonly ? null : createBatchWriter(db);
   // Each operation is validated right before it is written and then dropped, so a batch of
@@ -132,14 +91,15 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     path,
     schemaVersion: () => readSchemaVersion(db),
 
-    getTitle: (ownerId, asin) => withStore('getTitle', ownerId, (owner) => one(q.title.get(owner, asin), (row) => decode.title(owner, row.data, row.version))),
+    getTitle: (ownerId, asin) =>
+      withStore('getTitle', ownerId, (owner) => one(queries.title.get(owner, asin), (row) => decode.title(owner, row.data, row.version))),
     getTitles: (ownerId, asins) =>
       withStore('getTitles', ownerId, (owner) =>
-        asins.length === 0 ? [] : q.titlesIn.all(owner, JSON.stringify(asins)).map((row) => decode.title(owner, row.data, row.version)),
+        asins.length === 0 ? [] : queries.titlesIn.all(owner, JSON.stringify(asins)).map((row) => decode.title(owner, row.data, row.version)),
       ),
     listTitles: (ownerId, filter = {}) =>
       withStore('listTitles', ownerId, (owner) => {
-        const rows = filter.owned === undefined ? q.titles.iterate(owner) : q.titlesOwned.iterate(owner, filter.owned ? 1 : 0);
+        const rows = filter.owned === undefined ? queries.titles.iterate(owner) : queries.titlesOwned.iterate(owner, filter.owned ? 1 : 0);
         // Decode while iterating, so 100,000 raw rows and their records are never held together.
         const titles = [];
         for (const row of rows) titles.push(decode.title(owner, row.data, row.version));
@@ -147,42 +107,44 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
       }),
     countTitles: (ownerId, filter = {}) =>
       withStore('countTitles', ownerId, (owner) =>
-        filter.owned === undefined ? q.countTitles.get(owner)! : q.countTitlesOwned.get(owner, filter.owned ? 1 : 0)!,
+        filter.owned === undefined ? queries.countTitles.get(owner)! : queries.countTitlesOwned.get(owner, filter.owned ? 1 : 0)!,
       ),
 
     getSeries: (ownerId, key) =>
-      withStore('getSeries', ownerId, (owner) => one(q.series.get(owner, key), (row) => decode.series(owner, row.data, row.version))),
-    listSeries: (ownerId) => withStore('listSeries', ownerId, (owner) => q.allSeries.all(owner).map((row) => decode.series(owner, row.data, row.version))),
+      withStore('getSeries', ownerId, (owner) => one(queries.series.get(owner, key), (row) => decode.series(owner, row.data, row.version))),
+    listSeries: (ownerId) =>
+      withStore('listSeries', ownerId, (owner) => queries.allSeries.all(owner).map((row) => decode.series(owner, row.data, row.version))),
 
     getProgress: (ownerId, asin) =>
-      withStore('getProgress', ownerId, (owner) => one(q.progress.get(owner, asin), (row) => decode.progress(owner, row.data, row.version))),
+      withStore('getProgress', ownerId, (owner) => one(queries.progress.get(owner, asin), (row) => decode.progress(owner, row.data, row.version))),
     listProgress: (ownerId) =>
-      withStore('listProgress', ownerId, (owner) => q.allProgress.all(owner).map((row) => decode.progress(owner, row.data, row.version))),
-    listHistory: (ownerId, asin) => withStore('listHistory', ownerId, (owner) => q.history.all(owner, asin).map((row) => decode.history(owner, row.data))),
+      withStore('listProgress', ownerId, (owner) => queries.allProgress.all(owner).map((row) => decode.progress(owner, row.data, row.version))),
+    listHistory: (ownerId, asin) =>
+      withStore('listHistory', ownerId, (owner) => queries.history.all(owner, asin).map((row) => decode.history(owner, row.data))),
 
     getTrackerBook: (ownerId, source, trackerId) =>
-      withStore('getTrackerBook', ownerId, (owner) => one(q.trackerBook.get(owner, source, trackerId), (row) => decode.trackerBook(owner, row.data))),
+      withStore('getTrackerBook', ownerId, (owner) => one(queries.trackerBook.get(owner, source, trackerId), (row) => decode.trackerBook(owner, row.data))),
     listTrackerBooks: (ownerId, source) =>
       withStore('listTrackerBooks', ownerId, (owner) =>
-        q.trackerBooks.all({ owner, source: source ?? null }).map((row) => decode.trackerBook(owner, row.data)),
+        queries.trackerBooks.all({ owner, source: source ?? null }).map((row) => decode.trackerBook(owner, row.data)),
       ),
 
     listLinks: (ownerId, filter = {}) =>
       withStore('listLinks', ownerId, (owner) =>
-        q.links
+        queries.links
           .all({ owner, asin: filter.asin ?? null, source: filter.source ?? null, trackerId: filter.trackerId ?? null })
           .map((row) => decode.link(owner, row.data)),
       ),
 
     getConflict: (ownerId, id) =>
-      withStore('getConflict', ownerId, (owner) => one(q.conflict.get(owner, id), (row) => decode.conflict(owner, row.data, row.version))),
+      withStore('getConflict', ownerId, (owner) => one(queries.conflict.get(owner, id), (row) => decode.conflict(owner, row.data, row.version))),
     listConflicts: (ownerId, filter = {}) =>
       withStore('listConflicts', ownerId, (owner) =>
-        q.conflicts.all({ owner, status: filter.status ?? null }).map((row) => decode.conflict(owner, row.data, row.version)),
+        queries.conflicts.all({ owner, status: filter.status ?? null }).map((row) => decode.conflict(owner, row.data, row.version)),
       ),
     listDecisions: (ownerId, filter = {}) =>
       withStore('listDecisions', ownerId, (owner) =>
-        q.decisions.all({ owner, source: filter.source ?? null, trackerId: filter.trackerId ?? null }).map((row) => decode.decision(owner, row.data)),
+        queries.decisions.all({ owner, source: filter.source ?? null, trackerId: filter.trackerId ?? null }).map((row) => decode.decision(owner, row.data)),
       ),
 
     listSyncRuns: (ownerId, filter = {}) =>
@@ -192,18 +154,18 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
           throw new SagaSyncError('invalid_input', 'listSyncRuns limit must be a non-negative integer', { details: { location: 'filter.limit' } });
         }
         // LIMIT -1 is SQLite for "no limit".
-        return q.syncRuns.all({ owner, kind: filter.kind ?? null, limit: limit ?? -1 }).map((row) => decode.syncRun(owner, row.data));
+        return queries.syncRuns.all({ owner, kind: filter.kind ?? null, limit: limit ?? -1 }).map((row) => decode.syncRun(owner, row.data));
       }),
 
     getSetting: (ownerId, key) =>
       withStore('getSetting', ownerId, (owner) => {
-        const data = q.setting.get(owner, key);
+        const data = queries.setting.get(owner, key);
         return data === undefined ? null : (JSON.parse(data) as unknown);
       }),
 
     getCredential: (ownerId, name) =>
-      withStore('getCredential', ownerId, (owner) => one(q.credential.get(owner, name), (row) => decode.credential(owner, row.data))),
-    listCredentialNames: (ownerId) => withStore('listCredentialNames', ownerId, (owner) => q.credentialNames.all(owner)),
+      withStore('getCredential', ownerId, (owner) => one(queries.credential.get(owner, name), (row) => decode.credential(owner, row.data))),
+    listCredentialNames: (ownerId) => withStore('listCredentialNames', ownerId, (owner) => queries.credentialNames.all(owner)),
 
     async applyBatch(ownerId, operations) {
       return withStore('applyBatch', ownerId, (owner) => {
