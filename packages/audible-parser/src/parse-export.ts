@@ -132,8 +132,10 @@ function failure(issues: InputIssue[], format: ExportFormat | null = null): Pars
   return err({ issues, omittedIssues: 0, format });
 }
 
-function unknownFormat(file: string, hint: string, where: Partial<InputIssue>): ParseResult {
-  return failure([{ file, line: 1, ...where, message: `unknown format: ${hint}. Known formats: ${describeExportFormats()}` }]);
+/** Delimited text is located at its header line; JSON at its root. */
+function unknownFormat(file: string, hint: string, where: { value: string } | { path: string }): ParseResult {
+  const location = 'path' in where ? where : { line: 1, ...where };
+  return failure([{ file, ...location, message: `unknown format: ${hint}. Known formats: ${describeExportFormats()}` }]);
 }
 
 function detectionNote(detection: Detection, explicit: boolean): string {
@@ -274,7 +276,7 @@ function parseJsonExport(text: string, file: string, options: ParseOptions): Par
   const root = parsed.value;
   const explicit = options.format !== undefined;
   const detection = explicit ? { format: options.format!, reason: 'given' } : detectJson(root, file);
-  if ('hint' in detection) return unknownFormat(file, detection.hint, { line: undefined, path: '$' });
+  if ('hint' in detection) return unknownFormat(file, detection.hint, { path: '$' });
   const session = new Session(file, detection.format, options);
   session.notes.push(detectionNote(detection, explicit));
 

@@ -65,6 +65,15 @@ describe('bad input: every problem names file, line and column (or JSON path) an
     for (const format of EXPORT_FORMATS) expect(message).toContain(`${format.id} (${format.label})`);
   });
 
+  it('an unknown JSON shape is located at the root and lists the known formats', async () => {
+    const result = await parseExportText('{"hello": "world"}', 'mystery.json');
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.error.issues).toEqual([
+      { file: 'mystery.json', path: '$', message: expect.stringMatching(/^unknown format: it is a JSON object without "items" or "format"\. Known formats: audible-cli-tsv/) },
+    ]);
+  });
+
   it('a Goodreads export is recognised as a tracker file, not an Audible export', async () => {
     const failure = await parseFail(bad('goodreads-export.csv'));
     expect(failure.issues[0]!.message).toMatch(/Goodreads library export/);
