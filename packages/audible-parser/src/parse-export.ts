@@ -238,6 +238,8 @@ async function parseDelimitedExport(source: DelimitedSource, sniffed: Sniffed, f
       return true;
     },
     row: (cells, line) => {
+      // Spreadsheet programs leave rows of empty cells (";;;;") at the end: blank lines, not rows.
+      if (isBlankRow(cells)) return;
       session.row();
       if (cells.length !== headerCount && !onlyBlankExtra(cells, headerCount)) {
         session.issues.add({
@@ -261,6 +263,11 @@ async function parseDelimitedExport(source: DelimitedSource, sniffed: Sniffed, f
     return err({ issues: fatal.slice(0, 100), omittedIssues: session.issues.omitted + Math.max(0, fatal.length - 100), format });
   }
   return session.finish();
+}
+
+function isBlankRow(cells: readonly string[]): boolean {
+  for (let i = 0; i < cells.length; i++) if (cells[i]!.trim() !== '') return false;
+  return true;
 }
 
 /** A trailing delimiter gives an extra empty field; that is not a broken row. */
