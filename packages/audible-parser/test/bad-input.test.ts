@@ -160,7 +160,7 @@ describe('strict by default, skip-invalid on request', () => {
 
 describe('spreadsheet leftovers', () => {
   it('rows of empty cells are blank lines, not invalid rows', async () => {
-    const result = await parseExportText('asin;title;series_title\r\nB0AAAAAA01;T;S\r\n;;\r\n;;\r\n', 'saved-by-excel.csv');
+    const result = await parseExportText('asin;title;series_title;runtime_length_min\r\nB0AAAAAA01;T;S;10\r\n;;;\r\n;;;\r\n', 'saved-by-excel.csv');
     expect(result.success).toBe(true);
     if (result.success) expect(result.value.rows).toBe(1);
   });
