@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SagaSyncError, type ErrorCode, type StoragePort } from '@sagasync/core';
+import { SagaSyncError, type ErrorCode, type StorageFactory, type StoragePort } from '@sagasync/core';
 import { afterEach, beforeEach, expect } from 'vitest';
 
 /** What an adapter can do beyond the guarantees every adapter gives. */
@@ -20,7 +20,7 @@ export interface StorageConformanceOptions {
   /** Shown in the test names, e.g. `sqlite`. */
   name: string;
   /** A fresh, empty (or at least owner-disjoint) store; called before every test. */
-  create: () => Promise<StoragePort>;
+  create: StorageFactory;
   /** Disposes of a store after its test; defaults to `store.close()`. */
   destroy?: (store: StoragePort) => Promise<void>;
   capabilities?: StorageCapabilities;
