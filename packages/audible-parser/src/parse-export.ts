@@ -183,8 +183,11 @@ export async function parseExportFile(path: string, options: ParseOptions = {}):
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : error instanceof Error ? error.message : String(error);
-    return failure([{ file: path, message: `cannot read the file: ${reason}` }]);
+    if (typeof code === 'string' && code.startsWith('E')) {
+      const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+      return failure([{ file: path, message: `cannot read the file: ${reason}` }]);
+    }
+    return failure([{ file: path, line: 1, message: `internal error while parsing: ${error instanceof Error ? error.message : String(error)}` }]);
   }
 }
 
