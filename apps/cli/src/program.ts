@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { SagaSyncError } from '@sagasync/core';
+import { registerAudibleCommands } from './commands/audible.js';
 import { registerBooksCommands } from './commands/books.js';
 import { registerCleanupCommands } from './commands/cleanup.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerMatchCommands } from './commands/match.js';
+import { registerNotionCommands } from './commands/notion.js';
 import { registerProgressCommands } from './commands/progress.js';
 import { registerSeriesCommands } from './commands/series.js';
 import { registerStatusCommand } from './commands/status.js';
@@ -34,6 +36,8 @@ function buildProgram(ctx: CommandContext): Command {
   registerProgressCommands(program, ctx);
   registerCleanupCommands(program, ctx);
   registerMatchCommands(program, ctx);
+  registerAudibleCommands(program, ctx);
+  registerNotionCommands(program, ctx);
   registerStatusCommand(program, ctx);
   // Every sub-command inherits the error routing and exit override.
   for (const command of program.commands) propagate(command, program);

@@ -29,7 +29,10 @@ export function scratch(): { dir: string; store: string; cleanup(): void } {
 }
 
 /** Runs the CLI in-process with captured output, as a pipe (no TTY) unless `tty` is set. */
-export async function run(args: string[], options: { store: string; tty?: boolean; env?: Record<string, string>; cwd?: string }): Promise<RunResult> {
+export async function run(
+  args: string[],
+  options: { store: string; tty?: boolean; env?: Record<string, string>; cwd?: string; answer?: (question: string, shown: string) => Promise<string | null> | string | null },
+): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -38,6 +41,11 @@ export async function run(args: string[], options: { store: string; tty?: boolea
     isTTY: options.tty ?? false,
     env: { HOME: options.cwd ?? repoRoot, ...options.env },
     cwd: options.cwd ?? repoRoot,
+    // Questions are shown on stderr, as the real prompt does; no answerer means nobody is there.
+    prompt: async (question: string) => {
+      stderr += question;
+      return options.answer ? options.answer(question, stderr) : null;
+    },
   };
   const code = await runCli(['--store', options.store, ...args], io, { clock: nextClock() });
   return { code, stdout, stderr, json: <T>() => JSON.parse(stdout) as T };

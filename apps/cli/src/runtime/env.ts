@@ -1,4 +1,14 @@
+import { keyFromSecret } from '@sagasync/storage';
 import { z } from 'zod';
+
+function isSecretKey(value: string): boolean {
+  try {
+    keyFromSecret(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The environment the CLI reads, validated once at start-up. Packages never read env. */
 export const CliEnvSchema = z.object({
@@ -6,8 +16,21 @@ export const CliEnvSchema = z.object({
   XDG_DATA_HOME: z.string().optional(),
   /** Store file; `--store` wins over it. */
   SAGASYNC_STORE: z.string().min(1).optional(),
-  /** Key for encrypting credentials at rest (instead of a passphrase prompt). */
-  SAGASYNC_SECRET: z.string().min(16, 'SAGASYNC_SECRET must be at least 16 characters').optional(),
+  /** Key for encrypting credentials at rest (instead of a passphrase prompt): 32 random bytes. */
+  SAGASYNC_SECRET: z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value))
+    .refine((value) => value === undefined || isSecretKey(value), 'must be 32 random bytes as 64 hex characters or base64, e.g. `openssl rand -base64 32`'),
+  /** Base URLs of the Audible API and Amazon's auth hosts: for proxies and tests. */
+  SAGASYNC_AUDIBLE_API_URL: z.url().optional(),
+  SAGASYNC_AMAZON_API_URL: z.url().optional(),
+  NOTION_TOKEN: z.string().min(1).optional(),
+  NOTION_BASE_URL: z.url().optional(),
+  /** Notion's average limit is 3 a second; a proxy or a test server may allow another. */
+  SAGASYNC_NOTION_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100).optional(),
+  NOTION_BOOKS_DB_ID: z.string().min(1).optional(),
+  NOTION_SERIES_DB_ID: z.string().min(1).optional(),
   NO_COLOR: z.string().optional(),
   FORCE_COLOR: z.string().optional(),
 });

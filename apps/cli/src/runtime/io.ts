@@ -6,6 +6,8 @@ export interface CliIo {
   isTTY: boolean;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Asks the person one question (on stderr) and reads a line; null when nobody can answer. */
+  prompt(question: string, options?: { hidden?: boolean }): Promise<string | null>;
 }
 
 export function processIo(): CliIo {
@@ -15,5 +17,34 @@ export function processIo(): CliIo {
     isTTY: Boolean(process.stdout.isTTY),
     env: process.env,
     cwd: process.cwd(),
+    prompt: promptLine,
   };
+}
+
+/** Reads one line from stdin (a terminal or a pipe); a hidden prompt does not echo. */
+async function promptLine(question: string, options: { hidden?: boolean } = {}): Promise<string | null> {
+  const { createInterface } = await import('node:readline');
+  const { Writable } = await import('node:stream');
+  let muted = false;
+  // Echo goes through this stream, so a hidden answer (a passphrase) never reaches the screen.
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (!muted) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: Boolean(process.stdin.isTTY) });
+  return new Promise((resolve) => {
+    let answered = false;
+    rl.on('close', () => {
+      if (!answered) resolve(null);
+    });
+    rl.question(question, (answer) => {
+      answered = true;
+      if (options.hidden) process.stderr.write('\n');
+      rl.close();
+      resolve(answer);
+    });
+    muted = Boolean(options.hidden);
+  });
 }

@@ -1,0 +1,132 @@
+import type { Command } from 'commander';
+import { checkNotion, loadDatabases, pullFromNotion, pushToNotion, resetNotion, setupNotion, type NotionDeps, type PushResult } from '@sagasync/notion-mirror';
+import type { CommandContext } from '../runtime/context.js';
+import { CliError } from '../runtime/env.js';
+
+/** Notion's documented average rate; `reset` goes slower still, as the issue asks. */
+const REQUESTS_PER_SECOND = 3;
+
+function notionDeps(ctx: CommandContext, share = 1): NotionDeps {
+  const requestsPerSecond = (ctx.env.SAGASYNC_NOTION_REQUESTS_PER_SECOND ?? REQUESTS_PER_SECOND) * share;
+  const token = ctx.env.NOTION_TOKEN;
+  if (!token) throw new CliError('NOTION_TOKEN is not set', { hint: 'create an internal integration at notion.so/my-integrations, share your page with it, and export NOTION_TOKEN' });
+  const { storage, ownerId } = ctx.deps();
+  return { storage, ownerId, notion: { token, requestsPerSecond, ...(ctx.env.NOTION_BASE_URL ? { baseUrl: ctx.env.NOTION_BASE_URL } : {}) } };
+}
+
+/** Database ids from NOTION_BOOKS_DB_ID / NOTION_SERIES_DB_ID are checked once and then stored. */
+async function ensureDatabases(ctx: CommandContext, deps: NotionDeps): Promise<void> {
+  const { NOTION_BOOKS_DB_ID: books, NOTION_SERIES_DB_ID: series } = ctx.env;
+  if (!books && !series) {
+    if (!(await loadDatabases(deps.storage, deps.ownerId))) {
+      throw new CliError('no Notion databases are set up for this store', { hint: 'run `sagasync notion setup --parent <page-id>`, or set NOTION_BOOKS_DB_ID and NOTION_SERIES_DB_ID' });
+    }
+    return;
+  }
+  if (!books || !series) throw new CliError('set both NOTION_BOOKS_DB_ID and NOTION_SERIES_DB_ID, or neither');
+  const stored = await loadDatabases(deps.storage, deps.ownerId);
+  if (stored && sameId(stored.books.databaseId, books) && sameId(stored.series.databaseId, series)) return;
+  const check = await checkNotion(deps, { databaseIds: { books, series } });
+  if (!check.ok) throw new CliError(`the Notion databases do not fit: ${check.issues.map((i) => i.message).join('; ')}`, { hint: 'run `sagasync notion check --repair` to add missing properties' });
+}
+
+const sameId = (a: string, b: string) => a.replace(/-/g, '').toLowerCase() === b.replace(/-/g, '').toLowerCase();
+
+/** Used by `notion push` and `audible sync --notion`. */
+export async function runNotionPush(ctx: CommandContext, options: { dryRun: boolean; quiet?: boolean }): Promise<PushResult> {
+  const deps = notionDeps(ctx);
+  await ensureDatabases(ctx, deps);
+  const bar = options.quiet ? null : ctx.printer.progress('pushing to Notion');
+  try {
+    return await pushToNotion({ ...deps, onProgress: (p) => bar?.update(p.done, p.total) }, { dryRun: options.dryRun });
+  } finally {
+    bar?.done();
+  }
+}
+
+export function registerNotionCommands(program: Command, ctx: CommandContext): void {
+  const notion = program.command('notion').description('Mirror series and books into Notion (token from NOTION_TOKEN)');
+
+  notion
+    .command('setup')
+    .description('Create the Series and Books databases under a Notion page shared with your integration')
+    .requiredOption('--parent <page-id>', 'the page to create them in')
+    .option('--force', 'create new databases even if this store has some already')
+    .option('--json', 'print JSON')
+    .action(async (options: { parent: string; force?: boolean; json?: boolean }) => {
+      const result = await setupNotion(notionDeps(ctx), { parentPageId: options.parent, force: Boolean(options.force) });
+      if (options.json) return ctx.printer.json(result);
+      ctx.printer.line(`Created Notion databases: Books ${result.databases.books.databaseId}, Series ${result.databases.series.databaseId}. Next: sagasync notion push`);
+    });
+
+  notion
+    .command('check')
+    .description('Check an existing pair of databases and name every missing or mistyped property')
+    .option('--repair', 'add missing properties (never changes existing ones)')
+    .option('--json', 'print JSON')
+    .action(async (options: { repair?: boolean; json?: boolean }) => {
+      const deps = notionDeps(ctx);
+      const { NOTION_BOOKS_DB_ID: books, NOTION_SERIES_DB_ID: series } = ctx.env;
+      if (Boolean(books) !== Boolean(series)) throw new CliError('set both NOTION_BOOKS_DB_ID and NOTION_SERIES_DB_ID, or neither');
+      const result = await checkNotion(deps, { ...(books && series ? { databaseIds: { books, series } } : {}), repair: Boolean(options.repair) });
+      const out = ctx.printer;
+      if (options.json) out.json(result);
+      else if (result.ok) out.line(`The Notion databases are ready${result.added.length ? ` (added ${result.added.join(', ')})` : ''}.`);
+      else {
+        out.line(out.color.red(`${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} in the Notion databases:`));
+        for (const issue of result.issues) out.line(`  ${issue.message}`);
+      }
+      if (!result.ok) throw new CliError('the Notion databases do not fit SagaSync', { exitCode: 2, hint: 'fix them in Notion, or run with --repair to add missing properties' });
+    });
+
+  notion
+    .command('push')
+    .description('Write what changed in the store to Notion, property by property (resumable)')
+    .option('--dry-run', 'plan only: show what would be written')
+    .option('--json', 'print JSON')
+    .action(async (options: { dryRun?: boolean; json?: boolean }) => {
+      const result = await runNotionPush(ctx, { dryRun: Boolean(options.dryRun), quiet: Boolean(options.json) });
+      const out = ctx.printer;
+      if (options.json) return out.json(result);
+      out.table(
+        ['', 'created', 'updated', 'unchanged', 'adopted', 'failed'],
+        (['series', 'books'] as const).map((t) => [t, result[t].created, result[t].updated, result[t].unchanged, result[t].adopted, result[t].failed]),
+      );
+      if (result.conflicts > 0) out.line(out.color.yellow(`${result.conflicts} of your own Notion pages need a decision: sagasync conflicts list`));
+      for (const failure of result.failures.slice(0, 10)) out.line(out.color.red(`  ${failure.table} ${failure.key}: ${failure.message}`));
+      out.line(`${result.requests} requests in ${(result.elapsedMs / 1000).toFixed(1)} s${result.dryRun ? ' (dry run: nothing was written)' : ''}.`);
+      if (result.failures.length > 0) throw new CliError(`${result.failures.length} page${result.failures.length === 1 ? '' : 's'} could not be written`, { hint: 'run `sagasync notion push` again: it resumes where it stopped' });
+    });
+
+  notion
+    .command('pull')
+    .description('Apply Status and Progress edits made by hand in Notion as listening events')
+    .option('--full', 'check every page, not only those edited since the last pull')
+    .option('--dry-run', 'show the events without applying them')
+    .option('--json', 'print JSON')
+    .action(async (options: { full?: boolean; dryRun?: boolean; json?: boolean }) => {
+      const deps = notionDeps(ctx);
+      await ensureDatabases(ctx, deps);
+      const result = await pullFromNotion(deps, { full: Boolean(options.full), dryRun: Boolean(options.dryRun) });
+      const out = ctx.printer;
+      if (options.json) return out.json(result);
+      out.line(`Checked ${result.checked} pages: ${result.events.length} edit${result.events.length === 1 ? '' : 's'} ${options.dryRun ? 'to apply' : 'applied'}.`);
+      for (const e of result.events.slice(0, 20)) out.line(`  ${JSON.stringify(e)}`);
+      for (const s of result.skipped.slice(0, 20)) out.line(out.color.yellow(`  skipped ${JSON.stringify(s.event)}: ${s.reason}`));
+    });
+
+  notion
+    .command('reset')
+    .description("Move SagaSync's pages to the Notion trash, slowly and resumably (your own pages are kept)")
+    .option('--synthetic-only', 'only the volumes you do not own')
+    .option('--json', 'print JSON')
+    .action(async (options: { syntheticOnly?: boolean; json?: boolean }) => {
+      const deps = notionDeps(ctx, 1 / 3);
+      await ensureDatabases(ctx, deps);
+      const bar = options.json ? null : ctx.printer.progress('moving pages to the trash');
+      const result = await resetNotion({ ...deps, onProgress: (p: { done: number; total: number }) => bar?.update(p.done, p.total) }, { syntheticOnly: Boolean(options.syntheticOnly) });
+      bar?.done();
+      if (options.json) return ctx.printer.json(result);
+      ctx.printer.line(`Moved ${result.trashed.books} book and ${result.trashed.series} series pages to the trash; ${result.released} of your own pages were left alone.`);
+    });
+}

@@ -1,0 +1,96 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFakeAudible, type FakeAudible } from '@sagasync/fake-audible';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run, scratch } from './harness.js';
+
+// The Audible commands end to end against tools/fake-audible over HTTP: sign-in with the pasted
+// maplanding address, encrypted credentials, sync twice, export and re-import, logout.
+describe('sagasync audible', () => {
+  let fake: FakeAudible;
+  const s = scratch();
+  let env: Record<string, string>;
+  const secret = 'c2FnYXN5bmMtdGVzdC1zZWNyZXQtMzItYnl0ZXMhISE=';
+
+  /** What a person does: open the printed address, sign in, paste where the browser landed. */
+  const signInAnswer = async (_question: string, shown: string) => {
+    const url = /https?:\/\/\S+\/ap\/signin\S*/.exec(shown)?.[0];
+    if (!url) throw new Error(`no sign-in address was printed:\n${shown}`);
+    const landing = await fetch(url, { redirect: 'manual' });
+    return landing.headers.get('location');
+  };
+
+  beforeAll(async () => {
+    fake = await startFakeAudible({ titles: 60, series: 8, seed: 5 });
+    env = { SAGASYNC_SECRET: secret, SAGASYNC_AUDIBLE_API_URL: fake.apiUrl, SAGASYNC_AMAZON_API_URL: fake.amazonUrl };
+  });
+  afterAll(async () => {
+    await fake.close();
+    s.cleanup();
+  });
+
+  it('signs in, keeps the credentials encrypted, syncs, and a second sync writes nothing', async () => {
+    const login = await run(['audible', 'login', '--json'], { store: s.store, env, answer: signInAnswer });
+    expect(login.code, login.stderr).toBe(0);
+    const { account } = login.json<{ account: string }>();
+    expect(account).toMatch(/^audible:us:/);
+
+    const accounts = await run(['audible', 'accounts', '--json'], { store: s.store, env });
+    expect(accounts.json<{ name: string; signed: boolean }[]>()).toEqual([expect.objectContaining({ name: account, signed: true })]);
+    expect(accounts.stdout).not.toMatch(/Atna\||PRIVATE KEY/);
+    const raw = readFileSync(s.store).toString('latin1') + readdirSync(s.dir).filter((f) => f.includes('-wal')).map((f) => readFileSync(join(s.dir, f)).toString('latin1')).join('');
+    expect(raw).not.toMatch(/Atna\||BEGIN RSA PRIVATE KEY/);
+
+    const first = await run(['audible', 'sync', '--json'], { store: s.store, env });
+    expect(first.code, first.stderr).toBe(0);
+    const report = first.json<{ writes: number; import: { titles: { created: number } }; fetched: { ownedTitles: number } }>();
+    expect(report.fetched.ownedTitles).toBe(60);
+    expect(report.import.titles.created).toBeGreaterThanOrEqual(60);
+    const second = await run(['audible', 'sync', '--json'], { store: s.store, env });
+    expect(second.json<{ writes: number }>().writes).toBe(0);
+    const status = await run(['status', '--json'], { store: s.store, env });
+    expect(status.json<{ lastRuns: { kind: string }[] }>().lastRuns.map((r) => r.kind).slice(0, 2)).toEqual(['audible_sync', 'audible_sync']);
+  });
+
+  it('exports files that import back into a fresh store', async () => {
+    const out = join(s.dir, 'export');
+    const exported = await run(['audible', 'export', '--output', out, '--json'], { store: s.store, env });
+    expect(exported.code, exported.stderr).toBe(0);
+    const { libraryPath, seriesMetadataPath } = exported.json<{ libraryPath: string; seriesMetadataPath: string }>();
+    const fresh = join(s.dir, 'fresh.db');
+    const lib = await run(['import', libraryPath, '--commit', '--json'], { store: fresh });
+    expect(lib.json<{ format: string; titles: { created: number } }>()).toMatchObject({ format: 'audible-cli-csv', titles: { created: 60 } });
+    const meta = await run(['import', seriesMetadataPath, '--commit', '--json'], { store: fresh });
+    expect(meta.json<{ format: string }>().format).toBe('sagasync-series-metadata');
+    const series = await run(['series', 'list', '--json'], { store: fresh });
+    expect(series.json<unknown[]>().length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('refuses without a key, and with the wrong key says so without leaking anything', async () => {
+    const noKey = await run(['audible', 'accounts'], { store: s.store, env: { ...env, SAGASYNC_SECRET: '' } });
+    expect(noKey.code).toBe(1);
+    expect(noKey.stderr).toMatch(/SAGASYNC_SECRET/);
+    const malformed = await run(['audible', 'accounts'], { store: s.store, env: { ...env, SAGASYNC_SECRET: 'too-short' } });
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr).toContain('SAGASYNC_SECRET');
+    expect(malformed.stderr).not.toContain('too-short');
+    const wrong = await run(['audible', 'sync'], { store: s.store, env: { ...env, SAGASYNC_SECRET: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=' } });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/error: /);
+    expect(wrong.stderr).not.toContain(secret);
+    expect(wrong.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('rejects a pasted address that is not the maplanding page, and logs out', async () => {
+    const bad = await run(['audible', 'login'], { store: s.store, env, answer: () => 'https://www.amazon.com/ap/signin?oops=1' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/maplanding/);
+    const before = fake.state.counters.requests.deregister ?? 0;
+    const logout = await run(['audible', 'logout', '--json'], { store: s.store, env });
+    expect(logout.code, logout.stderr).toBe(0);
+    expect(logout.json()).toMatchObject({ deregistered: true, removed: true });
+    expect(fake.state.counters.requests.deregister).toBe(before + 1);
+    const accounts = await run(['audible', 'accounts', '--json'], { store: s.store, env });
+    expect(accounts.json()).toEqual([]);
+  });
+});
