@@ -2,8 +2,22 @@ import { candidateFloor, decide } from './decide/decide.js';
 import { prepareBook, prepareTitle, type PreparedBook, type PreparedTitle } from './decide/prepare.js';
 import { scorePair, SERIES_AGREES_BONUS } from './decide/score.js';
 import { resolveOptions, type MatchableBook, type MatchableTitle, type MatchCandidate, type MatcherOptions, type MatchOutcome } from './decide/types.js';
+import { AuthorIndex } from './index/author-index.js';
 import { TrigramIndex } from './index/candidate-index.js';
 import { setSimilarity } from './similarity/trigram.js';
+
+/** The trigram sets a title or book is compared by: main, full (if different) and subtitle. */
+function formsOf(p: PreparedTitle | PreparedBook): Int32Array[] {
+  const forms = [p.main];
+  if (p.full !== p.main && p.full.length) forms.push(p.full);
+  if (p.subtitle.length) forms.push(p.subtitle);
+  return forms.filter((f) => f.length > 0);
+}
+
+function similarEnough(a: Int32Array[], b: Int32Array[], threshold: number): boolean {
+  for (const x of a) for (const y of b) if (setSimilarity(x, y) >= threshold) return true;
+  return false;
+}
 
 export interface Matcher {
   /** Decides the identity of one tracker book among the titles; `exclude` holds ASINs a person rejected for it. */
@@ -14,47 +28,78 @@ export interface Matcher {
 }
 
 /**
- * Builds the matching engine over a set of titles: an ASIN map, an ISBN map and a trigram index
- * over main titles, full titles and subtitles. Pure: no I/O, no storage.
+ * Builds the matching engine over a set of titles. Candidates come from indexes, never from a
+ * scan: an ASIN map and an ISBN map for identities; for fuzzy matches, an author index (a title by
+ * nobody the book names can never match) and, for the rare book or title without authors, a
+ * trigram index over main titles, full titles and subtitles. Pure: no I/O, no storage.
  */
 export function createMatcher(titles: readonly MatchableTitle[], options: MatcherOptions = {}): Matcher {
   const resolved = resolveOptions(options);
   const prepared: PreparedTitle[] = [];
+  const titleForms: Int32Array[][] = [];
   const byAsin = new Map<string, number>();
   const byIsbn = new Map<string, number[]>();
-  const index = new TrigramIndex();
+  // A candidate scoring at least the floor has some form pair at least this similar: weights
+  // applied to similarities are at most 1 and only the series bonus adds.
+  const searchThreshold = Math.max(0.01, candidateFloor(resolved) - SERIES_AGREES_BONUS);
+  // Every title, for books without authors; and the titles without authors, for books with some.
+  const index = new TrigramIndex(searchThreshold);
+  const authorless = new TrigramIndex(searchThreshold);
+  const byAuthor = new AuthorIndex();
   for (const title of titles) {
     const p = prepareTitle(title);
     if (byAsin.has(p.asin)) continue; // one entry per product
     const i = prepared.length;
     prepared.push(p);
+    titleForms.push(formsOf(p));
     byAsin.set(p.asin, i);
     for (const isbn of p.isbn13s) {
       const list = byIsbn.get(isbn) ?? [];
       list.push(i);
       byIsbn.set(isbn, list);
     }
-    index.add(i, p.main);
-    if (p.full !== p.main) index.add(i, p.full);
-    if (p.subtitle.length) index.add(i, p.subtitle);
+    for (const form of titleForms[i]!) {
+      index.add(i, form);
+      if (p.authors.length === 0) authorless.add(i, form);
+    }
+    byAuthor.add(i, p.authors);
   }
   index.freeze();
-  // A candidate scoring at least the floor has some form pair at least this similar: weights
-  // applied to similarities are at most 1 and only the series bonus adds.
-  const searchThreshold = Math.max(0.01, candidateFloor(resolved) - SERIES_AGREES_BONUS);
+  authorless.freeze();
+
+  // Marks candidates already taken for the current book, so each is scored once without a Set.
+  const seen = new Int32Array(prepared.length);
+  let stamp = 0;
 
   function candidatesOf(book: PreparedBook, exclude: ReadonlySet<string> | undefined): MatchCandidate[] {
-    const ids = new Set<number>();
+    const ids: number[] = [];
+    const current = ++stamp;
+    const take = (i: number) => {
+      if (seen[i] === current) return;
+      seen[i] = current;
+      ids.push(i);
+    };
     if (book.asin) {
       const i = byAsin.get(book.asin);
-      if (i !== undefined) ids.add(i);
+      if (i !== undefined) take(i);
     }
-    for (const isbn of book.isbn13s) for (const i of byIsbn.get(isbn) ?? []) ids.add(i);
-    const found = new Map<number, number>();
-    index.search(book.main, searchThreshold, found);
-    if (book.full !== book.main) index.search(book.full, searchThreshold, found);
-    if (book.subtitle.length) index.search(book.subtitle, searchThreshold, found);
-    for (const i of found.keys()) ids.add(i);
+    for (const isbn of book.isbn13s) for (const i of byIsbn.get(isbn) ?? []) take(i);
+    const bookForms = formsOf(book);
+    if (book.authors.length === 0) {
+      const found = new Map<number, number>();
+      for (const form of bookForms) index.search(form, found);
+      for (const i of found.keys()) take(i);
+    } else {
+      if (authorless.size) {
+        const found = new Map<number, number>();
+        for (const form of bookForms) authorless.search(form, found);
+        for (const i of found.keys()) take(i);
+      }
+      // Same author: compare every form pair directly; an author's titles are few.
+      for (const i of byAuthor.lookup(book.authors)) {
+        if (seen[i] !== current && similarEnough(bookForms, titleForms[i]!, searchThreshold)) take(i);
+      }
+    }
     const out: MatchCandidate[] = [];
     for (const i of ids) {
       const title = prepared[i]!;
@@ -86,7 +131,6 @@ export function createAllPairsMatcher(titles: readonly MatchableTitle[], options
   const resolved = resolveOptions(options);
   const searchThreshold = Math.max(0.01, candidateFloor(resolved) - SERIES_AGREES_BONUS);
   const prepared = titles.map(prepareTitle);
-  const formsOf = (p: PreparedTitle | PreparedBook) => [p.main, p.full, p.subtitle].filter((set, i, all) => set.length > 0 && all.indexOf(set) === i);
   const titleForms = prepared.map(formsOf);
   return {
     match(book, opts = {}) {
@@ -96,7 +140,7 @@ export function createAllPairsMatcher(titles: readonly MatchableTitle[], options
       prepared.forEach((title, i) => {
         if (opts.exclude?.has(title.asin)) return;
         const identity = (p.asin !== null && p.asin === title.asin) || title.isbn13s.some((isbn) => p.isbn13s.includes(isbn));
-        const similar = !identity && bookForms.some((b) => titleForms[i]!.some((t) => setSimilarity(b, t) >= searchThreshold));
+        const similar = !identity && similarEnough(bookForms, titleForms[i]!, searchThreshold);
         if (!identity && !similar) return;
         const scored = scorePair(p, title);
         if (scored) out.push(scored);

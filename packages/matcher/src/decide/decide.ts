@@ -1,8 +1,12 @@
 import type { MatchCandidate, MatchOutcome, ResolvedMatcherOptions } from './types.js';
 
-/** Fuzzy candidates below this score are dropped before deciding. */
+/**
+ * Fuzzy candidates below this score are dropped before deciding. Nothing below the conflict
+ * threshold can change a decision: it is never listed, and as a runner-up it could only matter
+ * within the margin of a best score at the link threshold, which lies far above.
+ */
 export function candidateFloor(options: ResolvedMatcherOptions): number {
-  return Math.max(0.05, options.conflictThreshold - 0.05);
+  return Math.min(options.conflictThreshold, Math.max(0.05, options.linkThreshold - options.margin));
 }
 
 const METHOD_RANK = { asin: 3, isbn: 2, title_author: 1 } as const;

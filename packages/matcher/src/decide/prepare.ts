@@ -40,6 +40,19 @@ function seriesKey(title: string): string {
     .replace(/ (?:series|saga|cycle|sequence|universe)$/, '');
 }
 
+// Libraries repeat authors (a series is one author's); their keys are computed once.
+const authorCache = new Map<string, AuthorKey[]>();
+function cachedAuthorKeys(authors: readonly string[]): AuthorKey[] {
+  const id = authors.join('\u0000');
+  let keys = authorCache.get(id);
+  if (!keys) {
+    if (authorCache.size > 50_000) authorCache.clear();
+    keys = authorKeys(authors);
+    authorCache.set(id, keys);
+  }
+  return keys;
+}
+
 function prepareForms(forms: TitleForms, authors: readonly string[], series: PreparedSeries[]): Prepared {
   const main = trigramSet(forms.main);
   return {
@@ -47,7 +60,7 @@ function prepareForms(forms: TitleForms, authors: readonly string[], series: Pre
     main,
     full: forms.full === forms.main ? main : trigramSet(forms.full),
     subtitle: forms.subtitle ? trigramSet(forms.subtitle) : EMPTY,
-    authors: authorKeys(authors),
+    authors: cachedAuthorKeys(authors),
     series,
     omnibus: forms.omnibus || series.some((s) => s.position.kind === 'range'),
   };

@@ -8,12 +8,12 @@ describe('TrigramIndex', () => {
     const word = fc.constantFrom('dune', 'messiah', 'children', 'of', 'the', 'god', 'emperor', 'heretics', 'house', 'atreides', 'harkonnen', 'ring', 'lord', 'rings', 'two', 'towers', 'x', 'q');
     const phrase = fc.array(word, { minLength: 1, maxLength: 5 }).map((w) => w.join(' '));
     fc.assert(
-      fc.property(fc.array(phrase, { minLength: 1, maxLength: 40 }), phrase, fc.constantFrom(0.2, 0.3, 0.5, 0.7, 1), (entries, query, threshold) => {
-        const index = new TrigramIndex();
+      fc.property(fc.array(phrase, { minLength: 1, maxLength: 40 }), phrase, fc.constantFrom(0.1, 0.2, 0.3, 0.52, 0.7, 1), (entries, query, threshold) => {
+        const index = new TrigramIndex(threshold);
         const sets = entries.map((e) => trigramSet(e));
         sets.forEach((set, i) => index.add(i, set));
         const q = trigramSet(query);
-        const found = index.search(q, threshold);
+        const found = index.search(q);
         const expected = new Map<number, number>();
         sets.forEach((set, i) => {
           const s = setSimilarity(q, set);
@@ -26,9 +26,9 @@ describe('TrigramIndex', () => {
   });
 
   it('keeps the best similarity when an owner has several entries', () => {
-    const index = new TrigramIndex();
+    const index = new TrigramIndex(0.3);
     index.add(7, trigramSet('sapiens'));
     index.add(7, trigramSet('sapiens a brief history of humankind'));
-    expect(index.search(trigramSet('sapiens'), 0.3).get(7)).toBe(1);
+    expect(index.search(trigramSet('sapiens')).get(7)).toBe(1);
   });
 });

@@ -176,7 +176,27 @@ export function authorKeys(names: readonly string[]): AuthorKey[] {
   return keys;
 }
 
-/** Surname index keys for a person: every surname form, so "Le Guin" and "LeGuin" meet. */
-export function surnameKeys(key: AuthorKey): string[] {
-  return surnameForms(key.tokens).map((f) => f.surname);
+function deletions(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}
+
+/**
+ * Blocking keys for a person, such that any two people `compareNames` does not call `different`
+ * share a key between one's `lookup` keys and the other's `form` or `token` keys:
+ * - `forms`: every surname form ("guin", "leguin") and, for forms of six letters or more, every
+ *   one-letter deletion (a one-letter slip leaves a deletion in common);
+ * - `tokens`: every name token, so "Liu Cixin" meets "Cixin Liu" and "Miguel de Cervantes" meets
+ *   "Miguel de Cervantes Saavedra".
+ * Look up a person's forms in both forms and tokens, and their tokens in forms only (tokens
+ * against tokens would put every James with every James).
+ */
+export function blockingKeys(key: AuthorKey): { forms: string[]; tokens: string[] } {
+  const forms = new Set<string>();
+  for (const { surname } of surnameForms(key.tokens)) {
+    forms.add(surname);
+    if (surname.length >= 6) for (const d of deletions(surname)) forms.add(d);
+  }
+  return { forms: [...forms], tokens: [...new Set(key.tokens)] };
 }

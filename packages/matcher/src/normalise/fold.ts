@@ -11,7 +11,11 @@ const LETTERS: Record<string, string> = {
 const LETTER_RE = new RegExp(`[${Object.keys(LETTERS).join('')}]`, 'g');
 
 /** Straight quotes and plain hyphens for their typographic variants; NFKC for ligatures and full width. */
+const PLAIN_ASCII = /^[\x20-\x5f\x61-\x7e]*$/;
+
 export function cleanTypography(text: string): string {
+  // Most titles are plain ASCII: nothing to normalise but spaces.
+  if (PLAIN_ASCII.test(text)) return text.replace(/ {2,}/g, ' ').trim();
   return text
     .normalize('NFKC')
     .replace(/[\u2018\u2019\u201a\u201b\u2032\u02bc`´]/g, "'")
@@ -24,6 +28,14 @@ export function cleanTypography(text: string): string {
 
 /** Lower case without diacritics; apostrophes vanish (Ender's -> enders), other punctuation separates words. */
 export function foldText(text: string): string {
+  if (PLAIN_ASCII.test(text)) {
+    return text
+      .toLowerCase()
+      .replace(/&/g, ' and ')
+      .replace(/'/g, '')
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
+  }
   return cleanTypography(text)
     .replace(LETTER_RE, (ch) => LETTERS[ch]!)
     .normalize('NFKD')

@@ -62,7 +62,10 @@ const SERIES_SUFFIX =
 // One "Series, #n" part of a suffix group.
 const SERIES_PART = /^(.*?)\s*,?\s*(?:#|\b(?:book|bk|vol\.?|volume|part|no\.?)\s*#?)\s*(\d+(?:[.,]\d+)?(?:\s*-\s*\d+(?:[.,]\d+)?)?|[ivxlc]+)$/i;
 
+const MAY_HOLD_NUMBER = /\d|\b(?:[ivx]{2,4}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b/;
+
 function numbersIn(folded: string): string[] {
+  if (!MAY_HOLD_NUMBER.test(folded)) return [];
   const words = folded.split(' ');
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
@@ -75,7 +78,11 @@ function numbersIn(folded: string): string[] {
   return out;
 }
 
+// One cheap test first: almost no title is derivative, and five regexes per title add up at 60,000 titles.
+const DERIVATIVE_ANY = new RegExp(DERIVATIVE_PATTERNS.map(([, re]) => re.source).join('|'));
+
 function derivativeMarkers(folded: string): string[] {
+  if (!DERIVATIVE_ANY.test(folded)) return [];
   return DERIVATIVE_PATTERNS.filter(([, re]) => re.test(folded)).map(([name]) => name);
 }
 
@@ -87,8 +94,9 @@ const UK_US: Record<string, string> = {
   licence: 'license', grey: 'gray', travellers: 'travelers', traveller: 'traveler', jewellery: 'jewelry', programme: 'program',
   catalogue: 'catalog', dialogue: 'dialog', mum: 'mom', sceptic: 'skeptic', realise: 'realize', organise: 'organize',
 };
+const UK_WORD = new RegExp(`\\b(?:${Object.keys(UK_US).join('|')})\\b`, 'g');
 function americanise(folded: string): string {
-  return folded.replace(/[a-z]+/g, (w) => UK_US[w] ?? w);
+  return folded.replace(UK_WORD, (w) => UK_US[w]!);
 }
 
 function stripArticle(folded: string): string {
@@ -107,7 +115,7 @@ export function normaliseTitle(rawTitle: string, rawSubtitle?: string | null, op
   if (trailingArticle) title = `${trailingArticle} ${title.replace(TRAILING_ARTICLE, '')}`;
 
   const seriesHints: TitleForms['seriesHints'] = [];
-  const suffix = title.match(SERIES_SUFFIX);
+  const suffix = /[)\]]\s*$/.test(title) ? title.match(SERIES_SUFFIX) : null;
   if (suffix && suffix.index! > 0) {
     const inner = suffix[0].trim().slice(1, -1);
     for (const part of inner.split(/\s*;\s*/)) {
@@ -120,15 +128,17 @@ export function normaliseTitle(rawTitle: string, rawSubtitle?: string | null, op
 
   const notes: string[] = [];
   // Bracketed parts anywhere: edition notes, series notes or a parenthesised subtitle.
-  title = title.replace(/\s*[([]([^()[\]]*)[)\]]/g, (_m, inner: string) => {
-    notes.push(inner.trim());
-    return ' ';
-  });
-  title = title.replace(/\s+/g, ' ').trim();
+  if (/[([]/.test(title)) {
+    title = title.replace(/\s*[([]([^()[\]]*)[)\]]/g, (_m, inner: string) => {
+      notes.push(inner.trim());
+      return ' ';
+    });
+    title = title.replace(/\s+/g, ' ').trim();
+  }
 
   // Subtitle after a colon, or after a spaced dash ("Title - Subtitle"), never a hyphen in a word.
   // "The Hobbit, or There and Back Again", "Frankenstein; or, The Modern Prometheus": an alternative title.
-  const split = title.match(/^(.+?)(?:[,;:]\s+or,?\s+|\s+or,\s+)(.*)$/i) ?? title.match(/^(.+?)(?:\s*:\s+|\s*:$|\s+-\s+|\s*;\s+)(.*)$/);
+  const split = /[:;,-]/.test(title) ? (title.match(/^(.+?)(?:[,;:]\s+or,?\s+|\s+or,\s+)(.*)$/i) ?? title.match(/^(.+?)(?:\s*:\s+|\s*:$|\s+-\s+|\s*;\s+)(.*)$/)) : null;
   let main = title;
   if (split && split[1]!.trim()) {
     main = split[1]!.trim();
@@ -157,9 +167,11 @@ export function normaliseTitle(rawTitle: string, rawSubtitle?: string | null, op
   const omnibusByHintOnly = hintRange && !omnibus && !omnibusBeforeNotes;
   omnibus ||= hintRange;
   // "Dune Unabridged" or "Dune, Unabridged" without brackets.
-  const mainFolded = americanise(stripArticle(foldText(main).replace(/\s+(?:un)?abridged$/, '')) || foldText(main));
+  const foldedMain = foldText(main);
+  const mainFolded = americanise(stripArticle(foldedMain.replace(/\s+(?:un)?abridged$/, '')) || foldedMain);
   const subtitle = subtitleParts.join(' ');
-  const everything = `${foldText(rawTitle)} ${rawSubtitle ? foldText(rawSubtitle) : ''}`;
+  // Derivative markers may sit anywhere: main title, subtitle, or a bracketed note.
+  const everything = [foldedMain, ...notes.map(foldText), ...seriesHints.map((h) => foldText(h.title))].join(' ');
   return {
     main: mainFolded,
     full: subtitle ? `${mainFolded} ${subtitle}` : mainFolded,

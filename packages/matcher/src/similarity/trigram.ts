@@ -76,17 +76,57 @@ export function trigramWords(text: string): string[] {
   return words;
 }
 
+const PRINTABLE_ASCII = /^[\x00-\x7f]*$/;
+let scratch = new Int32Array(256);
+
+function sortedUnique(keys: Int32Array): Int32Array {
+  keys.sort();
+  let n = 0;
+  for (let i = 0; i < keys.length; i++) if (i === 0 || keys[i] !== keys[i - 1]) keys[n++] = keys[i]!;
+  return keys.slice(0, n);
+}
+
+/** The same trigrams for pure ASCII text without building strings: the hot path of matching. */
+function asciiTrigramSet(text: string): Int32Array {
+  if (scratch.length < text.length * 3 + 3) scratch = new Int32Array(text.length * 3 + 3);
+  let n = 0;
+  let a = 32; // the two characters before the current one, spaces at a word start
+  let b = 32;
+  let inWord = false;
+  for (let i = 0; i <= text.length; i++) {
+    let c = i < text.length ? text.charCodeAt(i) : 32;
+    const isWord = (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+    if (isWord) {
+      if (c <= 90 && c >= 65) c += 32;
+      if (!inWord) {
+        a = 32;
+        b = 32;
+        inWord = true;
+      }
+      scratch[n++] = a | (b << 8) | (c << 16);
+      a = b;
+      b = c;
+    } else if (inWord) {
+      scratch[n++] = a | (b << 8) | (32 << 16);
+      inWord = false;
+    }
+  }
+  // Sort and deduplicate inside the scratch buffer; allocate only the result.
+  const keys = scratch.subarray(0, n).sort();
+  let m = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || keys[i] !== keys[i - 1]) keys[m++] = keys[i]!;
+  return keys.slice(0, m);
+}
+
 /** Sorted unique trigram keys of `text`, as pg_trgm's `show_trgm` computes them. */
 export function trigramSet(text: string): Int32Array {
+  if (PRINTABLE_ASCII.test(text)) return asciiTrigramSet(text);
   const keys: number[] = [];
   for (const word of trigramWords(text)) {
     const chars = ['  ', ...word, ' '].flatMap((part) => (part === '  ' ? [' ', ' '] : [part]));
     for (let i = 0; i + 2 < chars.length; i++) keys.push(trigramKey(chars[i]!, chars[i + 1]!, chars[i + 2]!));
   }
-  const sorted = Int32Array.from(keys).sort();
-  let n = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i]!;
-  return sorted.slice(0, n);
+  return sortedUnique(Int32Array.from(keys));
 }
 
 /** Number of trigrams two sorted sets share. */

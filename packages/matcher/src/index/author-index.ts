@@ -1,0 +1,65 @@
+import { blockingKeys, type AuthorKey } from '../normalise/author.js';
+
+/**
+ * Titles by author blocking keys. Two author lists that `compareAuthorLists` does not call
+ * `disagree` always share a key (see `blockingKeys`), so looking a book's authors up here finds
+ * every title that can be a fuzzy candidate at all; the same title by another author is never
+ * even looked at.
+ */
+// Author keys are shared (cached per name), so their blocking keys are computed once.
+const keysCache = new WeakMap<AuthorKey, { forms: string[]; tokens: string[] }>();
+function keysOf(author: AuthorKey): { forms: string[]; tokens: string[] } {
+  let keys = keysCache.get(author);
+  if (!keys) keysCache.set(author, (keys = blockingKeys(author)));
+  return keys;
+}
+
+export class AuthorIndex {
+  private readonly byForm = new Map<string, number[]>();
+  private readonly byToken = new Map<string, number[]>();
+  private stamps = new Int32Array(0);
+  private stamp = 0;
+
+  add(owner: number, authors: readonly AuthorKey[]): void {
+    if (owner >= this.stamps.length) {
+      const grown = new Int32Array(Math.max(16, owner * 2));
+      grown.set(this.stamps);
+      this.stamps = grown;
+    }
+    for (const author of authors) {
+      const { forms, tokens } = keysOf(author);
+      for (const form of forms) push(this.byForm, form, owner);
+      for (const token of tokens) push(this.byToken, token, owner);
+    }
+  }
+
+  /** Every owner sharing a blocking key with one of `authors`, each once. */
+  lookup(authors: readonly AuthorKey[]): number[] {
+    const out: number[] = [];
+    const stamp = ++this.stamp;
+    const stamps = this.stamps;
+    const collect = (list: number[] | undefined) => {
+      if (!list) return;
+      for (const owner of list) {
+        if (stamps[owner] === stamp) continue;
+        stamps[owner] = stamp;
+        out.push(owner);
+      }
+    };
+    for (const author of authors) {
+      const { forms, tokens } = keysOf(author);
+      for (const form of forms) {
+        collect(this.byForm.get(form));
+        collect(this.byToken.get(form));
+      }
+      for (const token of tokens) collect(this.byForm.get(token));
+    }
+    return out;
+  }
+}
+
+function push(map: Map<string, number[]>, key: string, owner: number): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [owner]);
+  else if (list[list.length - 1] !== owner) list.push(owner);
+}

@@ -1,0 +1,242 @@
+/**
+ * Matcher benchmark, three parts, all in one child process (`node --conditions=@sagasync/source
+ * --import tsx`, so the workspace packages load from source):
+ *
+ * 1. Quality on the labelled evaluation set (packages/matcher/eval): precision and recall of
+ *    automatic links, conflicts counting as "not linked". Goal: precision >= 0.99, recall >= 0.95.
+ * 2. Scale: 10,000 generated titles against 50,000 generated tracker books (deterministic seed),
+ *    index build plus every decision. Goal: under 3 s.
+ * 3. Index versus baseline, measured in the same run on a 1,000 x 5,000 sample: the naive
+ *    all-pairs trigram matcher (every book's trigram similarity with every title, then the same
+ *    scoring and decisions) against the indexed matcher. Goal: at least 20x faster, with
+ *    identical decisions.
+ *
+ * Run alone: `npx tsx tools/bench/src/matcher.bench.ts [--titles 10000] [--books 50000]`.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { MatchableBook, MatchableTitle, MatchOutcome } from '@sagasync/matcher';
+
+export const GOALS = { precision: 0.99, recall: 0.95, scaleMs: 3000, speedup: 20 } as const;
+
+export interface MatcherBenchOptions {
+  titles?: number;
+  books?: number;
+  sampleTitles?: number;
+  sampleBooks?: number;
+  seed?: number;
+}
+
+interface ChildReport {
+  eval: { books: number; positives: number; links: number; correct: number; conflicts: number; precision: number; recall: number; falseLinks: string[] };
+  scale: { titles: number; books: number; buildMs: number; matchMs: number; links: number; conflicts: number };
+  sample: { titles: number; books: number; naiveMs: number; indexedMs: number; agree: number; compared: number };
+}
+
+const CHILD_FLAG = '--matcher-bench-child';
+
+// ---- deterministic data -------------------------------------------------------------------------
+
+function rng(seed: number): () => number {
+  let s = seed | 0;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Frequent English title words make the trigram postings long, as they are in real libraries.
+const COMMON = (
+  'the of and a in to for with on at from by my last first night dark light king queen house war city blood fire shadow star sea world life ' +
+  'death time stone heart game girl boy man woman secret lost black red white golden silver iron winter summer book song story tale ' +
+  'road river mountain storm wind rain sun moon sky garden island kingdom empire crown sword magic dream memory silence truth lies'
+).split(' ');
+const FIRST = (
+  'James Mary John Patricia Robert Jennifer Michael Linda David Elizabeth William Barbara Richard Susan Joseph Jessica Thomas Sarah ' +
+  'Charles Karen Daniel Nancy Matthew Lisa Anthony Betty Mark Sandra Donald Ashley Steven Emily Paul Donna Andrew Michelle Joshua Carol ' +
+  'Kenneth Amanda Kevin Melissa Brian Deborah George Stephanie Timothy Rebecca Ronald Sharon Jason Laura Edward Cynthia Jeffrey Kathleen'
+).split(' ');
+// Content words and surnames: English-like syllables (onset, vowel, coda), so their trigrams are
+// about as varied as real titles' (a few thousand distinct, frequent ones shared widely).
+const ONSETS = ['', '', 'b', 'c', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'y', 'z', 'br', 'cr', 'dr', 'fl', 'gr', 'pl', 'pr', 'sh', 'st', 'th', 'tr', 'wh', 'ch', 'sc', 'sp'];
+const VOWELS = ['a', 'e', 'i', 'o', 'u', 'ea', 'ai', 'ou', 'oo', 'ie', 'y', 'ee', 'oa', 'au'];
+const CODAS = ['', '', '', 'n', 'r', 's', 't', 'l', 'd', 'm', 'ng', 'nd', 'st', 'rk', 'ck', 'th', 'x', 'sh', 'lt', 'ft', 'mp', 'rn', 'ss', 'ght'];
+
+function word(random: () => number): string {
+  const n = 1 + Math.floor(random() * 3);
+  let w = '';
+  for (let i = 0; i < n; i++) {
+    w += ONSETS[Math.floor(random() * ONSETS.length)]! + VOWELS[Math.floor(random() * VOWELS.length)]! + CODAS[Math.floor(random() * CODAS.length)]!;
+  }
+  return w.length < 3 ? w + 'en' : w;
+}
+
+const cap = (w: string) => w[0]!.toUpperCase() + w.slice(1);
+
+interface Generated {
+  titles: MatchableTitle[];
+  books: MatchableBook[];
+}
+
+/** Titles, then books: a share copied from titles with tracker-style noise, the rest unrelated. */
+export function generateMatcherData(titleCount: number, bookCount: number, seed: number): Generated {
+  const random = rng(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+  const vocabulary = Array.from({ length: 6000 }, () => word(random));
+  const surnames = Array.from({ length: 2500 }, () => cap(word(random)));
+  const authors = Array.from({ length: 4000 }, () => `${pick(FIRST)} ${pick(surnames)}`);
+  const phrase = (min: number, max: number) => {
+    const n = min + Math.floor(random() * (max - min + 1));
+    return Array.from({ length: n }, () => (random() < 0.45 ? pick(COMMON) : pick(vocabulary)))
+      .map(cap)
+      .join(' ');
+  };
+  const seriesNames = Array.from({ length: 800 }, () => phrase(1, 3));
+  const titles: MatchableTitle[] = [];
+  for (let i = 0; i < titleCount; i++) {
+    const inSeries = random() < 0.35;
+    titles.push({
+      asin: `B0${String(i).padStart(8, '0')}`,
+      title: phrase(1, 5),
+      subtitle: random() < 0.25 ? phrase(2, 6) : null,
+      authors: random() < 0.15 ? [pick(authors), pick(authors)] : [pick(authors)],
+      series: inSeries ? [{ seriesTitle: pick(seriesNames), sequence: String(1 + Math.floor(random() * 12)) }] : [],
+    });
+  }
+  const books: MatchableBook[] = [];
+  for (let i = 0; i < bookCount; i++) {
+    if (random() < 0.3) {
+      const t = pick(titles);
+      let title = t.title;
+      if (t.subtitle && random() < 0.5) title += `: ${t.subtitle}`;
+      if (random() < 0.2) title = title.toLowerCase();
+      if (random() < 0.1) title = title.replace(/ /, ', ');
+      const s = t.series?.[0];
+      if (s && random() < 0.7) title += ` (${s.seriesTitle}, #${s.sequence ?? ''})`;
+      const author = t.authors[0]!;
+      const [first, ...rest] = author.split(' ');
+      books.push({ trackerId: `gr-${i}`, title, authors: [random() < 0.3 ? `${rest.join(' ')}, ${first}` : author] });
+    } else {
+      books.push({ trackerId: `gr-${i}`, title: phrase(1, 6), authors: [random() < 0.3 ? pick(authors) : `${pick(FIRST)} ${cap(word(random))}`] });
+    }
+  }
+  return { titles, books };
+}
+
+// ---- the measuring child ------------------------------------------------------------------------
+
+async function child(options: Required<MatcherBenchOptions>): Promise<ChildReport> {
+  const { createMatcher, createAllPairsMatcher } = await import('@sagasync/matcher');
+  const { loadEvalSet, evaluate } = await import('../../../packages/matcher/test/eval-set.js');
+
+  const set = loadEvalSet();
+  const evalMatcher = createMatcher(set.titles);
+  const evalResult = evaluate(set, (book) => evalMatcher.match(book));
+
+  const data = generateMatcherData(options.titles, options.books, options.seed);
+  // Warm up the JIT on a small slice so the timing is of steady code, as in a long-lived process.
+  const warm = createMatcher(data.titles.slice(0, 500));
+  for (const book of data.books.slice(0, 2000)) warm.match(book);
+
+  const t0 = performance.now();
+  const matcher = createMatcher(data.titles);
+  const t1 = performance.now();
+  let links = 0;
+  let conflicts = 0;
+  for (const book of data.books) {
+    const outcome = matcher.match(book);
+    if (outcome.kind === 'link') links++;
+    else if (outcome.kind === 'conflict') conflicts++;
+  }
+  const t2 = performance.now();
+
+  // The sample: the first titles, and books drawn from the generated books that fit them.
+  const sample = generateMatcherData(options.sampleTitles, options.sampleBooks, options.seed + 1);
+  const n0 = performance.now();
+  const naive = createAllPairsMatcher(sample.titles);
+  const naiveOutcomes: MatchOutcome[] = sample.books.map((book) => naive.match(book));
+  const n1 = performance.now();
+  const indexed = createMatcher(sample.titles);
+  const indexedOutcomes: MatchOutcome[] = sample.books.map((book) => indexed.match(book));
+  const n2 = performance.now();
+  let agree = 0;
+  naiveOutcomes.forEach((o, i) => {
+    if (JSON.stringify(o) === JSON.stringify(indexedOutcomes[i])) agree++;
+  });
+
+  return {
+    eval: {
+      books: evalResult.books,
+      positives: evalResult.positives,
+      links: evalResult.links,
+      correct: evalResult.correctLinks,
+      conflicts: evalResult.conflicts,
+      precision: evalResult.precision,
+      recall: evalResult.recall,
+      falseLinks: evalResult.falseLinks.map((f) => `${f.book.title} -> ${f.outcome.kind === 'link' ? f.outcome.asin : ''}`),
+    },
+    scale: { titles: data.titles.length, books: data.books.length, buildMs: t1 - t0, matchMs: t2 - t1, links, conflicts },
+    sample: { titles: sample.titles.length, books: sample.books.length, naiveMs: n1 - n0, indexedMs: n2 - n1, agree, compared: sample.books.length },
+  };
+}
+
+// ---- the parent ---------------------------------------------------------------------------------
+
+function resolveOptions(options: MatcherBenchOptions): Required<MatcherBenchOptions> {
+  return { titles: options.titles ?? 10_000, books: options.books ?? 50_000, sampleTitles: options.sampleTitles ?? 1_000, sampleBooks: options.sampleBooks ?? 5_000, seed: options.seed ?? 20261125 };
+}
+
+function runChild(options: Required<MatcherBenchOptions>): Promise<ChildReport> {
+  const file = fileURLToPath(import.meta.url);
+  const args = ['--conditions=@sagasync/source', '--import', 'tsx', file, CHILD_FLAG, JSON.stringify(options)];
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let errText = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (errText += d.toString()));
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      if (code !== 0) reject(new Error(`matcher bench child exited with ${code}: ${errText.trim().slice(0, 2000)}`));
+      else resolve(JSON.parse(out.trim().split('\n').pop()!) as ChildReport);
+    });
+  });
+}
+
+const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`);
+
+export async function runMatcherBench(options: MatcherBenchOptions = {}): Promise<{ name: string; lines: string[]; ok: boolean }> {
+  const resolved = resolveOptions(options);
+  const r = await runChild(resolved);
+  const scaleMs = r.scale.buildMs + r.scale.matchMs;
+  const speedup = r.sample.naiveMs / r.sample.indexedMs;
+  const qualityOk = r.eval.precision >= GOALS.precision && r.eval.recall >= GOALS.recall;
+  const scaleOk = scaleMs < GOALS.scaleMs;
+  const speedOk = speedup >= GOALS.speedup && r.sample.agree === r.sample.compared;
+  const lines = [
+    `eval set: ${r.eval.books} tracker books vs 299 titles: ${r.eval.links} automatic links (${r.eval.correct} correct), ${r.eval.conflicts} conflicts, ${r.eval.positives} books that should link`,
+    `  precision ${r.eval.precision.toFixed(4)} (goal >= ${GOALS.precision}), recall ${r.eval.recall.toFixed(4)} (goal >= ${GOALS.recall})${qualityOk ? '' : '  NOT MET'}`,
+    ...r.eval.falseLinks.map((f) => `  false link: ${f}`),
+    `scale: ${r.scale.titles} titles x ${r.scale.books} tracker books: index ${ms(r.scale.buildMs)} + matching ${ms(r.scale.matchMs)} = ${ms(scaleMs)} (goal < ${ms(GOALS.scaleMs)})${scaleOk ? '' : '  NOT MET'}; ${r.scale.links} links, ${r.scale.conflicts} conflicts`,
+    `baseline, same run, ${r.sample.titles} x ${r.sample.books}: naive all-pairs trigram ${ms(r.sample.naiveMs)}, indexed ${ms(r.sample.indexedMs)}: ${speedup.toFixed(1)}x faster (goal >= ${GOALS.speedup}x)${speedOk ? '' : '  NOT MET'}`,
+    `  identical decisions on ${r.sample.agree}/${r.sample.compared} books`,
+  ];
+  return { name: 'matcher', lines, ok: qualityOk && scaleOk && speedOk };
+}
+
+const argv = process.argv;
+if (argv[2] === CHILD_FLAG) {
+  const result = await child(JSON.parse(argv[3]!) as Required<MatcherBenchOptions>);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else if (import.meta.url === pathToFileURL(argv[1] ?? '').href) {
+  const flag = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i > 0 ? Number(argv[i + 1]) : undefined;
+  };
+  const result = await runMatcherBench({ titles: flag('titles'), books: flag('books') });
+  console.log(`${result.ok ? 'PASS' : 'FAIL'} ${result.name}`);
+  for (const line of result.lines) console.log(`  ${line}`);
+  process.exitCode = result.ok ? 0 : 1;
+}
