@@ -20,28 +20,29 @@ export interface ExportFormatInfo {
   readonly label: string;
 }
 
-/** The formats with a human label each, in the order help texts list them. */
-export const EXPORT_FORMATS: readonly ExportFormatInfo[] = [
-  { id: 'audible-cli-tsv', label: 'audible-cli library export (TSV)' },
-  { id: 'audible-cli-csv', label: 'audible-cli library export (CSV)' },
-  { id: 'audible-cli-json', label: 'audible-cli library export (JSON)' },
-  { id: 'audible-cli-wishlist', label: 'audible-cli wishlist export (TSV, CSV or JSON)' },
-  { id: 'libation-csv', label: 'Libation library export (CSV)' },
-  { id: 'libation-json', label: 'Libation library export (JSON)' },
-  { id: 'openaudible-csv', label: 'OpenAudible library export (CSV)' },
-  { id: 'openaudible-json', label: 'OpenAudible books.json' },
-  { id: 'audible-api-json', label: 'Audible API /1.0/library response (JSON, e.g. from `audible api`)' },
-  { id: 'sagasync-series-metadata', label: 'SagaSync series metadata (JSON)' },
-];
-
-const LABELS = new Map<string, string>(EXPORT_FORMATS.map((f) => [f.id, f.label]));
+/**
+ * Every format with its human label, keyed by id: `Object.keys(EXPORT_FORMATS)` lists the ids for
+ * `--format` help, `EXPORT_FORMATS[id].label` names one. Keys are in the order help texts list them.
+ */
+export const EXPORT_FORMATS: Readonly<Record<ExportFormat, ExportFormatInfo>> = Object.freeze({
+  'audible-cli-tsv': { id: 'audible-cli-tsv', label: 'audible-cli library export (TSV)' },
+  'audible-cli-csv': { id: 'audible-cli-csv', label: 'audible-cli library export (CSV)' },
+  'audible-cli-json': { id: 'audible-cli-json', label: 'audible-cli library export (JSON)' },
+  'audible-cli-wishlist': { id: 'audible-cli-wishlist', label: 'audible-cli wishlist export (TSV, CSV or JSON)' },
+  'libation-csv': { id: 'libation-csv', label: 'Libation library export (CSV)' },
+  'libation-json': { id: 'libation-json', label: 'Libation library export (JSON)' },
+  'openaudible-csv': { id: 'openaudible-csv', label: 'OpenAudible library export (CSV)' },
+  'openaudible-json': { id: 'openaudible-json', label: 'OpenAudible books.json' },
+  'audible-api-json': { id: 'audible-api-json', label: 'Audible API /1.0/library response (JSON, e.g. from `audible api`)' },
+  'sagasync-series-metadata': { id: 'sagasync-series-metadata', label: 'SagaSync series metadata (JSON)' },
+});
 
 export function isExportFormat(value: unknown): value is ExportFormat {
-  return typeof value === 'string' && LABELS.has(value);
+  return typeof value === 'string' && (EXPORT_FORMAT_IDS as readonly string[]).includes(value);
 }
 
 export function exportFormatLabel(format: ExportFormat): string {
-  return LABELS.get(format) ?? format;
+  return EXPORT_FORMATS[format]?.label ?? format;
 }
 
 /** Whether a format is delimited text, JSON, or either (a wishlist export comes as TSV, CSV or JSON). */
@@ -50,7 +51,7 @@ export function formatContainer(format: ExportFormat): 'delimited' | 'json' | 'e
   return format === 'audible-cli-tsv' || format === 'audible-cli-csv' || format === 'libation-csv' || format === 'openaudible-csv' ? 'delimited' : 'json';
 }
 
-/** `- id: label` lines, for messages that list what the parser knows. */
+/** `id (label), ...`, for messages that list what the parser knows. */
 export function describeExportFormats(): string {
-  return EXPORT_FORMATS.map((f) => `${f.id} (${f.label})`).join(', ');
+  return EXPORT_FORMAT_IDS.map((id) => `${id} (${EXPORT_FORMATS[id].label})`).join(', ');
 }

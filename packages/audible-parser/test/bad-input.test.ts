@@ -62,7 +62,7 @@ describe('bad input: every problem names file, line and column (or JSON path) an
     expect(failure.format).toBeNull();
     const message = failure.issues[0]!.message;
     expect(message).toMatch(/^unknown format: its header \(Name, Colour, Size\) matches none of them/);
-    for (const format of EXPORT_FORMATS) expect(message).toContain(`${format.id} (${format.label})`);
+    for (const format of Object.values(EXPORT_FORMATS)) expect(message).toContain(`${format.id} (${format.label})`);
   });
 
   it('an unknown JSON shape is located at the root and lists the known formats', async () => {
