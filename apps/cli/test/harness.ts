@@ -7,11 +7,12 @@ import type { CliIo } from '../src/runtime/io.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../../..');
 export const examples = join(repoRoot, 'examples');
-export const FIXED_NOW = new Date('2026-11-25T12:00:00.000Z');
+// Commands run on a clock that starts an hour ago and moves a second per command: histories get
+// a real order, and edits made "now" in a fake service are newer than anything the store holds.
+const BASE = Date.now() - 3_600_000;
 let tick = 0;
-/** Each command runs one minute after the previous one, so histories have a real order. */
 const nextClock = (): (() => Date) => {
-  const at = new Date(FIXED_NOW.getTime() + ++tick * 60_000);
+  const at = new Date(BASE + ++tick * 1000);
   return () => at;
 };
 
