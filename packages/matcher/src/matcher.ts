@@ -8,10 +8,11 @@ import { setSimilarity } from './similarity/trigram.js';
 
 /** The trigram sets a title or book is compared by: main, full (if different) and subtitle. */
 function formsOf(p: PreparedTitle | PreparedBook): Int32Array[] {
-  const forms = [p.main];
+  const forms: Int32Array[] = [];
+  if (p.main.length) forms.push(p.main);
   if (p.full !== p.main && p.full.length) forms.push(p.full);
   if (p.subtitle.length) forms.push(p.subtitle);
-  return forms.filter((f) => f.length > 0);
+  return forms;
 }
 
 function similarEnough(a: Int32Array[], b: Int32Array[], threshold: number): boolean {
@@ -42,8 +43,9 @@ export function createMatcher(titles: readonly MatchableTitle[], options: Matche
   // A candidate scoring at least the floor has some form pair at least this similar: weights
   // applied to similarities are at most 1 and only the series bonus adds.
   const searchThreshold = Math.max(0.01, candidateFloor(resolved) - SERIES_AGREES_BONUS);
-  // Every title, for books without authors; and the titles without authors, for books with some.
-  const index = new TrigramIndex(searchThreshold);
+  // Every title, for books without authors (built on first need: most trackers name authors);
+  // and the titles without authors, for books with some.
+  let everyTitle: TrigramIndex | null = null;
   const authorless = new TrigramIndex(searchThreshold);
   const byAuthor = new AuthorIndex();
   for (const title of titles) {
@@ -58,14 +60,18 @@ export function createMatcher(titles: readonly MatchableTitle[], options: Matche
       list.push(i);
       byIsbn.set(isbn, list);
     }
-    for (const form of titleForms[i]!) {
-      index.add(i, form);
-      if (p.authors.length === 0) authorless.add(i, form);
-    }
+    if (p.authors.length === 0) for (const form of titleForms[i]!) authorless.add(i, form);
     byAuthor.add(i, p.authors);
   }
-  index.freeze();
   authorless.freeze();
+  const index = (): TrigramIndex => {
+    if (!everyTitle) {
+      everyTitle = new TrigramIndex(searchThreshold);
+      titleForms.forEach((forms, i) => forms.forEach((form) => everyTitle!.add(i, form)));
+      everyTitle.freeze();
+    }
+    return everyTitle;
+  };
 
   // Marks candidates already taken for the current book, so each is scored once without a Set.
   const seen = new Int32Array(prepared.length);
@@ -87,7 +93,7 @@ export function createMatcher(titles: readonly MatchableTitle[], options: Matche
     const bookForms = formsOf(book);
     if (book.authors.length === 0) {
       const found = new Map<number, number>();
-      for (const form of bookForms) index.search(form, found);
+      for (const form of bookForms) index().search(form, found);
       for (const i of found.keys()) take(i);
     } else {
       if (authorless.size) {

@@ -76,25 +76,30 @@ export function prepareTitle(title: MatchableTitle): PreparedTitle {
     const parsed = parseIsbn(isbn);
     if (parsed.isbn13) isbn13s.add(parsed.isbn13);
   }
-  return { ...prepareForms(forms, title.authors, series), asin: cleanIdentifier(title.asin), isbn13s: [...isbn13s] };
+  const prepared = prepareForms(forms, title.authors, series) as PreparedTitle;
+  prepared.asin = cleanIdentifier(title.asin);
+  prepared.isbn13s = [...isbn13s];
+  return prepared;
 }
 
 export function prepareBook(book: MatchableBook): PreparedBook {
   const forms = normaliseTitle(book.title);
   const hints = book.seriesHint ? [book.seriesHint, ...forms.seriesHints.slice(1)] : forms.seriesHints;
   const series = hints.map((hint) => ({ key: seriesKey(hint.title), position: parseSequence(hint.sequence) }));
-  const isbn13s = new Set<string>();
-  for (const raw of [book.isbn13, book.isbn10]) {
-    const parsed = parseIsbn(raw);
-    if (parsed.isbn13) isbn13s.add(parsed.isbn13);
-  }
+  const isbn13s: string[] = [];
+  const addIsbn = (isbn: string | null) => {
+    if (isbn && !isbn13s.includes(isbn)) isbn13s.push(isbn);
+  };
+  if (book.isbn13) addIsbn(parseIsbn(book.isbn13).isbn13);
+  if (book.isbn10) addIsbn(parseIsbn(book.isbn10).isbn13);
   const asin = book.asin ? cleanIdentifier(book.asin) : null;
   // A 10-digit "ASIN" from a tracker is an ISBN-10 (StoryGraph puts either in one column).
-  if (asin) {
-    const fromAsin = isbn10To13(asin);
-    if (fromAsin) isbn13s.add(fromAsin);
-  }
-  return { ...prepareForms(forms, book.authors, series), trackerId: book.trackerId, asin, isbn13s: [...isbn13s] };
+  if (asin) addIsbn(isbn10To13(asin));
+  const prepared = prepareForms(forms, book.authors, series) as PreparedBook;
+  prepared.trackerId = book.trackerId;
+  prepared.asin = asin;
+  prepared.isbn13s = isbn13s;
+  return prepared;
 }
 
 const EMPTY = new Int32Array(0);

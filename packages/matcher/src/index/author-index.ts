@@ -6,28 +6,31 @@ import { blockingKeys, type AuthorKey } from '../normalise/author.js';
  * every title that can be a fuzzy candidate at all; the same title by another author is never
  * even looked at.
  */
-// Author keys are shared (cached per name), so their blocking keys are computed once.
-const keysCache = new WeakMap<AuthorKey, { forms: string[]; tokens: string[] }>();
-function keysOf(author: AuthorKey): { forms: string[]; tokens: string[] } {
-  let keys = keysCache.get(author);
-  if (!keys) keysCache.set(author, (keys = blockingKeys(author)));
-  return keys;
-}
-
 export class AuthorIndex {
   private readonly byForm = new Map<string, number[]>();
   private readonly byToken = new Map<string, number[]>();
   private stamps = new Int32Array(0);
   private stamp = 0;
+  // A tracker names the same authors again and again (a series is one author's): one block each.
+  // (Plain maps: weak maps with tens of thousands of keys cost more in garbage collection than they save.)
+  private readonly blocks = new Map<AuthorKey, number[]>();
+  private readonly keys = new Map<AuthorKey, { forms: string[]; tokens: string[] }>();
+
+  private keysOf(author: AuthorKey): { forms: string[]; tokens: string[] } {
+    let keys = this.keys.get(author);
+    if (!keys) this.keys.set(author, (keys = blockingKeys(author)));
+    return keys;
+  }
 
   add(owner: number, authors: readonly AuthorKey[]): void {
+    if (this.stamp > 0) throw new Error('AuthorIndex: add after lookup');
     if (owner >= this.stamps.length) {
       const grown = new Int32Array(Math.max(16, owner * 2));
       grown.set(this.stamps);
       this.stamps = grown;
     }
     for (const author of authors) {
-      const { forms, tokens } = keysOf(author);
+      const { forms, tokens } = this.keysOf(author);
       for (const form of forms) push(this.byForm, form, owner);
       for (const token of tokens) push(this.byToken, token, owner);
     }
@@ -35,6 +38,22 @@ export class AuthorIndex {
 
   /** Every owner sharing a blocking key with one of `authors`, each once. */
   lookup(authors: readonly AuthorKey[]): number[] {
+    if (authors.length === 1) return this.blockOf(authors[0]!);
+    const out: number[] = [];
+    const stamp = ++this.stamp;
+    for (const author of authors) {
+      for (const owner of this.blockOf(author)) {
+        if (this.stamps[owner] === stamp) continue;
+        this.stamps[owner] = stamp;
+        out.push(owner);
+      }
+    }
+    return out;
+  }
+
+  private blockOf(author: AuthorKey): number[] {
+    const cached = this.blocks.get(author);
+    if (cached) return cached;
     const out: number[] = [];
     const stamp = ++this.stamp;
     const stamps = this.stamps;
@@ -46,14 +65,13 @@ export class AuthorIndex {
         out.push(owner);
       }
     };
-    for (const author of authors) {
-      const { forms, tokens } = keysOf(author);
-      for (const form of forms) {
-        collect(this.byForm.get(form));
-        collect(this.byToken.get(form));
-      }
-      for (const token of tokens) collect(this.byForm.get(token));
+    const { forms, tokens } = this.keysOf(author);
+    for (const form of forms) {
+      collect(this.byForm.get(form));
+      collect(this.byToken.get(form));
     }
+    for (const token of tokens) collect(this.byForm.get(token));
+    this.blocks.set(author, out);
     return out;
   }
 }

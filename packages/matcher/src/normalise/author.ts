@@ -140,7 +140,9 @@ export function compareNames(a: AuthorKey, b: AuthorKey): NameMatch {
         if (!initialsCompatible(fa.given, fb.given)) continue;
         return fa.given.length && fb.given.length ? 'same' : 'surname';
       }
-      if (fa.surname.length >= 6 && fb.surname.length >= 6 && fa.given.length && fb.given.length && editDistanceAtMostOne(fa.surname, fb.surname)) {
+      // A slip is only looked for in the last name proper (one token), where transliterations differ.
+      const lastOnly = a.tokens.length - fa.given.length === 1 && b.tokens.length - fb.given.length === 1;
+      if (lastOnly && fa.surname.length >= 6 && fb.surname.length >= 6 && fa.given.length && fb.given.length && editDistanceAtMostOne(fa.surname, fb.surname)) {
         if (initialsCompatible(fa.given, fb.given) && fa.given[0] === fb.given[0]) weak = true;
       }
     }
@@ -185,8 +187,8 @@ function deletions(word: string): string[] {
 /**
  * Blocking keys for a person, such that any two people `compareNames` does not call `different`
  * share a key between one's `lookup` keys and the other's `form` or `token` keys:
- * - `forms`: every surname form ("guin", "leguin") and, for forms of six letters or more, every
- *   one-letter deletion (a one-letter slip leaves a deletion in common);
+ * - `forms`: every surname form ("guin", "leguin") and, for a last name of six letters or more,
+ *   every one-letter deletion (a one-letter slip leaves a deletion in common);
  * - `tokens`: every name token, so "Liu Cixin" meets "Cixin Liu" and "Miguel de Cervantes" meets
  *   "Miguel de Cervantes Saavedra".
  * Look up a person's forms in both forms and tokens, and their tokens in forms only (tokens
@@ -194,9 +196,8 @@ function deletions(word: string): string[] {
  */
 export function blockingKeys(key: AuthorKey): { forms: string[]; tokens: string[] } {
   const forms = new Set<string>();
-  for (const { surname } of surnameForms(key.tokens)) {
-    forms.add(surname);
-    if (surname.length >= 6) for (const d of deletions(surname)) forms.add(d);
-  }
+  for (const { surname } of surnameForms(key.tokens)) forms.add(surname);
+  const last = key.tokens[key.tokens.length - 1]!;
+  if (key.tokens.length > 1 && last.length >= 6) for (const d of deletions(last)) forms.add(d);
   return { forms: [...forms], tokens: [...new Set(key.tokens)] };
 }

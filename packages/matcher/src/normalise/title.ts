@@ -151,9 +151,11 @@ export function normaliseTitle(rawTitle: string, rawSubtitle?: string | null, op
   let omnibus = OMNIBUS_STRONG.test(main) || OMNIBUS_WEAK.test(main);
   const omnibusBeforeNotes = omnibus;
   const knownSeries = (options.seriesTitles ?? []).map((t) => stripArticle(foldText(t)).replace(/ series$/, '')).filter(Boolean);
+  const foldedNotes: string[] = [];
   for (const note of notes) {
     if (!note) continue;
     const folded = foldText(note);
+    foldedNotes.push(folded);
     if (OMNIBUS_STRONG.test(note)) omnibus = true;
     if (EDITION_NOTE.test(note.trim()) || EDITION_NOTE.test(folded)) continue;
     if (derivativeMarkers(folded).length === 0) {
@@ -171,7 +173,7 @@ export function normaliseTitle(rawTitle: string, rawSubtitle?: string | null, op
   const mainFolded = americanise(stripArticle(foldedMain.replace(/\s+(?:un)?abridged$/, '')) || foldedMain);
   const subtitle = subtitleParts.join(' ');
   // Derivative markers may sit anywhere: main title, subtitle, or a bracketed note.
-  const everything = [foldedMain, ...notes.map(foldText), ...seriesHints.map((h) => foldText(h.title))].join(' ');
+  const everything = notes.length || seriesHints.length ? [foldedMain, ...foldedNotes, ...seriesHints.map((h) => foldText(h.title))].join(' ') : foldedMain;
   return {
     main: mainFolded,
     full: subtitle ? `${mainFolded} ${subtitle}` : mainFolded,
