@@ -115,7 +115,10 @@ export function normaliseTitle(rawTitle: string, rawSubtitle?: string | null, op
   if (trailingArticle) title = `${trailingArticle} ${title.replace(TRAILING_ARTICLE, '')}`;
 
   const seriesHints: TitleForms['seriesHints'] = [];
-  const suffix = /[)\]]\s*$/.test(title) ? title.match(SERIES_SUFFIX) : null;
+  // Only the last bracketed group can be the suffix; matching from there avoids a scan from every position.
+  const open = /[)\]]\s*$/.test(title) ? Math.max(title.lastIndexOf('('), title.lastIndexOf('[')) : -1;
+  const suffix = open > 0 ? title.slice(open).match(SERIES_SUFFIX) : null;
+  if (suffix) suffix.index = open + suffix.index!;
   if (suffix && suffix.index! > 0) {
     const inner = suffix[0].trim().slice(1, -1);
     for (const part of inner.split(/\s*;\s*/)) {
