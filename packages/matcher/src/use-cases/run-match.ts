@@ -118,10 +118,12 @@ export async function runMatch(deps: MatcherDeps, books: readonly TrackerBookInp
   const { storage, ownerId } = deps;
   const source = options.source ?? books[0]?.source;
   if (!source) throw new SagaSyncError('invalid_input', 'no tracker books to match and no source given');
-  books.forEach((book, i) => {
+  // Validated copies: callers other than the file readers may pass records with extra fields.
+  const input = books.map((book, i): TrackerBookInput => {
     const checked = TrackerBookInputSchema.safeParse(book);
     if (!checked.success) throw new SagaSyncError('invalid_input', `tracker book ${i}: ${checked.error.issues[0]?.message}`, { details: { location: `books[${i}]` } });
-    if (book.source !== source) throw new SagaSyncError('invalid_input', `tracker book ${book.trackerId} is from ${book.source}, not ${source}`, { details: { location: `books[${i}].source` } });
+    if (checked.data.source !== source) throw new SagaSyncError('invalid_input', `tracker book ${book.trackerId} is from ${book.source}, not ${source}`, { details: { location: `books[${i}].source` } });
+    return checked.data;
   });
   const now = nowIso(deps);
 
@@ -140,7 +142,7 @@ export async function runMatch(deps: MatcherDeps, books: readonly TrackerBookInp
 
   const unique: TrackerBookInput[] = [];
   const seen = new Set<string>();
-  for (const book of books) {
+  for (const book of input) {
     if (seen.has(book.trackerId)) continue;
     seen.add(book.trackerId);
     unique.push(book);

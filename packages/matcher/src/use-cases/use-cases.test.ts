@@ -123,6 +123,25 @@ describe('runMatch', () => {
     expect(await storage.getConflict('local', 'goodreads:2')).toBeNull();
   });
 
+  it('a second resolution replaces the first decision', async () => {
+    await runMatch(deps, books, { commit: true });
+    await resolveConflict(deps, 'goodreads:2', { link: 'B000000003' });
+    const again = await resolveConflict(deps, 'goodreads:2', { link: 'B000000002' });
+    expect(again.success).toBe(true);
+    expect((await storage.listLinks('local', { trackerId: '2' })).map((l) => l.asin)).toEqual(['B000000002']);
+    expect((await storage.listDecisions('local', { trackerId: '2' })).map((d) => [d.asin, d.decision])).toEqual([['B000000002', 'link']]);
+    const rerun = await runMatch(deps, books, { commit: true });
+    expect(rerun.links.find((l) => l.trackerId === '2')).toMatchObject({ asin: 'B000000002', method: 'manual' });
+  });
+
+  it('stores only the tracker book fields, whatever else a caller passes', async () => {
+    const withExtra = { ...books[0]!, updatedAt: '2020-01-01T00:00:00.000Z', note: 'x' } as TrackerBookInput;
+    await runMatch(deps, [withExtra], { commit: true });
+    const stored = await storage.getTrackerBook('local', 'goodreads', '1');
+    expect(stored).not.toHaveProperty('note');
+    expect(stored!.updatedAt).not.toBe('2020-01-01T00:00:00.000Z');
+  });
+
   it('refuses books from another source than the one asked for', async () => {
     await expect(runMatch(deps, [book('1', 'Dune', [], { source: 'storygraph' })], { commit: false, source: 'goodreads' })).rejects.toThrow(/storygraph/);
   });
