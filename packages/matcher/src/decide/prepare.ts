@@ -18,6 +18,8 @@ export interface Prepared {
   main: Int32Array;
   full: Int32Array;
   subtitle: Int32Array;
+  /** The non-empty sets among main, full (when different) and subtitle: what candidates are compared by. */
+  sets: Int32Array[];
   authors: AuthorKey[];
   series: PreparedSeries[];
   omnibus: boolean;
@@ -55,11 +57,18 @@ function cachedAuthorKeys(authors: readonly string[]): AuthorKey[] {
 
 function prepareForms(forms: TitleForms, authors: readonly string[], series: PreparedSeries[]): Prepared {
   const main = trigramSet(forms.main);
+  const full = forms.full === forms.main ? main : trigramSet(forms.full);
+  const subtitle = forms.subtitle ? trigramSet(forms.subtitle) : EMPTY;
+  const sets: Int32Array[] = [];
+  if (main.length) sets.push(main);
+  if (full !== main && full.length) sets.push(full);
+  if (subtitle.length) sets.push(subtitle);
   return {
     forms,
     main,
-    full: forms.full === forms.main ? main : trigramSet(forms.full),
-    subtitle: forms.subtitle ? trigramSet(forms.subtitle) : EMPTY,
+    full,
+    subtitle,
+    sets,
     authors: cachedAuthorKeys(authors),
     series,
     omnibus: forms.omnibus || series.some((s) => s.position.kind === 'range'),

@@ -14,13 +14,7 @@ export class AuthorIndex {
   // A tracker names the same authors again and again (a series is one author's): one block each.
   // (Plain maps: weak maps with tens of thousands of keys cost more in garbage collection than they save.)
   private readonly blocks = new Map<AuthorKey, number[]>();
-  private readonly keys = new Map<AuthorKey, { forms: string[]; tokens: string[] }>();
 
-  private keysOf(author: AuthorKey): { forms: string[]; tokens: string[] } {
-    let keys = this.keys.get(author);
-    if (!keys) this.keys.set(author, (keys = blockingKeys(author)));
-    return keys;
-  }
 
   add(owner: number, authors: readonly AuthorKey[]): void {
     if (this.stamp > 0) throw new Error('AuthorIndex: add after lookup');
@@ -30,7 +24,7 @@ export class AuthorIndex {
       this.stamps = grown;
     }
     for (const author of authors) {
-      const { forms, tokens } = this.keysOf(author);
+      const { forms, tokens } = blockingKeys(author);
       for (const form of forms) push(this.byForm, form, owner);
       for (const token of tokens) push(this.byToken, token, owner);
     }
@@ -56,21 +50,16 @@ export class AuthorIndex {
     if (cached) return cached;
     const out: number[] = [];
     const stamp = ++this.stamp;
-    const stamps = this.stamps;
-    const collect = (list: number[] | undefined) => {
-      if (!list) return;
+    const { forms, tokens } = blockingKeys(author);
+    for (let k = 0; k < forms.length + forms.length + tokens.length; k++) {
+      const list = k < forms.length ? this.byForm.get(forms[k]!) : k < 2 * forms.length ? this.byToken.get(forms[k - forms.length]!) : this.byForm.get(tokens[k - 2 * forms.length]!);
+      if (!list) continue;
       for (const owner of list) {
-        if (stamps[owner] === stamp) continue;
-        stamps[owner] = stamp;
+        if (this.stamps[owner] === stamp) continue;
+        this.stamps[owner] = stamp;
         out.push(owner);
       }
-    };
-    const { forms, tokens } = this.keysOf(author);
-    for (const form of forms) {
-      collect(this.byForm.get(form));
-      collect(this.byToken.get(form));
     }
-    for (const token of tokens) collect(this.byForm.get(token));
     this.blocks.set(author, out);
     return out;
   }

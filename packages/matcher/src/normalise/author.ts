@@ -4,6 +4,8 @@ import { cleanTypography, foldText } from './fold.js';
 export interface AuthorKey {
   /** Folded tokens in display order ("j r r tolkien"). */
   tokens: string[];
+  /** `blockingKeys`, computed on first use (keys are shared, so once per name). */
+  blocking?: { forms: string[]; tokens: string[] };
 }
 
 // Contributors who did not write the work: their presence must not make two books agree, and
@@ -195,9 +197,15 @@ function deletions(word: string): string[] {
  * against tokens would put every James with every James).
  */
 export function blockingKeys(key: AuthorKey): { forms: string[]; tokens: string[] } {
-  const forms = new Set<string>();
-  for (const { surname } of surnameForms(key.tokens)) forms.add(surname);
-  const last = key.tokens[key.tokens.length - 1]!;
-  if (key.tokens.length > 1 && last.length >= 6) for (const d of deletions(last)) forms.add(d);
-  return { forms: [...forms], tokens: [...new Set(key.tokens)] };
+  if (key.blocking) return key.blocking;
+  const t = key.tokens;
+  const n = t.length;
+  // Surname forms as surnameForms builds them: the last one, two and three tokens joined.
+  const forms = [t[n - 1]!];
+  if (n >= 2) forms.push(t[n - 2]! + t[n - 1]!);
+  if (n >= 3) forms.push(t[n - 3]! + t[n - 2]! + t[n - 1]!);
+  const last = t[n - 1]!;
+  if (n > 1 && last.length >= 6) forms.push(...deletions(last));
+  key.blocking = { forms, tokens: t };
+  return key.blocking;
 }
