@@ -3,6 +3,7 @@ import { SagaSyncError } from '@sagasync/core';
 import { registerAudibleCommands } from './commands/audible.js';
 import { registerBooksCommands } from './commands/books.js';
 import { registerCleanupCommands } from './commands/cleanup.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerMatchCommands } from './commands/match.js';
 import { registerNotionCommands } from './commands/notion.js';
@@ -38,6 +39,7 @@ function buildProgram(ctx: CommandContext): Command {
   registerMatchCommands(program, ctx);
   registerAudibleCommands(program, ctx);
   registerNotionCommands(program, ctx);
+  registerExportCommand(program, ctx);
   registerStatusCommand(program, ctx);
   // Every sub-command inherits the error routing and exit override.
   for (const command of program.commands) propagate(command, program);

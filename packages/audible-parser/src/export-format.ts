@@ -10,6 +10,7 @@ export const EXPORT_FORMAT_IDS = [
   'openaudible-json',
   'audible-api-json',
   'sagasync-series-metadata',
+  'sagasync-library',
 ] as const;
 
 export type ExportFormat = (typeof EXPORT_FORMAT_IDS)[number];
@@ -35,6 +36,7 @@ export const EXPORT_FORMATS: Readonly<Record<ExportFormat, ExportFormatInfo>> = 
   'openaudible-json': { id: 'openaudible-json', label: 'OpenAudible books.json' },
   'audible-api-json': { id: 'audible-api-json', label: 'Audible API /1.0/library response (JSON, e.g. from `audible api`)' },
   'sagasync-series-metadata': { id: 'sagasync-series-metadata', label: 'SagaSync series metadata (JSON)' },
+  'sagasync-library': { id: 'sagasync-library', label: 'SagaSync library export (JSON, from `sagasync export`)' },
 });
 
 export function isExportFormat(value: unknown): value is ExportFormat {

@@ -13,3 +13,5 @@ export {
 } from './formats/series-metadata/schema.js';
 export { AudibleApiItemSchema, type AudibleApiItem } from './formats/audible-api/schema.js';
 export { splitSeriesOrder, type SeriesOrderEntry } from './formats/libation/series-order.js';
+export { SagasyncLibraryFileSchema, type SagasyncLibraryFile } from './formats/sagasync-library/schema.js';
+export { buildLibraryFile, buildSeriesMetadataFile, writeAudibleCliLibrary } from './writers/index.js';

@@ -11,6 +11,7 @@ import { libation } from './formats/libation/map-row.js';
 import { openAudible } from './formats/openaudible/map-row.js';
 import type { RowFormat, RowMapper, RowOutcome } from './formats/row-format.js';
 import { readSeriesMetadata } from './formats/series-metadata/map-file.js';
+import { readSagasyncLibrary } from './formats/sagasync-library/read-file.js';
 import { IssueList } from './issues.js';
 import { zodIssues } from './json/json-path.js';
 import { parseJson } from './json/parse-json.js';
@@ -293,6 +294,12 @@ function parseJsonExport(text: string, file: string, options: ParseOptions): Par
   if (detection.format === 'sagasync-series-metadata') {
     session.duplicateNote = (count) => `${count} ${count === 1 ? 'volume is' : 'volumes are'} listed in more than one series (memberships merged)`;
     const outcome = readSeriesMetadata(root, file, session.builder, session.issues, () => session.row());
+    if (outcome.fatal) return err({ issues: session.issues.listed, omittedIssues: session.issues.omitted, format: detection.format });
+    for (let i = 0; i < outcome.invalidRows; i++) session.invalid();
+    return session.finish();
+  }
+  if (detection.format === 'sagasync-library') {
+    const outcome = readSagasyncLibrary(root, file, session.builder, session.issues, () => session.row());
     if (outcome.fatal) return err({ issues: session.issues.listed, omittedIssues: session.issues.omitted, format: detection.format });
     for (let i = 0; i < outcome.invalidRows; i++) session.invalid();
     return session.finish();

@@ -66,6 +66,7 @@ const hasKey = (o: Record<string, unknown>, key: string) => Object.hasOwn(o, key
 export function detectJson(root: unknown, fileName: string): Detection | DetectionFailure {
   if (isRecord(root)) {
     if (root['format'] === 'sagasync-series-metadata') return { format: 'sagasync-series-metadata', reason: 'its "format" is sagasync-series-metadata' };
+    if (root['format'] === 'sagasync-library') return { format: 'sagasync-library', reason: 'its "format" is sagasync-library' };
     if (Array.isArray(root['items']) || isRecord(root['item'])) return { format: 'audible-api-json', reason: 'it is an object with "items", as Audible\'s /1.0/library answers' };
     return { hint: 'it is a JSON object without "items" or "format"' };
   }

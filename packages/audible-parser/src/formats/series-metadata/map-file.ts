@@ -44,7 +44,7 @@ export function readSeriesMetadata(root: unknown, file: string, builder: Records
       return;
     }
     const series = shell.data;
-    builder.addSeries({ key: seriesKeyFor(series.asin, series.title), asin: series.asin, title: series.title, catalogueComplete: true });
+    builder.addSeries({ key: seriesKeyFor(series.asin, series.title), asin: series.asin, title: series.title, catalogueComplete: series.complete ?? true });
     series.volumes.forEach((rawVolume, v) => {
       rows++;
       onRow();

@@ -46,6 +46,11 @@ export type SeriesMetadataVolume = z.infer<typeof SeriesMetadataVolumeSchema>;
 export const SeriesMetadataSeriesSchema = z.object({
   asin: z.string().regex(/^[A-Z0-9]{10}$/).nullable(),
   title: z.string().min(1),
+  /**
+   * Whether `volumes` lists every volume of the series (Audible's catalogue did). False for a
+   * series known only from the titles it holds, whose gaps stay inferred. Absent means true.
+   */
+  complete: z.boolean().optional(),
   volumes: z.array(SeriesMetadataVolumeSchema),
 });
 export type SeriesMetadataSeries = z.infer<typeof SeriesMetadataSeriesSchema>;

@@ -1,0 +1,3 @@
+export { writeAudibleCliLibrary } from './audible-cli-csv.js';
+export { buildSeriesMetadataFile } from './series-metadata.js';
+export { buildLibraryFile } from './library-file.js';
