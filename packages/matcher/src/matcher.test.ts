@@ -19,6 +19,8 @@ const library: MatchableTitle[] = [
   t('B000000009', 'Foundation', ['Isaac Asimov'], { subtitle: 'BBC Radio Dramatization' }),
   t('B000000010', 'Harry Potter and the Chamber of Secrets', ['J.K. Rowling'], { series: [{ seriesTitle: 'Harry Potter', sequence: '2' }] }),
   t('B000000011', 'Harry Potter and the Prisoner of Azkaban', ['J.K. Rowling'], { series: [{ seriesTitle: 'Harry Potter', sequence: '3' }] }),
+  // No author: reachable only through the trigram index, and never linked without a person.
+  t('B000000012', 'Tales of the Dune Sea', ['Various']),
 ];
 const matcher = createMatcher(library);
 
@@ -73,13 +75,19 @@ describe('createMatcher', () => {
     expect(out.reason).toMatch(/within/);
   });
 
+  it('asks a person rather than linking when a title names no author', () => {
+    const out = matcher.match(b('17', 'Tales of the Dune Sea', ['Frank Herbert']));
+    expect(out).toMatchObject({ kind: 'conflict', candidates: [{ asin: 'B000000012' }] });
+    expect(out.candidates[0]!.blockers).toContain('no author to compare');
+  });
+
   it('respects excluded ASINs', () => {
     expect(matcher.match(b('14', 'Misery', ['Stephen King']), { exclude: new Set(['B000000008']) }).kind).toBe('none');
   });
 
   it('decides exactly as the all-pairs baseline', () => {
     const naive = createAllPairsMatcher(library);
-    const words = fc.constantFrom('dune', 'messiah', 'the', 'ring', 'lord', 'of', 'rings', 'sapiens', 'final', 'empire', 'harry', 'potter', 'misery', 'foundation', 'house', 'atreides', 'secrets', 'chamber');
+    const words = fc.constantFrom('tales', 'sea', 'dune', 'messiah', 'the', 'ring', 'lord', 'of', 'rings', 'sapiens', 'final', 'empire', 'harry', 'potter', 'misery', 'foundation', 'house', 'atreides', 'secrets', 'chamber');
     const authors = fc.constantFrom(['Frank Herbert'], ['J.R.R. Tolkien'], ['Stephen King'], ['J.K. Rowling'], ['Isaac Asimov'], ['Brandon Sanderson'], [] as string[]);
     fc.assert(
       fc.property(fc.array(words, { minLength: 1, maxLength: 6 }), authors, (title, author) => {
