@@ -270,6 +270,7 @@ export async function runMatch(deps: MatcherDeps, books: readonly TrackerBookInp
   }
 
   // 6. Conflicts: open or refresh the ambiguous ones; close open ones that are no longer ambiguous.
+  const linkedBooks = new Set([...finalLinks.values()].map((l) => l.trackerId));
   for (const book of unique) {
     const outcome = outcomes.get(book.trackerId)!;
     const id = conflictIdFor(source, book.trackerId);
@@ -301,8 +302,7 @@ export async function runMatch(deps: MatcherDeps, books: readonly TrackerBookInp
         ops.push({ op: 'putConflict', value: { ...rest, status: 'resolved', resolvedAt: now }, expectedVersion: version });
       }
     }
-    const linked = [...finalLinks.values()].some((l) => l.trackerId === book.trackerId);
-    if (!linked) {
+    if (!linkedBooks.has(book.trackerId)) {
       const why = outcome.kind === 'auto' ? outcome.result.reason : outcome.reason;
       report.unmatched.push(book.trackerId);
       report.unmatchedDetails.push({ trackerId: book.trackerId, reason: why });
