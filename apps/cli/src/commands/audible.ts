@@ -19,15 +19,12 @@ import {
 } from '@sagasync/audible-client';
 import { SagaSyncError } from '@sagasync/core';
 import type { CommandContext } from '../runtime/context.js';
+import { choiceOption } from '../runtime/arguments.js';
 import { audibleAccounts } from '../runtime/credentials.js';
 import { CliError } from '../runtime/env.js';
 import { runNotionPush } from './notion.js';
 
-function localeOption(value: string | undefined): LocaleCode | undefined {
-  if (value === undefined) return undefined;
-  if (!(LOCALE_CODES as readonly string[]).includes(value)) throw new CliError(`unknown marketplace "${value}"`, { hint: `use one of: ${LOCALE_CODES.join(', ')}` });
-  return value as LocaleCode;
-}
+const localeOption = (value: string | undefined): LocaleCode | undefined => choiceOption(value, LOCALE_CODES, 'marketplace');
 
 /** Base-URL overrides from the environment (proxies, tests); the marketplace's hosts otherwise. */
 function endpointOverrides(ctx: CommandContext): Partial<AudibleEndpoints> {

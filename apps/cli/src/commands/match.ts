@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { AsinSchema, TRACKER_SOURCES, formatIssue, type TrackerSource } from '@sagasync/core';
-import { ColumnMappingSchema, FILE_SOURCES, linkManually, listConflicts, readTrackerFile, resolveConflict, runMatch, toMatchJson, unlink, type ColumnMapping, type FileSource } from '@sagasync/matcher';
+import { TRACKER_SOURCES, formatIssue } from '@sagasync/core';
+import { ColumnMappingSchema, FILE_SOURCES, linkManually, listConflicts, readTrackerFile, resolveConflict, runMatch, toMatchJson, unlink, type ColumnMapping } from '@sagasync/matcher';
 import type { CommandContext } from '../runtime/context.js';
 import { CliError, EXIT, ExitWith } from '../runtime/env.js';
 import { unwrap } from '../runtime/results.js';
+import { asinArgument, choiceOption } from '../runtime/arguments.js';
 
 const COLUMN_FIELDS = Object.keys(ColumnMappingSchema.shape) as (keyof ColumnMapping)[];
 
@@ -27,18 +28,6 @@ function parseColumns(pairs: string[]): ColumnMapping | undefined {
   return mapping as ColumnMapping;
 }
 
-function sourceOption(value: string | undefined, allowed: readonly string[], flag = '--source'): string | undefined {
-  if (value === undefined) return undefined;
-  if (!allowed.includes(value)) throw new CliError(`unknown ${flag} "${value}"`, { hint: `use one of: ${allowed.join(', ')}` });
-  return value;
-}
-
-function asinArgument(value: string): string {
-  const asin = value.trim().toUpperCase();
-  if (!AsinSchema.safeParse(asin).success) throw new CliError(`"${value}" is not an ASIN`, { exitCode: EXIT.invalidInput });
-  return asin;
-}
-
 export function registerMatchCommands(program: Command, ctx: CommandContext): void {
   program
     .command('match')
@@ -49,7 +38,7 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
     .option('--commit', 'store the tracker books, links and conflicts (default: preview only)')
     .option('--json', 'print JSON')
     .action(async (file: string, options: { source?: string; column: string[]; commit?: boolean; json?: boolean }) => {
-      const source = sourceOption(options.source, FILE_SOURCES) as FileSource | undefined;
+      const source = choiceOption(options.source, FILE_SOURCES, '--source');
       const columns = parseColumns(options.column);
       const read = await readTrackerFile(file, { ...(source ? { source } : {}), ...(columns ? { columns } : {}) });
       const out = ctx.printer;
@@ -128,7 +117,7 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
     .option('--source <source>', `the tracker, when the id exists in several (${TRACKER_SOURCES.join(', ')})`)
     .option('--json', 'print JSON')
     .action(async (asin: string, trackerId: string, options: { source?: string; json?: boolean }) => {
-      const source = sourceOption(options.source, TRACKER_SOURCES) as TrackerSource | undefined;
+      const source = choiceOption(options.source, TRACKER_SOURCES, '--source');
       const outcome = unwrap(await linkManually(ctx.deps(), asinArgument(asin), trackerId, source));
       if (options.json) return ctx.printer.json({ asin: outcome.link.asin, trackerId: outcome.link.trackerId, source: outcome.link.source, method: outcome.link.method, replaced: outcome.replaced?.trackerId ?? null });
       ctx.printer.line(`Linked ${outcome.link.asin} to ${outcome.link.source} ${outcome.link.trackerId}${outcome.replaced ? ` (was ${outcome.replaced.trackerId})` : ''}.`);
@@ -141,7 +130,7 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
     .option('--source <source>', `only the link to this tracker (${TRACKER_SOURCES.join(', ')})`)
     .option('--json', 'print JSON')
     .action(async (asin: string, options: { source?: string; json?: boolean }) => {
-      const source = sourceOption(options.source, TRACKER_SOURCES) as TrackerSource | undefined;
+      const source = choiceOption(options.source, TRACKER_SOURCES, '--source');
       const outcome = unwrap(await unlink(ctx.deps(), asinArgument(asin), source));
       if (options.json) return ctx.printer.json({ removed: outcome.removed.map((l) => ({ asin: l.asin, trackerId: l.trackerId, source: l.source })) });
       ctx.printer.line(outcome.removed.length === 0 ? `${asin} had no link.` : `Removed ${outcome.removed.length} link${outcome.removed.length === 1 ? '' : 's'} of ${asin}.`);

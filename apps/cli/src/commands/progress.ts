@@ -1,17 +1,10 @@
 import type { Command } from 'commander';
-import { AsinSchema, applyListeningEvent } from '@sagasync/core';
+import { applyListeningEvent } from '@sagasync/core';
+import { asinArgument } from '../runtime/arguments.js';
 import type { CommandContext } from '../runtime/context.js';
 import { CliError } from '../runtime/env.js';
 import { listeningLabel, seriesLabel } from '../output/labels.js';
 import { seriesJson } from './series.js';
-
-function asinArgument(value: string): string {
-  const asin = value.trim().toUpperCase();
-  if (!AsinSchema.safeParse(asin).success) {
-    throw new CliError(`"${value}" is not an ASIN`, { exitCode: 2, hint: 'an ASIN is 10 letters or digits, e.g. B0DEMO0001; find it with `sagasync books list`' });
-  }
-  return asin;
-}
 
 export function registerProgressCommands(program: Command, ctx: CommandContext): void {
   const progress = program.command('progress').description('Listening progress: events and history');
