@@ -1,28 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  AudibleClient,
-  LOCALE_CODES,
-  buildAudibleExport,
-  createLoginRequest,
-  createStorageSeriesCache,
-  fetchAccountSnapshot,
-  importAuthFile,
-  parseMaplandingUrl,
-  registerDevice,
-  syncLibrary,
-  writeAudibleExport,
-  type AudibleAccounts,
-  type AudibleEndpoints,
-  type LocaleCode,
-} from '@sagasync/audible-client';
+import type { AudibleAccounts, AudibleEndpoints, LocaleCode } from '@sagasync/audible-client';
 import { SagaSyncError } from '@sagasync/core';
 import type { CommandContext } from '../runtime/context.js';
 import { choiceOption } from '../runtime/arguments.js';
 import { audibleAccounts } from '../runtime/credentials.js';
 import { CliError } from '../runtime/env.js';
 import { runNotionPush } from './notion.js';
+
+// Spelled out so that `--help` does not load the client; a test keeps it equal to its list.
+export const MARKETPLACES = ['us', 'uk', 'de', 'fr', 'ca', 'it', 'au', 'in', 'jp', 'es', 'br'] as const satisfies readonly LocaleCode[];
+const LOCALE_CODES = MARKETPLACES;
+const client = () => import('@sagasync/audible-client');
 
 const localeOption = (value: string | undefined): LocaleCode | undefined => choiceOption(value, LOCALE_CODES, 'marketplace');
 
@@ -36,14 +26,15 @@ function endpointOverrides(ctx: CommandContext): Partial<AudibleEndpoints> {
 
 async function connect(ctx: CommandContext, accounts: AudibleAccounts, selector: { account?: string; locale?: string }) {
   const locale = localeOption(selector.locale);
+  const { AudibleClient } = await client();
   const { name, credentials } = await accounts.resolve({ ...(selector.account ? { name: selector.account } : {}), ...(locale ? { locale } : {}) });
-  const client = new AudibleClient({
+  const audible = new AudibleClient({
     credentials,
     endpoints: endpointOverrides(ctx),
     // A refreshed token is stored again, encrypted, so the next run need not refresh.
     onCredentialsChanged: async (updated) => void (await accounts.save(updated)),
   });
-  return { name, client };
+  return { name, client: audible };
 }
 
 interface AccountOptions {
@@ -65,6 +56,7 @@ export function registerAudibleCommands(program: Command, ctx: CommandContext): 
     .option('--json', 'print JSON')
     .action(async (options: { locale: string; withUsername?: boolean; authFile?: string; password?: string; json?: boolean }) => {
       const locale = localeOption(options.locale)!;
+      const { createLoginRequest, importAuthFile, parseMaplandingUrl, registerDevice } = await client();
       const out = ctx.printer;
       const accounts = await audibleAccounts(ctx);
       if (options.authFile) {
@@ -103,10 +95,10 @@ export function registerAudibleCommands(program: Command, ctx: CommandContext): 
     .option('--json', 'print JSON')
     .action(async (options: AccountOptions) => {
       const accounts = await audibleAccounts(ctx);
-      const { name, client } = await connect(ctx, accounts, options);
+      const { name, client: audible } = await connect(ctx, accounts, options);
       let deregistered = true;
       try {
-        await client.deregister();
+        await audible.deregister();
       } catch (error) {
         // Already removed at Amazon (or the password changed): the local copy goes anyway.
         if (!(SagaSyncError.isInstance(error) && error.code === 'auth_failed')) throw error;
@@ -137,11 +129,12 @@ export function registerAudibleCommands(program: Command, ctx: CommandContext): 
     .option('--locale <code>', 'the account of this marketplace')
     .option('--json', 'print JSON')
     .action(async (options: AccountOptions & { output: string }) => {
+      const { buildAudibleExport, createStorageSeriesCache, fetchAccountSnapshot, writeAudibleExport } = await client();
       const accounts = await audibleAccounts(ctx);
-      const { client } = await connect(ctx, accounts, options);
+      const { client: audible } = await connect(ctx, accounts, options);
       const { storage, ownerId } = ctx.deps();
       const seriesCache = createStorageSeriesCache({ storage, ownerId });
-      const snapshot = await fetchAccountSnapshot(client, { seriesCache });
+      const snapshot = await fetchAccountSnapshot(audible, { seriesCache });
       await seriesCache.flush?.();
       const files = buildAudibleExport(snapshot, { now: ctx.clock() });
       const written = await writeAudibleExport(resolve(ctx.io.cwd, options.output), files);
@@ -159,10 +152,11 @@ export function registerAudibleCommands(program: Command, ctx: CommandContext): 
     .option('--notion', 'then push the store to Notion')
     .option('--json', 'print JSON')
     .action(async (options: AccountOptions & { preview?: boolean; notion?: boolean }) => {
+      const { createStorageSeriesCache, syncLibrary } = await client();
       const accounts = await audibleAccounts(ctx);
-      const { client } = await connect(ctx, accounts, options);
+      const { client: audible } = await connect(ctx, accounts, options);
       const { storage, ownerId, clock } = ctx.deps();
-      const report = await syncLibrary({ client, storage, ownerId, clock, seriesCache: createStorageSeriesCache({ storage, ownerId }), commit: !options.preview });
+      const report = await syncLibrary({ client: audible, storage, ownerId, clock, seriesCache: createStorageSeriesCache({ storage, ownerId }), commit: !options.preview });
       const notion = options.notion && !options.preview ? await runNotionPush(ctx, { dryRun: false, quiet: Boolean(options.json) }) : null;
       const out = ctx.printer;
       if (options.json) return out.json({ ...report, ...(notion ? { notion } : {}) });

@@ -1,13 +1,16 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { TRACKER_SOURCES, formatIssue } from '@sagasync/core';
-import { ColumnMappingSchema, FILE_SOURCES, linkManually, listConflicts, readTrackerFile, resolveConflict, runMatch, toMatchJson, unlink, type ColumnMapping } from '@sagasync/matcher';
+import type { ColumnMapping } from '@sagasync/matcher';
 import type { CommandContext } from '../runtime/context.js';
 import { CliError, EXIT, ExitWith } from '../runtime/env.js';
 import { unwrap } from '../runtime/results.js';
 import { asinArgument, choiceOption } from '../runtime/arguments.js';
 
-const COLUMN_FIELDS = Object.keys(ColumnMappingSchema.shape) as (keyof ColumnMapping)[];
+// Spelled out so that `--help` does not load the matcher; a test keeps them equal to its own lists.
+export const TRACKER_FILE_SOURCES = ['goodreads', 'storygraph', 'csv'] as const;
+export const COLUMN_FIELDS = ['id', 'title', 'authors', 'isbn', 'isbn13', 'asin', 'status', 'series', 'seriesIndex', 'rating', 'dateRead'] as const satisfies readonly (keyof ColumnMapping)[];
+const matcher = () => import('@sagasync/matcher');
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -20,7 +23,7 @@ function parseColumns(pairs: string[]): ColumnMapping | undefined {
     const eq = pair.indexOf('=');
     const field = eq > 0 ? pair.slice(0, eq).trim() : '';
     const header = eq > 0 ? pair.slice(eq + 1).trim() : '';
-    if (!(COLUMN_FIELDS as string[]).includes(field) || header === '') {
+    if (!(COLUMN_FIELDS as readonly string[]).includes(field) || header === '') {
       throw new CliError(`--column "${pair}" is not field=Header`, { hint: `fields: ${COLUMN_FIELDS.join(', ')}; e.g. --column title="Book Title"` });
     }
     mapping[field] = header;
@@ -33,13 +36,14 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
     .command('match')
     .description('Link your Audible titles to the books in a tracker export (Goodreads, StoryGraph, or any CSV). Previews unless --commit.')
     .argument('<tracker-file>', 'the tracker export (CSV)')
-    .option('--source <source>', `the tracker (${FILE_SOURCES.join(', ')}); detected from the header when absent`)
+    .option('--source <source>', `the tracker (${TRACKER_FILE_SOURCES.join(', ')}); detected from the header when absent`)
     .option('--column <field=header>', `for a generic CSV: which column holds a field (${COLUMN_FIELDS.join(', ')}); repeatable`, collect, [])
     .option('--commit', 'store the tracker books, links and conflicts (default: preview only)')
     .option('--json', 'print JSON')
     .action(async (file: string, options: { source?: string; column: string[]; commit?: boolean; json?: boolean }) => {
-      const source = choiceOption(options.source, FILE_SOURCES, '--source');
+      const source = choiceOption(options.source, TRACKER_FILE_SOURCES, '--source');
       const columns = parseColumns(options.column);
+      const { readTrackerFile, runMatch, toMatchJson } = await matcher();
       const read = await readTrackerFile(file, { ...(source ? { source } : {}), ...(columns ? { columns } : {}) });
       const out = ctx.printer;
       if (!read.success) {
@@ -71,6 +75,7 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
     .option('--all', 'include resolved conflicts')
     .option('--json', 'print JSON')
     .action(async (options: { all?: boolean; json?: boolean }) => {
+      const { listConflicts } = await matcher();
       const views = await listConflicts(ctx.deps(), options.all ? {} : { status: 'open' });
       const out = ctx.printer;
       if (options.json) {
@@ -103,6 +108,7 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
     .option('--json', 'print JSON')
     .action(async (id: string, options: { link?: string; none?: boolean; json?: boolean }) => {
       if (Boolean(options.link) === Boolean(options.none)) throw new CliError('give exactly one of --link <asin> or --none');
+      const { resolveConflict } = await matcher();
       const outcome = unwrap(await resolveConflict(ctx.deps(), id, options.link ? { link: asinArgument(options.link) } : { none: true }));
       const out = ctx.printer;
       if (options.json) return out.json({ id, status: outcome.conflict.status, link: outcome.link ? { asin: outcome.link.asin, trackerId: outcome.link.trackerId, method: outcome.link.method } : null });
@@ -118,6 +124,7 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
     .option('--json', 'print JSON')
     .action(async (asin: string, trackerId: string, options: { source?: string; json?: boolean }) => {
       const source = choiceOption(options.source, TRACKER_SOURCES, '--source');
+      const { linkManually } = await matcher();
       const outcome = unwrap(await linkManually(ctx.deps(), asinArgument(asin), trackerId, source));
       if (options.json) return ctx.printer.json({ asin: outcome.link.asin, trackerId: outcome.link.trackerId, source: outcome.link.source, method: outcome.link.method, replaced: outcome.replaced?.trackerId ?? null });
       ctx.printer.line(`Linked ${outcome.link.asin} to ${outcome.link.source} ${outcome.link.trackerId}${outcome.replaced ? ` (was ${outcome.replaced.trackerId})` : ''}.`);
@@ -131,6 +138,7 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
     .option('--json', 'print JSON')
     .action(async (asin: string, options: { source?: string; json?: boolean }) => {
       const source = choiceOption(options.source, TRACKER_SOURCES, '--source');
+      const { unlink } = await matcher();
       const outcome = unwrap(await unlink(ctx.deps(), asinArgument(asin), source));
       if (options.json) return ctx.printer.json({ removed: outcome.removed.map((l) => ({ asin: l.asin, trackerId: l.trackerId, source: l.source })) });
       ctx.printer.line(outcome.removed.length === 0 ? `${asin} had no link.` : `Removed ${outcome.removed.length} link${outcome.removed.length === 1 ? '' : 's'} of ${asin}.`);

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
-import { checkNotion, loadDatabases, pullFromNotion, pushToNotion, resetNotion, setupNotion, type NotionDeps, type PushResult } from '@sagasync/notion-mirror';
+import type { NotionDeps, PushResult } from '@sagasync/notion-mirror';
+
+// Loaded when a notion command runs, not for every command.
+const mirror = () => import('@sagasync/notion-mirror');
 import type { CommandContext } from '../runtime/context.js';
 import { CliError } from '../runtime/env.js';
 
@@ -16,6 +19,7 @@ function notionDeps(ctx: CommandContext, share = 1): NotionDeps {
 
 /** Database ids from NOTION_BOOKS_DB_ID / NOTION_SERIES_DB_ID are checked once and then stored. */
 async function ensureDatabases(ctx: CommandContext, deps: NotionDeps): Promise<void> {
+  const { checkNotion, loadDatabases } = await mirror();
   const { NOTION_BOOKS_DB_ID: books, NOTION_SERIES_DB_ID: series } = ctx.env;
   if (!books && !series) {
     if (!(await loadDatabases(deps.storage, deps.ownerId))) {
@@ -36,6 +40,7 @@ const sameId = (a: string, b: string) => a.replace(/-/g, '').toLowerCase() === b
 export async function runNotionPush(ctx: CommandContext, options: { dryRun: boolean; quiet?: boolean }): Promise<PushResult> {
   const deps = notionDeps(ctx);
   await ensureDatabases(ctx, deps);
+  const { pushToNotion } = await mirror();
   const bar = options.quiet ? null : ctx.printer.progress('pushing to Notion');
   try {
     return await pushToNotion({ ...deps, onProgress: (p) => bar?.update(p.done, p.total) }, { dryRun: options.dryRun });
@@ -54,6 +59,7 @@ export function registerNotionCommands(program: Command, ctx: CommandContext): v
     .option('--force', 'create new databases even if this store has some already')
     .option('--json', 'print JSON')
     .action(async (options: { parent: string; force?: boolean; json?: boolean }) => {
+      const { setupNotion } = await mirror();
       const result = await setupNotion(notionDeps(ctx), { parentPageId: options.parent, force: Boolean(options.force) });
       if (options.json) return ctx.printer.json(result);
       ctx.printer.line(`Created Notion databases: Books ${result.databases.books.databaseId}, Series ${result.databases.series.databaseId}. Next: sagasync notion push`);
@@ -68,6 +74,7 @@ export function registerNotionCommands(program: Command, ctx: CommandContext): v
       const deps = notionDeps(ctx);
       const { NOTION_BOOKS_DB_ID: books, NOTION_SERIES_DB_ID: series } = ctx.env;
       if (Boolean(books) !== Boolean(series)) throw new CliError('set both NOTION_BOOKS_DB_ID and NOTION_SERIES_DB_ID, or neither');
+      const { checkNotion } = await mirror();
       const result = await checkNotion(deps, { ...(books && series ? { databaseIds: { books, series } } : {}), repair: Boolean(options.repair) });
       const out = ctx.printer;
       if (options.json) out.json(result);
@@ -107,6 +114,7 @@ export function registerNotionCommands(program: Command, ctx: CommandContext): v
     .action(async (options: { full?: boolean; dryRun?: boolean; json?: boolean }) => {
       const deps = notionDeps(ctx);
       await ensureDatabases(ctx, deps);
+      const { pullFromNotion } = await mirror();
       const result = await pullFromNotion(deps, { full: Boolean(options.full), dryRun: Boolean(options.dryRun) });
       const out = ctx.printer;
       if (options.json) return out.json(result);
@@ -124,6 +132,7 @@ export function registerNotionCommands(program: Command, ctx: CommandContext): v
       const deps = notionDeps(ctx, 1 / 3);
       await ensureDatabases(ctx, deps);
       const bar = options.json ? null : ctx.printer.progress('moving pages to the trash');
+      const { resetNotion } = await mirror();
       const result = await resetNotion({ ...deps, onProgress: (p: { done: number; total: number }) => bar?.update(p.done, p.total) }, { syntheticOnly: Boolean(options.syntheticOnly) });
       bar?.done();
       if (options.json) return ctx.printer.json(result);

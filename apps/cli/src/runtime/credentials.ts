@@ -1,5 +1,5 @@
-import { createAudibleAccounts, type AudibleAccounts } from '@sagasync/audible-client';
-import { createCredentialVault, type CredentialKey } from '@sagasync/storage';
+import type { AudibleAccounts } from '@sagasync/audible-client';
+import type { CredentialKey } from '@sagasync/storage';
 import type { CommandContext } from './context.js';
 import { CliError } from './env.js';
 
@@ -19,6 +19,7 @@ export async function credentialKey(ctx: CommandContext): Promise<CredentialKey>
 }
 
 export async function audibleAccounts(ctx: CommandContext): Promise<AudibleAccounts> {
+  const [{ createAudibleAccounts }, { createCredentialVault }] = await Promise.all([import('@sagasync/audible-client'), import('@sagasync/storage')]);
   const { storage, ownerId } = ctx.deps();
   return createAudibleAccounts(createCredentialVault({ storage, ownerId, key: await credentialKey(ctx) }));
 }
