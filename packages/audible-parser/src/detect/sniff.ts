@@ -1,4 +1,4 @@
-import { parse as parseCsvSync } from 'csv-parse/sync';
+import { tokenizeText } from '../tabular/tokenizer.js';
 
 /** How much of a file detection looks at. */
 export const HEAD_BYTES = 64 * 1024;
@@ -66,11 +66,11 @@ export function sniffHead(headText: string, headBytes?: Uint8Array, forceDelimit
   const delimiter = sniffDelimiter(firstLine);
   let records: string[][] = [];
   try {
-    records = parseCsvSync(text, { delimiter, relax_column_count: true, relax_quotes: true, to: 2 }) as string[][];
+    records = tokenizeText(text, delimiter, 2);
   } catch {
     // The head may cut a quoted field in two; the header line alone is enough then.
     try {
-      records = parseCsvSync(firstLine, { delimiter, relax_column_count: true, relax_quotes: true }) as string[][];
+      records = tokenizeText(firstLine, delimiter, 2);
     } catch {
       records = [firstLine.split(delimiter)];
     }

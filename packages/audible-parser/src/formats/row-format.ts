@@ -2,6 +2,7 @@ import type { ProgressReport, TitleRecord } from '@sagasync/core';
 import type { RecordsBuilder } from '../records/records-builder.js';
 import type { ColumnSpec } from '../tabular/columns.js';
 import type { RowReader } from '../tabular/row-reader.js';
+import { detach } from '../values/text.js';
 
 /**
  * What one row gives: a title (and what it says about listening), a row that is deliberately not
@@ -21,7 +22,7 @@ export interface RowFormat {
 
 /** Text of a raw sequence exactly as received (JSON numbers become their text). */
 export function rawText(value: unknown): string {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return detach(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return '';
 }

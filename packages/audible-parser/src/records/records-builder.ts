@@ -1,6 +1,7 @@
 import { parseSequence, seriesKeyFor } from '@sagasync/core';
 import { parseNames } from '../values/names.js';
 import { Invalid, type Parsed } from '../values/parsed.js';
+import { detach } from '../values/text.js';
 import type { LibraryRecords, ProgressReport, SeriesMembership, SeriesPosition, SeriesRecord, TitleRecord } from '@sagasync/core';
 
 const POSITION_CACHE_LIMIT = 10_000;
@@ -67,8 +68,9 @@ export class RecordsBuilder {
   intern(text: string): string {
     const known = this.strings.get(text);
     if (known !== undefined) return known;
-    if (this.strings.size < INTERN_LIMIT) this.strings.set(text, text);
-    return text;
+    const copy = detach(text);
+    if (this.strings.size < INTERN_LIMIT) this.strings.set(copy, copy);
+    return copy;
   }
 
   /**
@@ -78,10 +80,11 @@ export class RecordsBuilder {
    */
   private shareNames(names: string[]): string[] {
     if (names.length === 0) return NO_NAMES;
-    const key = names.length === 1 ? names[0]! : names.join('\u0000');
+    let key = names.length === 1 ? names[0]! : names.join('\u0000');
     const known = this.nameLists.get(key);
     if (known !== undefined) return known;
     for (let i = 0; i < names.length; i++) names[i] = this.intern(names[i]!);
+    if (names.length === 1) key = names[0]!;
     Object.freeze(names);
     if (this.nameLists.size < NAME_LIST_LIMIT) this.nameLists.set(key, names);
     return names;

@@ -1,10 +1,9 @@
 import type { FileHandle } from 'node:fs/promises';
-import { finished } from 'node:stream/promises';
-import { CsvError, parse } from 'csv-parse';
+import { StringDecoder } from 'node:string_decoder';
 import type { InputIssue } from '@sagasync/core';
+import { DelimitedTokenizer, MAX_RECORD_CHARS, type TokenizeError } from './tokenizer.js';
 
-/** A record longer than this is almost surely an unclosed quote swallowing the file. */
-export const MAX_RECORD_CHARS = 4_000_000;
+export { MAX_RECORD_CHARS } from './tokenizer.js';
 
 export interface DelimitedHandlers {
   /** The header row; return false to stop reading (the header is unusable). */
@@ -13,103 +12,60 @@ export interface DelimitedHandlers {
   row(cells: string[], line: number): void;
 }
 
-class StopReading extends Error {}
-
-const CSV_MESSAGES: Record<string, string> = {
-  CSV_QUOTE_NOT_CLOSED: 'unclosed quote: a quoted field starts on this line and never ends',
-  CSV_MAX_RECORD_SIZE: `unclosed quote: the row starting on this line runs past ${MAX_RECORD_CHARS.toLocaleString('en')} characters`,
-  CSV_INVALID_CLOSING_QUOTE: 'invalid quoting: a closing quote is followed by text instead of a delimiter',
-  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'invalid quoting: a closing quote is followed by text instead of a delimiter',
+const TOKENIZE_MESSAGES: Record<TokenizeError['kind'], string> = {
+  'unclosed-quote': 'unclosed quote: a quoted field starts on this line and never ends',
+  'record-too-long': `unclosed quote: the row starting on this line runs past ${MAX_RECORD_CHARS.toLocaleString('en')} characters`,
 };
 
-/** Read size; two buffers of it are reused for the whole file. */
-const CHUNK_BYTES = 128 * 1024;
+/** Read size; one buffer of it is reused for the whole file. */
+const CHUNK_BYTES = 64 * 1024;
 
 /** Where delimited text comes from: a string in memory, or an open file read from its start. */
 export type DelimitedSource = string | FileHandle;
 
 /**
- * Streams delimited text through csv-parse's stream API and hands each record to `handlers` as it
- * is parsed (from csv-parse's `on_record` hook), so nothing accumulates between the parser and the
- * caller. Returns the structural error that stopped parsing (an unclosed quote...), if any.
+ * Streams delimited text through the package's tokenizer (`tokenizer.ts`) and hands each record to
+ * `handlers` as it is tokenized, so nothing accumulates between the tokenizer and the caller.
+ * Returns the structural error that stopped reading (an unclosed quote...), if any.
  *
- * A file is read into two buffers used in turn rather than a fresh buffer per chunk: fresh chunks
- * live just long enough to be promoted by the garbage collector, and tens of megabytes of them then
- * wait for a full collection, which is what made peak memory grow with file size. Each chunk is
- * fully parsed (the write callback) before its buffer is filled again; csv-parse copies any
- * unfinished record tail when the next chunk arrives.
- *
- * Line numbers: csv-parse counts a CRLF inside a quoted field as two lines, so the count of CRLFs
- * found inside fields is subtracted to name the physical line a row starts on.
+ * A file is read into one reused buffer rather than a fresh buffer per chunk: fresh chunks live
+ * just long enough to be promoted by the garbage collector, and tens of megabytes of them then wait
+ * for a full collection, which is what made peak memory grow with file size. Each chunk is decoded
+ * (a StringDecoder keeps a UTF-8 sequence cut by the chunk boundary for the next chunk) and fully
+ * tokenized before the buffer is filled again; an unfinished record is carried into the next chunk.
  */
 export async function readDelimited(source: DelimitedSource, delimiter: string, file: string, handlers: DelimitedHandlers): Promise<InputIssue | null> {
-  let endLine = 0;
-  let crlfInFields = 0;
   let headerDone = false;
   let header: string[] = [];
-  const parser = parse({
-    delimiter,
-    bom: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: false,
-    max_record_size: MAX_RECORD_CHARS,
-    on_record: (record: string[], info) => {
-      const startLine = endLine + 1;
-      let crlf = 0;
-      for (let i = 0; i < record.length; i++) {
-        const cell = record[i]!;
-        if (cell.length > 1 && cell.indexOf('\r\n') !== -1) crlf += cell.split('\r\n').length - 1;
-      }
-      crlfInFields += crlf;
-      endLine = info.lines - crlfInFields;
-      if (record.length === 1 && record[0] === '') return null;
-      if (!headerDone) {
-        headerDone = true;
-        header = record;
-        if (!handlers.header(record)) throw new StopReading();
-        return null;
-      }
-      handlers.row(record, startLine);
-      return null;
-    },
+  const tokenizer = new DelimitedTokenizer(delimiter, (cells, line) => {
+    if (cells.length === 1 && cells[0] === '') return true;
+    if (!headerDone) {
+      headerDone = true;
+      header = cells;
+      return handlers.header(cells);
+    }
+    handlers.row(cells, line);
+    return true;
   });
-  // Records are consumed in on_record; nothing is pushed, but the readable side must flow to end.
-  parser.resume();
-  const ended = finished(parser);
-  ended.catch(() => undefined);
-  const write = (chunk: Buffer | string) =>
-    new Promise<void>((resolveWrite, rejectWrite) => parser.write(chunk, (error) => (error ? rejectWrite(error) : resolveWrite())));
+  let broken: TokenizeError | null = null;
   try {
-    if (typeof source === 'string') await write(source);
+    if (typeof source === 'string') broken = tokenizer.end(source);
     else {
-      const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
-      for (let turn = 0; ; turn ^= 1) {
-        const buffer = buffers[turn]!;
+      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      const decoder = new StringDecoder('utf8');
+      for (;;) {
         const { bytesRead } = await source.read(buffer, 0, CHUNK_BYTES, null);
         if (bytesRead === 0) break;
-        await write(buffer.subarray(0, bytesRead));
+        broken = tokenizer.push(decoder.write(bytesRead === CHUNK_BYTES ? buffer : buffer.subarray(0, bytesRead)));
+        if (broken || tokenizer.done) break;
       }
+      if (!broken && !tokenizer.done) broken = tokenizer.end(decoder.end());
     }
-    parser.end();
-    await ended;
-    return null;
   } catch (error) {
-    parser.destroy();
-    if (error instanceof StopReading) return null;
-    const line = endLine + 1;
-    if (error instanceof CsvError) {
-      const index = typeof error.column === 'number' ? error.column : undefined;
-      const named = index !== undefined ? header[index]?.trim() : undefined;
-      const column = named ? named : index !== undefined ? index + 1 : undefined;
-      return {
-        file,
-        line,
-        ...(column !== undefined ? { column } : {}),
-        message: CSV_MESSAGES[error.code] ?? `unreadable ${delimiter === '\t' ? 'TSV' : 'CSV'}: ${error.message}`,
-      };
-    }
     const message = error instanceof Error ? error.message : String(error);
-    return { file, line, message: `could not read the file: ${message}` };
+    return { file, line: tokenizer.line, message: `could not read the file: ${message}` };
   }
+  if (!broken) return null;
+  const named = header[broken.field]?.trim();
+  return { file, line: broken.line, column: named ? named : broken.field + 1, message: TOKENIZE_MESSAGES[broken.kind] };
 }

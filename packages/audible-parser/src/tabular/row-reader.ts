@@ -2,6 +2,7 @@ import type { InputIssue } from '@sagasync/core';
 import type { IssueList } from '../issues.js';
 import { jsonPathKey } from '../json/json-path.js';
 import { displayValue, Invalid, type Parsed } from '../values/parsed.js';
+import { detach } from '../values/text.js';
 
 /**
  * One row of a file, addressed by field number, reused from row to row. Value parsing goes through
@@ -42,7 +43,10 @@ export abstract class RowReader {
     this.issues.add({ file: this.file, ...this.where(field), value: displayValue(value), message });
   }
 
-  /** The parsed value; `undefined` when the column is absent, `null` when empty or invalid. */
+  /**
+   * The parsed value; `undefined` when the column is absent, `null` when empty or invalid. A string is detached from
+   * the chunk it was cut from (`detach`), as records keep it.
+   */
   parse<T>(field: number, parser: (value: unknown) => Parsed<T>): T | null | undefined {
     const at = this.index[field]!;
     if (at < 0) return undefined;
@@ -52,7 +56,7 @@ export abstract class RowReader {
       this.fail(field, raw, parsed.message);
       return null;
     }
-    return parsed;
+    return typeof parsed === 'string' ? (detach(parsed) as T) : parsed;
   }
 
   /** Like `parse`, but empty or absent is an issue too. */
@@ -68,7 +72,7 @@ export abstract class RowReader {
       this.fail(field, raw, `missing ${what}`);
       return null;
     }
-    return parsed;
+    return typeof parsed === 'string' ? (detach(parsed) as T) : parsed;
   }
 }
 

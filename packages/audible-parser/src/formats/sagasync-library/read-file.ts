@@ -1,4 +1,5 @@
 import { ProgressReportSchema, SeriesRecordSchema, TitleRecordSchema } from '@sagasync/core';
+import type { ZodError } from 'zod';
 import type { IssueList } from '../../issues.js';
 import { zodIssues } from '../../json/json-path.js';
 import type { RecordsBuilder } from '../../records/records-builder.js';
@@ -21,7 +22,7 @@ export function readSagasyncLibrary(root: unknown, file: string, builder: Record
     return { invalidRows: 0, fatal: true };
   }
   let invalidRows = 0;
-  const check = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, value: unknown, path: string): T | null => {
+  const check = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } }, value: unknown, path: string): T | null => {
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
     for (const issue of zodIssues(parsed.error, value, path, file)) issues.add(issue);
