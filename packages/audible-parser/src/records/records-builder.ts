@@ -47,7 +47,7 @@ export class RecordsBuilder {
     const parsed = parseNames(value);
     if (parsed === null || parsed instanceof Invalid) return parsed;
     const shared = this.shareNames(parsed);
-    if (typeof value === 'string' && this.namesByText.size < NAME_LIST_LIMIT) this.namesByText.set(value, shared);
+    if (typeof value === 'string' && this.namesByText.size < NAME_LIST_LIMIT) this.namesByText.set(detach(value), shared);
     return shared;
   };
   private readonly positions = new Map<string, SeriesPosition>();

@@ -49,6 +49,23 @@ function fastIsoTimestamp(text: string): boolean {
   return validParts(num(0, 4), num(5, 7), num(8, 10), num(11, 13), num(14, 16), num(17, 19));
 }
 
+/** `2019-11-29`, a release date: validated in place and returned unchanged. */
+function fastCalendarDate(text: string): boolean {
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return false;
+  let y = 0;
+  for (let i = 0; i < 4; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return false;
+    y = y * 10 + c;
+  }
+  const m1 = text.charCodeAt(5) - 48;
+  const m2 = text.charCodeAt(6) - 48;
+  const d1 = text.charCodeAt(8) - 48;
+  const d2 = text.charCodeAt(9) - 48;
+  if (m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return false;
+  return validParts(y, m1 * 10 + m2, d1 * 10 + d2, 0, 0, 0);
+}
+
 /**
  * ISO 8601 as Audible and the JSON exports write it. A timestamp (with or without milliseconds,
  * with `Z`, an offset, or no zone, which is read as UTC) becomes `YYYY-MM-DDTHH:MM:SS.sssZ`; a
@@ -57,7 +74,7 @@ function fastIsoTimestamp(text: string): boolean {
 export function parseIsoDate(value: unknown): Parsed<string> {
   if (value === null || value === undefined) return null;
   if (typeof value !== 'string') return BAD_DATE;
-  if (fastIsoTimestamp(value)) return value;
+  if (fastIsoTimestamp(value) || fastCalendarDate(value)) return value;
   const text = value.trim();
   if (text === '') return null;
   return isoFromText(text) ?? BAD_DATE;
@@ -104,7 +121,7 @@ const CULTURE = /^(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})\.?(?:[ T]+(\d{1,2})[:.](\
 export function parseCultureDate(value: unknown, order: SlashDateOrder = 'auto'): Parsed<string> {
   if (value === null || value === undefined) return null;
   if (typeof value !== 'string') return BAD_CULTURE_DATE;
-  if (fastIsoTimestamp(value)) return value;
+  if (fastIsoTimestamp(value) || fastCalendarDate(value)) return value;
   const text = value.trim();
   if (text === '') return null;
   const iso = isoFromText(text);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAsin } from './asin.js';
 import { parseBoolean } from './booleans.js';
@@ -25,6 +26,20 @@ describe('parseIsoDate', () => {
     'rejects %s',
     (input) => expect(parseIsoDate(input)).toEqual(invalid),
   );
+
+  it('takes a YYYY-MM-DD date exactly when it is a real day (fast path and regex agree)', () => {
+    const digits = (n: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: n, maxLength: n }).map((d) => d.join(''));
+    fc.assert(
+      fc.property(digits(4), digits(2), digits(2), fc.boolean(), (y, m, d, padded) => {
+        const text = `${y}-${m}-${d}`;
+        const date = new Date(`${text}T00:00:00Z`);
+        const real = Number(y) >= 1000 && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+        // A padded value skips the fast path and goes through the regex.
+        expect(parseIsoDate(padded ? ` ${text} ` : text)).toEqual(real ? text : invalid);
+      }),
+      { numRuns: 3000 },
+    );
+  });
 
   it('empty is null, non-strings are invalid', () => {
     expect(parseIsoDate('')).toBeNull();
