@@ -40,7 +40,7 @@ export abstract class RowReader {
 
   fail(field: number | null, value: unknown, message: string): void {
     this.failures++;
-    this.issues.add({ file: this.file, ...this.where(field), value: displayValue(value), message });
+    this.issues.add({ file: this.file, ...this.where(field), value: detach(displayValue(value)), message });
   }
 
   /**
