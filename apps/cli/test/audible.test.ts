@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeAudible, type FakeAudible } from '@sagasync/fake-audible';
+import { startFakeNotion } from '@sagasync/fake-notion';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, scratch } from './harness.js';
 
@@ -50,6 +51,24 @@ describe('sagasync audible', () => {
     expect(second.json<{ writes: number }>().writes).toBe(0);
     const status = await run(['status', '--json'], { store: s.store, env });
     expect(status.json<{ lastRuns: { kind: string }[] }>().lastRuns.map((r) => r.kind).slice(0, 2)).toEqual(['audible_sync', 'audible_sync']);
+  });
+
+  it('syncs and then mirrors the store into Notion with --notion', async () => {
+    const notion = await startFakeNotion({ seed: 9 });
+    try {
+      const withNotion = { ...env, NOTION_TOKEN: notion.token, NOTION_BASE_URL: notion.url, SAGASYNC_NOTION_REQUESTS_PER_SECOND: '50' };
+      const setup = await run(['notion', 'setup', '--parent', notion.state.addParentPage()], { store: s.store, env: withNotion });
+      expect(setup.code, setup.stderr).toBe(0);
+      const synced = await run(['audible', 'sync', '--notion', '--json'], { store: s.store, env: withNotion });
+      expect(synced.code, synced.stderr).toBe(0);
+      const report = synced.json<{ writes: number; notion: { books: { created: number }; series: { created: number }; failures: unknown[] } }>();
+      expect(report.writes).toBe(0);
+      expect(report.notion.books.created).toBeGreaterThanOrEqual(60);
+      expect(report.notion.series.created).toBeGreaterThanOrEqual(8);
+      expect(report.notion.failures).toEqual([]);
+    } finally {
+      await notion.close();
+    }
   });
 
   it('exports files that import back into a fresh store', async () => {
