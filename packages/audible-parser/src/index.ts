@@ -14,4 +14,4 @@ export {
 export { AudibleApiItemSchema, type AudibleApiItem } from './formats/audible-api/schema.js';
 export { splitSeriesOrder, type SeriesOrderEntry } from './formats/libation/series-order.js';
 export { SagasyncLibraryFileSchema, type SagasyncLibraryFile } from './formats/sagasync-library/schema.js';
-export { buildLibraryFile, buildSeriesMetadataFile, writeAudibleCliLibrary } from './writers/index.js';
+export { AUDIBLE_CLI_HEADERS, buildLibraryFile, buildSeriesMetadataFile, csvCell, pythonFloat, writeAudibleCliLibrary, type AudibleCliHeader } from './writers/index.js';

@@ -1,32 +1,9 @@
+import { AUDIBLE_CLI_HEADERS, csvCell, pythonFloat, type AudibleCliHeader } from '@sagasync/audible-parser';
 import type { LibraryItem } from '../api/schemas.js';
 
-/** audible-cli `library export` columns, in order (18, current since Aug 2022). */
-export const AUDIBLE_CLI_COLUMNS = [
-  'asin',
-  'title',
-  'subtitle',
-  'extended_product_description',
-  'authors',
-  'narrators',
-  'series_title',
-  'series_sequence',
-  'genres',
-  'runtime_length_min',
-  'is_finished',
-  'percent_complete',
-  'rating',
-  'num_ratings',
-  'date_added',
-  'release_date',
-  'cover_url',
-  'purchase_date',
-] as const;
-export type AudibleCliColumn = (typeof AUDIBLE_CLI_COLUMNS)[number];
-
-/** Python's repr of a float, as audible-cli writes `percent_complete`: `0.0`, `37.5`, `100.0`. */
-function pythonFloat(value: number): string {
-  return Number.isInteger(value) ? `${value}.0` : String(value);
-}
+/** audible-cli `library export` columns, in order: the parser's list, so writer and reader agree. */
+export const AUDIBLE_CLI_COLUMNS = AUDIBLE_CLI_HEADERS;
+export type AudibleCliColumn = AudibleCliHeader;
 
 const pythonBool = (value: boolean) => (value ? 'True' : 'False');
 
@@ -61,11 +38,6 @@ export function toAudibleCliRow(item: LibraryItem): Record<AudibleCliColumn, str
   };
 }
 
-/** Python csv QUOTE_MINIMAL: quote when the field holds the delimiter, a quote, CR or LF. */
-function quote(field: string, delimiter: string): string {
-  return field.includes(delimiter) || field.includes('"') || field.includes('\n') || field.includes('\r') ? `"${field.replace(/"/g, '""')}"` : field;
-}
-
 /**
  * The library as audible-cli's `library export --format csv` (or `tsv`) writes it: header row,
  * rows sorted by ASIN, CRLF line ends, UTF-8 without BOM. `sagasync import` reads it back.
@@ -74,6 +46,6 @@ export function writeAudibleCliLibrary(items: readonly LibraryItem[], options: {
   const delimiter = options.format === 'tsv' ? '\t' : ',';
   const rows = [...items].sort((a, b) => (a.asin < b.asin ? -1 : a.asin > b.asin ? 1 : 0)).map(toAudibleCliRow);
   const lines = [AUDIBLE_CLI_COLUMNS.join(delimiter)];
-  for (const row of rows) lines.push(AUDIBLE_CLI_COLUMNS.map((column) => quote(row[column], delimiter)).join(delimiter));
+  for (const row of rows) lines.push(AUDIBLE_CLI_COLUMNS.map((column) => csvCell(row[column], delimiter)).join(delimiter));
   return lines.map((line) => `${line}\r\n`).join('');
 }

@@ -1,34 +1,12 @@
+import type { SeriesMetadataFile } from '@sagasync/audible-parser';
 import type { SeriesCatalogue } from '../api/series.js';
 import { normaliseDate } from '../api/timestamps.js';
 
 /**
- * `audible-series-metadata-<timestamp>.json`: every series with its owned and missing volumes.
- * The shape is `SeriesMetadataFileSchema` of @sagasync/audible-parser (format
- * `sagasync-series-metadata`, version 1), which reads it back on `sagasync import`.
+ * `audible-series-metadata-<timestamp>.json`: every series with its owned and missing volumes, in
+ * the parser's `SeriesMetadataFileSchema` shape, which `sagasync import` reads back.
  */
-export interface SeriesMetadataFile {
-  format: 'sagasync-series-metadata';
-  version: 1;
-  generatedAt: string;
-  marketplace: string | null;
-  series: {
-    asin: string | null;
-    title: string;
-    volumes: {
-      asin: string;
-      title: string;
-      subtitle: string | null;
-      sequence: string;
-      sort: string | null;
-      owned: boolean;
-      authors: string[];
-      narrators: string[];
-      releaseDate: string | null;
-      runtimeMinutes: number | null;
-      coverUrl: string | null;
-    }[];
-  }[];
-}
+export type { SeriesMetadataFile };
 
 export function buildSeriesMetadata(input: { catalogues: readonly SeriesCatalogue[]; ownedAsins: ReadonlySet<string>; marketplace: string | null; generatedAt: Date }): SeriesMetadataFile {
   return {

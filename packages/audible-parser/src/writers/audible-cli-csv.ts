@@ -2,11 +2,14 @@ import type { Progress, Title } from '@sagasync/core';
 import { AUDIBLE_CLI_COLUMNS } from '../formats/audible-cli/columns.js';
 import { csvCell } from './csv-cell.js';
 
-const HEADERS = AUDIBLE_CLI_COLUMNS.map((c) => c.headers[0]);
-type Header = (typeof HEADERS)[number];
+/** audible-cli `library export` headers, in its order (18 columns). */
+export const AUDIBLE_CLI_HEADERS = AUDIBLE_CLI_COLUMNS.map((c) => c.headers[0]);
+export type AudibleCliHeader = (typeof AUDIBLE_CLI_HEADERS)[number];
+const HEADERS = AUDIBLE_CLI_HEADERS;
+type Header = AudibleCliHeader;
 
 /** Python's float repr, as audible-cli writes percent_complete: `0.0`, `37.5`, `100.0`. */
-const pythonFloat = (n: number) => (Number.isInteger(n) ? `${n}.0` : String(n));
+export const pythonFloat = (n: number): string => (Number.isInteger(n) ? `${n}.0` : String(n));
 
 /**
  * The titles as an audible-cli `library export` file (18 columns, CRLF, rows sorted by ASIN), so
