@@ -1,6 +1,6 @@
 import { SagaSyncError } from '@sagasync/core';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { AudibleCredentialsSchema, type AudibleCredentials } from './auth/credentials.js';
 import { deregisterDevice, refreshWith, revokedDeviceError } from './auth/device-auth.js';
 import { signRequest } from './auth/sign-request.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The eleven Audible marketplaces (mkb79/Audible `localization.py`; the same ids in Libation's

@@ -1,7 +1,7 @@
 import { SagaSyncError } from '@sagasync/core';
 import type { FakeAudible } from '@sagasync/fake-audible';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createLoginRequest, importAuthFile, parseMaplandingUrl, refreshAccessToken, registerDevice } from '../src/index.js';
 import { clientFor, endpointsOf, signIn, startFake } from './helpers.js';
 

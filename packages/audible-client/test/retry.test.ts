@@ -1,7 +1,7 @@
 import { SagaSyncError } from '@sagasync/core';
 import type { FakeAudible } from '@sagasync/fake-audible';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter } from '../src/index.js';
 import { clientFor, recordingSleep, signIn, startFake } from './helpers.js';
 

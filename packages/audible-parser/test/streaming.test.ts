@@ -56,3 +56,31 @@ describe('a large file is streamed', () => {
     if (!result.success) expect(result.error.issues[0]).toMatchObject({ line: 2 + 12345 * 2, column: 'asin', value: 'B0BAD' });
   });
 });
+
+describe('a repeated ASIN far from its first row', () => {
+  it('merges into the first title, thousands of rows and several chunks back', async () => {
+    const header = 'asin\ttitle\tauthors\tnarrators\tseries_title\tseries_sequence\tis_finished\tpercent_complete\tpurchase_date\r\n';
+    const rows: string[] = [];
+    for (let i = 0; i < 9000; i++) {
+      rows.push(`B0${String(i).padStart(8, '0')}\tTitle ${i}\tA. Author, B. Author ${i % 3}\tN. Reader\tSeries ${i % 40}\t${(i % 9) + 1}\tFalse\t0.0\t2024-01-02T03:04:05.000Z\r\n`);
+    }
+    // Out of ASIN order: the repeat of the second title comes last, in another series.
+    rows.push('B000000001\tTitle 1 (again)\tA. Author, B. Author 1\tN. Reader\tOther Series\t2\tTrue\t100.0\t2024-01-02T03:04:05.000Z\r\n');
+    const repeatPath = join(dir, 'repeat.tsv');
+    await writeFile(repeatPath, header + rows.join(''));
+    const result = await parseExportFile(repeatPath);
+    expect(result.success).toBe(true);
+    if (!result.success) return;
+    const { titles, progress } = result.value.records;
+    expect(titles).toHaveLength(9000);
+    expect(progress).toHaveLength(9000);
+    expect(titles[1]).toMatchObject({ asin: 'B000000001', title: 'Title 1' });
+    expect(titles[1]!.series.map((m) => m.seriesTitle)).toEqual(['Series 1', 'Other Series']);
+    // The first row's progress wins.
+    expect(progress[1]).toMatchObject({ asin: 'B000000001', isFinished: false });
+    expect(result.value.notes.join('\n')).toContain('merged 1 row');
+    // A multi-name cell repeated on many rows is one shared list.
+    const lists = new Set(titles.filter((t) => t.authors[1] === 'B. Author 2').map((t) => t.authors));
+    expect(lists.size).toBe(1);
+  });
+});

@@ -173,6 +173,7 @@ export async function runParserBench(options: ParserBenchOptions = {}): Promise<
         `baseline (csv-parse columns:true -> objects): wall ${s(baselineMs)}, cpu ${s(baselineCpu)}, peak RSS ${baselineRss.toFixed(0)} MB`,
         `ratio ${cpuRatio.toFixed(2)}x cpu, ${wallRatio.toFixed(2)}x wall (goal <= ${MAX_RATIO}x); parser peak RSS ${parserRss.toFixed(0)} MB (goal < ${MAX_PEAK_RSS_MB} MB)${rowsOk ? '' : '; ROW COUNT MISMATCH'}`,
         `runs (wall ms): parser ${parserRuns.map((m) => m.ms.toFixed(0)).join(', ')}; baseline ${baselineRuns.map((m) => m.ms.toFixed(0)).join(', ')}`,
+        `runs (peak RSS MB): parser ${parserRuns.map((m) => m.peakRssMb.toFixed(0)).join(', ')}; baseline ${baselineRuns.map((m) => m.peakRssMb.toFixed(0)).join(', ')}`,
       ],
     };
   } finally {

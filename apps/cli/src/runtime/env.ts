@@ -1,5 +1,5 @@
 import { keyFromSecret } from '@sagasync/storage';
-import { z } from 'zod';
+import * as z from 'zod';
 
 function isSecretKey(value: string): boolean {
   try {

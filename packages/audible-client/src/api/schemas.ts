@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Only the fields SagaSync reads are validated; everything else Audible sends is dropped. Most
 // fields are nullish because Audible omits keys whose response group was not asked for, and

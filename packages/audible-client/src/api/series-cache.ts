@@ -1,5 +1,5 @@
 import type { StoragePort } from '@sagasync/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SeriesCatalogue } from './series-types.js';
 
 /** Series catalogues kept between syncs, so an unchanged series costs no catalogue calls. */

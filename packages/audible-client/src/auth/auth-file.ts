@@ -1,5 +1,5 @@
 import { SagaSyncError } from '@sagasync/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LOCALE_CODES, type LocaleCode } from '../marketplaces.js';
 import { decryptAesCipher, decryptAesCipherBytes } from './aes-cipher.js';
 import { AudibleCredentialsSchema, type AudibleCredentials } from './credentials.js';

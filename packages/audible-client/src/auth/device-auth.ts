@@ -1,5 +1,5 @@
 import { SagaSyncError } from '@sagasync/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { marketplaceFor, resolveEndpoints, type AudibleEndpoints } from '../marketplaces.js';
 import { readJson, resolveHttp, sendWithRetry, type HttpOptions, type ResolvedHttp } from '../http/transport.js';
 import { parseResponse } from '../http/validate.js';

@@ -1,5 +1,5 @@
 import { SagaSyncError } from '@sagasync/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * Validates an API answer against the shape the client relies on. A mismatch means Audible

@@ -1,5 +1,5 @@
 import type { InputIssue } from '@sagasync/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { displayValue } from '../values/parsed.js';
 
 export type PathSegment = string | number;

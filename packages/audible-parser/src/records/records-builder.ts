@@ -2,6 +2,7 @@ import { parseSequence, seriesKeyFor } from '@sagasync/core';
 import { parseNames } from '../values/names.js';
 import { Invalid, type Parsed } from '../values/parsed.js';
 import { detach } from '../values/text.js';
+import { AppendList } from './append-list.js';
 import type { LibraryRecords, ProgressReport, SeriesMembership, SeriesPosition, SeriesRecord, TitleRecord } from '@sagasync/core';
 
 const POSITION_CACHE_LIMIT = 10_000;
@@ -18,27 +19,27 @@ const NO_NAMES = Object.freeze([]) as unknown as string[];
  * difference between fitting the memory goal or not.
  */
 export class RecordsBuilder {
-  private readonly titles: TitleRecord[] = [];
+  private readonly titles = new AppendList<TitleRecord>();
   /**
    * ASIN -> index in `titles`, built only once an ASIN arrives out of order: exports are sorted by
    * ASIN (audible-cli sorts them), so a repeat is then the previous title and no index is needed.
    */
   private titleIndex: Map<string, number> | null = null;
   private readonly seriesByKey = new Map<string, SeriesRecord>();
-  private progress: ProgressReport[] = [];
+  private readonly progress = new AppendList<ProgressReport>();
   private readonly seriesByTitle = new Map<string, { key: string; title: string }>();
   private readonly strings = new Map<string, string>();
   private readonly nameLists = new Map<string, string[]>();
   private readonly namesByText = new Map<string, string[]>();
+
+  /** The shared empty name list. */
+  readonly noNames = NO_NAMES;
 
   /**
    * `parseNames` with its result shared by every row spelling the same list: a repeated cell
    * ("Mara Quillfeather, Tobias Wren" on every book of a series) is split once, and its rows hold
    * one frozen array.
    */
-  /** The shared empty name list. */
-  readonly noNames = NO_NAMES;
-
   readonly parseNames = (value: unknown): Parsed<string[]> => {
     if (typeof value === 'string') {
       const known = this.namesByText.get(value);
@@ -46,8 +47,11 @@ export class RecordsBuilder {
     }
     const parsed = parseNames(value);
     if (parsed === null || parsed instanceof Invalid) return parsed;
-    const shared = this.shareNames(parsed);
-    if (typeof value === 'string' && this.namesByText.size < NAME_LIST_LIMIT) this.namesByText.set(detach(value), shared);
+    if (typeof value !== 'string') return this.shareNames(parsed);
+    // The cell text is the key, so the list needs no key of its own (one map and one string less
+    // per list in a large file).
+    const shared = this.shareNames(parsed, false);
+    if (this.namesByText.size < NAME_LIST_LIMIT) this.namesByText.set(detach(value), shared);
     return shared;
   };
   private readonly positions = new Map<string, SeriesPosition>();
@@ -58,10 +62,10 @@ export class RecordsBuilder {
   /** Strict mode after an invalid row: nothing will be imported, so stop holding records. */
   discard(): void {
     this.discarding = true;
-    this.titles.length = 0;
+    this.titles.clear();
     this.titleIndex = null;
     this.seriesByKey.clear();
-    this.progress = [];
+    this.progress.clear();
   }
 
   /** One shared copy of a string that many records repeat. */
@@ -76,17 +80,21 @@ export class RecordsBuilder {
   /**
    * One shared, frozen copy of a name list that many titles repeat (an author's books, a
    * narrator's series). Frozen so that a consumer mutating one title's list fails loudly instead of
-   * changing the others.
+   * changing the others. Lists of several names are kept under a key of their own only with
+   * `byNames` (values that are not cell text); a single name is its own key.
    */
-  private shareNames(names: string[]): string[] {
+  private shareNames(names: string[], byNames = true): string[] {
     if (names.length === 0) return NO_NAMES;
-    let key = names.length === 1 ? names[0]! : names.join('\u0000');
-    const known = this.nameLists.get(key);
-    if (known !== undefined) return known;
+    const keyed = byNames || names.length === 1;
+    let key = !keyed ? '' : names.length === 1 ? names[0]! : names.join('\u0000');
+    if (keyed) {
+      const known = this.nameLists.get(key);
+      if (known !== undefined) return known;
+    }
     for (let i = 0; i < names.length; i++) names[i] = this.intern(names[i]!);
     if (names.length === 1) key = names[0]!;
     Object.freeze(names);
-    if (this.nameLists.size < NAME_LIST_LIMIT) this.nameLists.set(key, names);
+    if (keyed && this.nameLists.size < NAME_LIST_LIMIT) this.nameLists.set(key, names);
     return names;
   }
 
@@ -117,7 +125,8 @@ export class RecordsBuilder {
     if (!this.discarding && !this.seriesByKey.has(seriesKey)) {
       this.seriesByKey.set(seriesKey, { key: seriesKey, asin: seriesAsin, title: seriesTitle, catalogueComplete: false });
     }
-    return { seriesKey, seriesAsin, seriesTitle, sequence, position: this.position(sequence) };
+    // Sequences repeat ("1", "2", "2.5"): keep one copy of each, as the position cache does.
+    return { seriesKey, seriesAsin, seriesTitle, sequence: this.intern(sequence), position: this.position(sequence) };
   }
 
   /** Records a series; a catalogue-complete record replaces one inferred from memberships. */
@@ -140,7 +149,7 @@ export class RecordsBuilder {
     } else {
       // The first row of an ASIN wins, its progress included.
       this.duplicates++;
-      this.titles[at] = mergeTitles(this.titles[at]!, title);
+      this.titles.set(at, mergeTitles(this.titles.get(at)!, title));
     }
   }
 
@@ -148,10 +157,12 @@ export class RecordsBuilder {
     if (this.titleIndex !== null) return this.titleIndex.get(asin);
     const last = this.titles.length - 1;
     if (last < 0) return undefined;
-    const previous = this.titles[last]!.asin;
+    const previous = this.titles.get(last)!.asin;
     if (asin === previous) return last;
     if (asin > previous) return undefined;
-    this.titleIndex = new Map(this.titles.map((t, i) => [t.asin, i]));
+    const index = new Map<string, number>();
+    this.titles.forEach((t, i) => index.set(t.asin, i));
+    this.titleIndex = index;
     return this.titleIndex.get(asin);
   }
 
@@ -160,7 +171,7 @@ export class RecordsBuilder {
   }
 
   build(): LibraryRecords {
-    return { titles: this.titles, series: [...this.seriesByKey.values()], progress: this.progress };
+    return { titles: this.titles.toArray(), series: [...this.seriesByKey.values()], progress: this.progress.toArray() };
   }
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProgressReportSchema } from './progress.js';
 import { SeriesRecordSchema } from './series.js';
 import { TitleRecordSchema } from './title.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDateTimeSchema, OwnerIdSchema } from './primitives.js';
 
 /** Per-owner options that change how rules are applied. */

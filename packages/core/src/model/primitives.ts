@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Audible product id: ten upper-case letters or digits (B0..., or an ISBN-10 for older titles). */
 export const AsinSchema = z.string().regex(/^[A-Z0-9]{10}$/, 'an ASIN is 10 letters or digits');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AsinSchema, IsoDateTimeSchema, OwnerIdSchema, PercentSchema, VersionSchema } from './primitives.js';
 
 export const LISTENING_STATUSES = ['not_started', 'in_progress', 'finished'] as const;

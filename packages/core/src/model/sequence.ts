@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Where a title sits in a series. `raw` is the sequence text exactly as received; `position` is

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDateTimeSchema, OwnerIdSchema } from './primitives.js';
 
 export const SYNC_KINDS = ['import', 'audible_sync', 'match', 'notion_push', 'notion_pull', 'cleanup'] as const;

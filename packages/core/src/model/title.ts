@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AsinSchema, IsoDateSchema, IsoDateTimeSchema, OwnerIdSchema, VersionSchema } from './primitives.js';
 import { SeriesPositionSchema } from './sequence.js';
 

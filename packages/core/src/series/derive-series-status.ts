@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AsinSchema } from '../model/primitives.js';
 import { ListeningStatusSchema, type ListeningStatus, type Progress } from '../model/progress.js';
 import { SeriesPositionSchema, type SeriesPosition } from '../model/sequence.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError, SagaSyncError } from '../errors/sagasync-error.js';
 import { AsinSchema, IsoDateTimeSchema, PercentSchema } from '../model/primitives.js';
 import { ProgressSourceSchema, type Progress, type ProgressSource } from '../model/progress.js';

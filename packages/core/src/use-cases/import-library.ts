@@ -2,7 +2,7 @@ import type { LibraryRecords } from '../model/library-records.js';
 import type { Progress, ProgressSource } from '../model/progress.js';
 import type { SyncKind } from '../model/sync-run.js';
 import type { Title } from '../model/title.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { changeSetToOperations, planImport, type CurrentState } from '../planning/plan-import.js';
 import { newId } from '../util/ids.js';
 import { nowIso, retryOnConflict, type UseCaseDeps } from './deps.js';

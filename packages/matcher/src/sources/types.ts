@@ -1,5 +1,5 @@
 import { TrackerBookSchema, type InputIssue, type TrackerBook } from '@sagasync/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The tracker sources a file can come from. */
 export const FILE_SOURCES = ['goodreads', 'storygraph', 'csv'] as const;

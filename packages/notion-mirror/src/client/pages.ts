@@ -1,5 +1,5 @@
 import { SagaSyncError } from '@sagasync/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createNotionGateway, type NotionConnectionOptions, type NotionGateway } from './notion-gateway.js';
 import { normalisePageId, valueFromResponse, type PropertyValue, type PropertyValues } from '../plan/property-values.js';
 

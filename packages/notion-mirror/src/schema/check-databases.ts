@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BOOKS, BOOKS_PROPERTIES, SERIES, SERIES_PROPERTIES, type PropertyDefinition, type TableName } from './definitions.js';
 
 /** The part of a data source (GET /v1/data_sources/:id) the check relies on. */

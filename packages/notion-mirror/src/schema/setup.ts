@@ -1,5 +1,5 @@
 import { SagaSyncError, type StoragePort } from '@sagasync/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createNotionGateway, type NotionConnectionOptions, type NotionGateway } from '../client/notion-gateway.js';
 import { normalisePageId } from '../plan/property-values.js';
 import { clearMirror, loadDatabases, saveDatabases, type NotionDatabases } from '../state/settings.js';

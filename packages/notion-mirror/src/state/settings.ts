@@ -1,5 +1,5 @@
 import { SagaSyncError, type StoragePort } from '@sagasync/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Settings keys under which the mirror keeps its state in the store. */
 export const SETTINGS_KEYS = {

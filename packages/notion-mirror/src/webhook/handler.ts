@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { verifyNotionSignature } from './verify-signature.js';
 
 export interface WebhookRequest {

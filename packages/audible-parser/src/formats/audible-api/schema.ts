@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The parts of an Audible `/1.0/library` item the parser reads (Audible API field names). Every

@@ -1,5 +1,5 @@
 import { ProgressReportSchema, SeriesRecordSchema, TitleRecordSchema } from '@sagasync/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * SagaSync's own library file, what `sagasync export --format json` writes: every title (owned

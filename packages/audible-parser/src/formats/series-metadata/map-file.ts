@@ -1,6 +1,6 @@
 import type { InputIssue, TitleRecord } from '@sagasync/core';
 import { seriesKeyFor } from '@sagasync/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IssueList } from '../../issues.js';
 import { formatPath, zodIssues } from '../../json/json-path.js';
 import type { RecordsBuilder } from '../../records/records-builder.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * SagaSync's own series-metadata file, the companion `audible-series-metadata-<timestamp>.json`
