@@ -5,9 +5,12 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The user's first use case: `npm install @sagasync/core` in another project. This builds the
-// package, packs it as npm would publish it, installs the tarball into a scratch project (offline,
-// from npm's cache, which `npm ci` filled) and uses it from ESM and from CJS.
+// package, packs it as npm would publish it, installs the tarball into a scratch project and uses
+// it from ESM and from CJS. Tests never reach the registry: zod, its one dependency, is packed from
+// the workspace's node_modules and installed beside it (npm's cache after `npm ci` holds tarballs,
+// not the registry documents an install of a range would need).
 const coreDir = resolve(import.meta.dirname, '../../../packages/core');
+const zodDir = resolve(import.meta.dirname, '../../../node_modules/zod');
 let scratch: string;
 
 function sh(cmd: string, args: string[], cwd: string): string {
@@ -19,8 +22,9 @@ beforeAll(() => {
   sh('npx', ['--no-install', 'tsup', '--silent'], coreDir);
   const packed = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', scratch], coreDir)) as { filename: string }[];
   const tarball = join(scratch, packed[0]!.filename);
+  const zod = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', scratch], zodDir)) as { filename: string }[];
   writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'smoke', private: true, version: '1.0.0' }));
-  sh('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], scratch);
+  sh('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', join(scratch, zod[0]!.filename), tarball], scratch);
 });
 
 afterAll(() => {
@@ -32,6 +36,8 @@ describe('@sagasync/core from a packed tarball', () => {
     const files = readdirSync(join(scratch, 'node_modules/@sagasync/core/dist'));
     expect(files).toEqual(expect.arrayContaining(['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']));
     expect(readdirSync(join(scratch, 'node_modules/@sagasync/core'))).not.toContain('src');
+    // The zod beside it satisfies the package's own zod requirement: no second copy.
+    expect(readdirSync(join(scratch, 'node_modules/@sagasync/core'))).not.toContain('node_modules');
   });
 
   it('works from ESM', () => {
