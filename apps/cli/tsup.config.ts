@@ -1,3 +1,4 @@
 import { appConfig } from '../../tools/build/tsup.js';
 
-export default appConfig({ banner: { js: '#!/usr/bin/env node' } });
+// better-sqlite3 is a native module: it stays a dependency, loaded from node_modules.
+export default appConfig({ shebang: true, external: ['better-sqlite3'] });

@@ -17,8 +17,18 @@ export function libraryConfig(overrides: Partial<Options> = {}) {
   });
 }
 
-/** Apps: one ESM entry with a shebang, dependencies kept external. */
-export function appConfig(overrides: Partial<Options> = {}) {
+/**
+ * Apps: one ESM program with its dependencies bundled in, apart from `external` (native modules
+ * such as better-sqlite3). A command-line run pays for every module it loads, and Node resolving,
+ * reading and linking a few hundred files costs more than the work of a small command. Code that a
+ * command loads on demand (`import()`) becomes a chunk of its own, loaded only by that command.
+ * Bundled CommonJS dependencies get a `require` for the Node built-ins they ask for.
+ */
+export function appConfig(options: { external?: string[]; shebang?: boolean } = {}) {
+  const external = options.external ?? [];
+  // tsup's noExternal wins over external, so the external names are left out of it.
+  const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const bundled = external.length === 0 ? /./ : new RegExp(`^(?!(?:${external.map(escape).join('|')})(?:/|$))`);
   return defineConfig({
     entry: ['src/main.ts'],
     format: ['esm'],
@@ -27,6 +37,15 @@ export function appConfig(overrides: Partial<Options> = {}) {
     clean: true,
     target: 'node20',
     platform: 'node',
-    ...overrides,
+    splitting: true,
+    noExternal: [bundled],
+    external,
+    banner: {
+      js: [
+        ...(options.shebang ? ['#!/usr/bin/env node'] : []),
+        "import { createRequire as __sagasyncCreateRequire } from 'node:module';",
+        'const require = __sagasyncCreateRequire(import.meta.url);',
+      ].join('\n'),
+    },
   });
 }

@@ -1,76 +1,87 @@
 import type Database from 'better-sqlite3';
 import type { BatchOperation } from '@sagasync/core';
 import { instantMs } from '@sagasync/storage';
+import type { RowDigest } from './row-digest.js';
 import { PlainTableWriter, VersionedTableWriter } from './table-writers.js';
+
+/** The digest of each table whose rows are records of a core schema (settings have none). */
+export type TableDigests = Record<'titles' | 'series' | 'progress' | 'history' | 'trackerBooks' | 'links' | 'conflicts' | 'decisions' | 'syncRuns' | 'credentials', RowDigest>;
 
 /**
  * Applies validated batch operations with statements prepared once per store. The caller runs
- * `apply` inside one IMMEDIATE transaction; a throw rolls the whole batch back.
+ * `apply` inside one IMMEDIATE transaction; a throw rolls the whole batch back. Each record is
+ * written as JSON with its digest (see `RowDigest`): operations arrive validated, so the digest
+ * vouches for the row on later reads.
  */
-export function createBatchWriter(db: Database.Database) {
-  const titles = new VersionedTableWriter(db, 'title', 'titles', ['owner_id', 'asin'], ['owned', 'data']);
-  const series = new VersionedTableWriter(db, 'series', 'series', ['owner_id', 'key'], ['data']);
-  const progress = new VersionedTableWriter(db, 'progress', 'progress', ['owner_id', 'asin'], ['data']);
-  const conflicts = new VersionedTableWriter(db, 'conflict', 'conflicts', ['owner_id', 'id'], ['status', 'data']);
-  const history = new PlainTableWriter(db, 'history', ['owner_id', 'asin', 'id'], ['at_ms', 'data']);
-  const trackerBooks = new PlainTableWriter(db, 'tracker_books', ['owner_id', 'source', 'tracker_id'], ['data']);
-  const links = new PlainTableWriter(db, 'links', ['owner_id', 'asin', 'source'], ['tracker_id', 'data']);
-  const decisions = new PlainTableWriter(db, 'decisions', ['owner_id', 'source', 'tracker_id', 'asin_key'], ['data']);
-  const syncRuns = new PlainTableWriter(db, 'sync_runs', ['owner_id', 'id'], ['kind', 'started_ms', 'data']);
+export function createBatchWriter(db: Database.Database, digests: TableDigests) {
+  const titles = new VersionedTableWriter(db, 'title', 'titles', ['owner_id', 'asin'], ['owned', 'data', 'digest']);
+  const series = new VersionedTableWriter(db, 'series', 'series', ['owner_id', 'key'], ['data', 'digest']);
+  const progress = new VersionedTableWriter(db, 'progress', 'progress', ['owner_id', 'asin'], ['data', 'digest']);
+  const conflicts = new VersionedTableWriter(db, 'conflict', 'conflicts', ['owner_id', 'id'], ['status', 'data', 'digest']);
+  const history = new PlainTableWriter(db, 'history', ['owner_id', 'asin', 'id'], ['at_ms', 'data', 'digest']);
+  const trackerBooks = new PlainTableWriter(db, 'tracker_books', ['owner_id', 'source', 'tracker_id'], ['data', 'digest']);
+  const links = new PlainTableWriter(db, 'links', ['owner_id', 'asin', 'source'], ['tracker_id', 'data', 'digest']);
+  const decisions = new PlainTableWriter(db, 'decisions', ['owner_id', 'source', 'tracker_id', 'asin_key'], ['data', 'digest']);
+  const syncRuns = new PlainTableWriter(db, 'sync_runs', ['owner_id', 'id'], ['kind', 'started_ms', 'data', 'digest']);
   const settings = new PlainTableWriter(db, 'settings', ['owner_id', 'key'], ['data']);
-  const credentials = new PlainTableWriter(db, 'credentials', ['owner_id', 'name'], ['data']);
+  const credentials = new PlainTableWriter(db, 'credentials', ['owner_id', 'name'], ['data', 'digest']);
   const json = JSON.stringify;
+  /** The `data` and `digest` columns of a record. */
+  const record = (digest: RowDigest, value: unknown): [string, string] => {
+    const data = json(value);
+    return [data, digest.of(data)];
+  };
 
   function apply(owner: string, operation: BatchOperation): void {
     switch (operation.op) {
       case 'putTitle': {
         const value = operation.value;
-        return titles.put([owner, value.asin], [value.owned ? 1 : 0, json(value)], operation.expectedVersion, value.asin);
+        return titles.put([owner, value.asin], [value.owned ? 1 : 0, ...record(digests.titles, value)], operation.expectedVersion, value.asin);
       }
       case 'deleteTitle':
         return titles.remove([owner, operation.asin], operation.expectedVersion, operation.asin);
       case 'putSeries':
-        return series.put([owner, operation.value.key], [json(operation.value)], operation.expectedVersion, operation.value.key);
+        return series.put([owner, operation.value.key], record(digests.series, operation.value), operation.expectedVersion, operation.value.key);
       case 'deleteSeries':
         return series.remove([owner, operation.key], operation.expectedVersion, operation.key);
       case 'putProgress':
-        return progress.put([owner, operation.value.asin], [json(operation.value)], operation.expectedVersion, operation.value.asin);
+        return progress.put([owner, operation.value.asin], record(digests.progress, operation.value), operation.expectedVersion, operation.value.asin);
       case 'appendHistory': {
         const value = operation.value;
-        return history.insertOnce([owner, value.asin, value.id], [instantMs(value.at), json(value)]);
+        return history.insertOnce([owner, value.asin, value.id], [instantMs(value.at), ...record(digests.history, value)]);
       }
       case 'putTrackerBook':
-        return trackerBooks.put([owner, operation.value.source, operation.value.trackerId], [json(operation.value)]);
+        return trackerBooks.put([owner, operation.value.source, operation.value.trackerId], record(digests.trackerBooks, operation.value));
       case 'deleteTrackerBook':
         return trackerBooks.remove([owner, operation.source, operation.trackerId]);
       case 'putLink': {
         const value = operation.value;
-        return links.put([owner, value.asin, value.source], [value.trackerId, json(value)]);
+        return links.put([owner, value.asin, value.source], [value.trackerId, ...record(digests.links, value)]);
       }
       case 'deleteLink':
         return links.remove([owner, operation.asin, operation.source]);
       case 'putConflict': {
         const value = operation.value;
-        return conflicts.put([owner, value.id], [value.status, json(value)], operation.expectedVersion, value.id);
+        return conflicts.put([owner, value.id], [value.status, ...record(digests.conflicts, value)], operation.expectedVersion, value.id);
       }
       case 'deleteConflict':
         return conflicts.remove([owner, operation.id], undefined, operation.id);
       case 'putDecision': {
         const value = operation.value;
-        return decisions.put([owner, value.source, value.trackerId, value.asin ?? ''], [json(value)]);
+        return decisions.put([owner, value.source, value.trackerId, value.asin ?? ''], record(digests.decisions, value));
       }
       case 'deleteDecision':
         return decisions.remove([owner, operation.source, operation.trackerId, operation.asin ?? '']);
       case 'putSyncRun': {
         const value = operation.value;
-        return syncRuns.put([owner, value.id], [value.kind, instantMs(value.startedAt), json(value)]);
+        return syncRuns.put([owner, value.id], [value.kind, instantMs(value.startedAt), ...record(digests.syncRuns, value)]);
       }
       case 'putSetting':
         return settings.put([owner, operation.key], [json(operation.value)]);
       case 'deleteSetting':
         return settings.remove([owner, operation.key]);
       case 'putCredential':
-        return credentials.put([owner, operation.value.name], [json(operation.value)]);
+        return credentials.put([owner, operation.value.name], record(digests.credentials, operation.value));
       case 'deleteCredential':
         return credentials.remove([owner, operation.name]);
     }

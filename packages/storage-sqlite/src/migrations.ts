@@ -3,7 +3,7 @@
  * edit a released step: append a new one.
  *
  * Records are stored as key and filter columns plus the record as JSON in `data` (without owner
- * and version, which are columns). Timestamps that order lists are kept as epoch milliseconds,
+ * and version, which are columns) and its `digest`. Timestamps that order lists are kept as epoch milliseconds,
  * because ISO strings with different precision or offsets do not sort as text.
  */
 export const migrations: readonly string[] = [
@@ -105,6 +105,10 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (owner_id, name)
   );
   `,
+  // 2: each record's digest (see row-digest.ts). Rows written before have none and are validated on read.
+  ['titles', 'series', 'progress', 'history', 'tracker_books', 'links', 'conflicts', 'decisions', 'sync_runs', 'credentials']
+    .map((table) => `ALTER TABLE ${table} ADD COLUMN digest TEXT;`)
+    .join('\n'),
 ];
 
 /** The schema version this adapter writes: the number of steps. */

@@ -149,6 +149,35 @@ describe('opening a SQLite store', () => {
     expect(error.message).toContain('is closed');
   });
 
+  it('writes each record with its digest, and reads a row from before digests (validated, then digested when written again)', async () => {
+    // A store at schema version 1: rows have no digest column yet.
+    const old = new Database(join(dir, 'v1.db'));
+    old.exec(migrations[0]!);
+    old.pragma('user_version = 1');
+    old.prepare('INSERT INTO titles (owner_id, asin, owned, version, data) VALUES (?, ?, 1, 1, ?)').run('local', title.asin, JSON.stringify(title));
+    old.close();
+    const store = openSqliteStorage({ path: join(dir, 'v1.db') });
+    expect(store.schemaVersion()).toBe(SCHEMA_VERSION);
+    expect(await store.getTitle('local', title.asin)).toEqual({ ...title, ownerId: 'local', version: 1 });
+    await store.applyBatch('local', [{ op: 'putTitle', value: { ...title, title: 'Dune (new cover)' }, expectedVersion: 1 }]);
+    await store.close();
+    const db = new Database(join(dir, 'v1.db'), { readonly: true });
+    const row = db.prepare<[], { data: string; digest: string | null }>('SELECT data, digest FROM titles').get()!;
+    db.close();
+    expect(row.digest).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(JSON.parse(row.data)).toMatchObject({ title: 'Dune (new cover)' });
+  });
+
+  it('reads a row edited by hand into another valid record (checked, since its digest no longer matches)', async () => {
+    const store = openSqliteStorage({ path });
+    await store.applyBatch('local', [{ op: 'putTitle', value: title }]);
+    const db = new Database(path);
+    db.prepare("UPDATE titles SET data = json_set(data, '$.title', 'Dune Messiah')").run();
+    db.close();
+    expect(await store.getTitle('local', title.asin)).toMatchObject({ title: 'Dune Messiah' });
+    await store.close();
+  });
+
   it('rejects a damaged row on read, naming the table and the record', async () => {
     const store = openSqliteStorage({ path });
     await store.applyBatch('local', [{ op: 'putTitle', value: title }]);

@@ -3,10 +3,12 @@ import type Database from 'better-sqlite3';
 interface VersionedRow {
   version: number;
   data: string;
+  digest: string | null;
 }
 
 interface DataRow {
   data: string;
+  digest: string | null;
 }
 
 /** The port's reads, each a statement prepared once per store. */
@@ -40,38 +42,38 @@ export interface ReadQueries {
  */
 export function prepareQueries(db: Database.Database): ReadQueries {
   return {
-    title: db.prepare<[string, string], VersionedRow>('SELECT version, data FROM titles WHERE owner_id = ? AND asin = ?'),
-    titlesIn: db.prepare<[string, string], VersionedRow>('SELECT version, data FROM titles WHERE owner_id = ? AND asin IN (SELECT value FROM json_each(?))'),
-    titles: db.prepare<[string], VersionedRow>('SELECT version, data FROM titles WHERE owner_id = ? ORDER BY asin'),
-    titlesOwned: db.prepare<[string, number], VersionedRow>('SELECT version, data FROM titles WHERE owner_id = ? AND owned = ? ORDER BY asin'),
+    title: db.prepare<[string, string], VersionedRow>('SELECT version, data, digest FROM titles WHERE owner_id = ? AND asin = ?'),
+    titlesIn: db.prepare<[string, string], VersionedRow>('SELECT version, data, digest FROM titles WHERE owner_id = ? AND asin IN (SELECT value FROM json_each(?))'),
+    titles: db.prepare<[string], VersionedRow>('SELECT version, data, digest FROM titles WHERE owner_id = ? ORDER BY asin'),
+    titlesOwned: db.prepare<[string, number], VersionedRow>('SELECT version, data, digest FROM titles WHERE owner_id = ? AND owned = ? ORDER BY asin'),
     countTitles: db.prepare<[string], number>('SELECT count(*) FROM titles WHERE owner_id = ?').pluck(),
     countTitlesOwned: db.prepare<[string, number], number>('SELECT count(*) FROM titles WHERE owner_id = ? AND owned = ?').pluck(),
-    series: db.prepare<[string, string], VersionedRow>('SELECT version, data FROM series WHERE owner_id = ? AND key = ?'),
-    allSeries: db.prepare<[string], VersionedRow>('SELECT version, data FROM series WHERE owner_id = ? ORDER BY key'),
-    progress: db.prepare<[string, string], VersionedRow>('SELECT version, data FROM progress WHERE owner_id = ? AND asin = ?'),
-    allProgress: db.prepare<[string], VersionedRow>('SELECT version, data FROM progress WHERE owner_id = ? ORDER BY asin'),
-    history: db.prepare<[string, string], DataRow>('SELECT data FROM history WHERE owner_id = ? AND asin = ? ORDER BY at_ms, id'),
-    trackerBook: db.prepare<[string, string, string], DataRow>('SELECT data FROM tracker_books WHERE owner_id = ? AND source = ? AND tracker_id = ?'),
+    series: db.prepare<[string, string], VersionedRow>('SELECT version, data, digest FROM series WHERE owner_id = ? AND key = ?'),
+    allSeries: db.prepare<[string], VersionedRow>('SELECT version, data, digest FROM series WHERE owner_id = ? ORDER BY key'),
+    progress: db.prepare<[string, string], VersionedRow>('SELECT version, data, digest FROM progress WHERE owner_id = ? AND asin = ?'),
+    allProgress: db.prepare<[string], VersionedRow>('SELECT version, data, digest FROM progress WHERE owner_id = ? ORDER BY asin'),
+    history: db.prepare<[string, string], DataRow>('SELECT data, digest FROM history WHERE owner_id = ? AND asin = ? ORDER BY at_ms, id'),
+    trackerBook: db.prepare<[string, string, string], DataRow>('SELECT data, digest FROM tracker_books WHERE owner_id = ? AND source = ? AND tracker_id = ?'),
     trackerBooks: db.prepare<{ owner: string; source: string | null }, DataRow>(
-      'SELECT data FROM tracker_books WHERE owner_id = @owner AND (@source IS NULL OR source = @source) ORDER BY source, tracker_id',
+      'SELECT data, digest FROM tracker_books WHERE owner_id = @owner AND (@source IS NULL OR source = @source) ORDER BY source, tracker_id',
     ),
     links: db.prepare<{ owner: string; asin: string | null; source: string | null; trackerId: string | null }, DataRow>(
-      `SELECT data FROM links WHERE owner_id = @owner AND (@asin IS NULL OR asin = @asin) AND (@source IS NULL OR source = @source)
+      `SELECT data, digest FROM links WHERE owner_id = @owner AND (@asin IS NULL OR asin = @asin) AND (@source IS NULL OR source = @source)
      AND (@trackerId IS NULL OR tracker_id = @trackerId) ORDER BY asin, source`,
     ),
-    conflict: db.prepare<[string, string], VersionedRow>('SELECT version, data FROM conflicts WHERE owner_id = ? AND id = ?'),
+    conflict: db.prepare<[string, string], VersionedRow>('SELECT version, data, digest FROM conflicts WHERE owner_id = ? AND id = ?'),
     conflicts: db.prepare<{ owner: string; status: string | null }, VersionedRow>(
-      'SELECT version, data FROM conflicts WHERE owner_id = @owner AND (@status IS NULL OR status = @status) ORDER BY id',
+      'SELECT version, data, digest FROM conflicts WHERE owner_id = @owner AND (@status IS NULL OR status = @status) ORDER BY id',
     ),
     decisions: db.prepare<{ owner: string; source: string | null; trackerId: string | null }, DataRow>(
-      `SELECT data FROM decisions WHERE owner_id = @owner AND (@source IS NULL OR source = @source)
+      `SELECT data, digest FROM decisions WHERE owner_id = @owner AND (@source IS NULL OR source = @source)
      AND (@trackerId IS NULL OR tracker_id = @trackerId) ORDER BY source, tracker_id, asin_key`,
     ),
     syncRuns: db.prepare<{ owner: string; kind: string | null; limit: number }, DataRow>(
-      'SELECT data FROM sync_runs WHERE owner_id = @owner AND (@kind IS NULL OR kind = @kind) ORDER BY started_ms DESC, id DESC LIMIT @limit',
+      'SELECT data, digest FROM sync_runs WHERE owner_id = @owner AND (@kind IS NULL OR kind = @kind) ORDER BY started_ms DESC, id DESC LIMIT @limit',
     ),
     setting: db.prepare<[string, string], string>('SELECT data FROM settings WHERE owner_id = ? AND key = ?').pluck(),
-    credential: db.prepare<[string, string], DataRow>('SELECT data FROM credentials WHERE owner_id = ? AND name = ?'),
+    credential: db.prepare<[string, string], DataRow>('SELECT data, digest FROM credentials WHERE owner_id = ? AND name = ?'),
     credentialNames: db.prepare<[string], string>('SELECT name FROM credentials WHERE owner_id = ? ORDER BY name').pluck(),
   };
 }

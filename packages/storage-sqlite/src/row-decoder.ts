@@ -1,4 +1,5 @@
 import { SagaSyncError } from '@sagasync/core';
+import type { RowDigest } from './row-digest.js';
 
 /** The part of a zod schema the decoder needs; core's schemas fit it. */
 export interface RowSchema<T> {
@@ -8,10 +9,12 @@ export interface RowSchema<T> {
 /**
  * Builds a record from a row: the JSON `data` column plus owner and version, which are columns.
  * With `validate`, the record is checked against core's schema, so a hand-edited or damaged file
- * fails with a message naming the table and key instead of leaking bad data into the rules.
+ * fails with a message naming the table and key instead of leaking bad data into the rules. A row
+ * whose digest matches its data (see `RowDigest`) was validated when it was written and is not
+ * checked again.
  */
-export function rowDecoder<T>(schema: RowSchema<T>, table: string, path: string, validate: boolean) {
-  return (owner: string, data: string, version?: number): T => {
+export function rowDecoder<T>(schema: RowSchema<T>, table: string, path: string, validate: boolean, digest: RowDigest) {
+  return (owner: string, data: string, version: number | undefined, rowDigest: string | null): T => {
     let record: Record<string, unknown>;
     try {
       record = JSON.parse(data) as Record<string, unknown>;
@@ -22,7 +25,7 @@ export function rowDecoder<T>(schema: RowSchema<T>, table: string, path: string,
     // The parsed object is ours alone: set the column values on it rather than copying it.
     record.ownerId = owner;
     if (version !== undefined) record.version = version;
-    if (!validate) return record as T;
+    if (!validate || digest.matches(data, rowDigest)) return record as T;
     const parsed = schema.safeParse(record);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
