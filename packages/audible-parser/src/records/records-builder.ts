@@ -80,21 +80,20 @@ export class RecordsBuilder {
   /**
    * One shared, frozen copy of a name list that many titles repeat (an author's books, a
    * narrator's series). Frozen so that a consumer mutating one title's list fails loudly instead of
-   * changing the others. Lists of several names are kept under a key of their own only with
-   * `byNames` (values that are not cell text); a single name is its own key.
+   * changing the others. A single name is its own key; a list of several is kept under a joined
+   * key only when `keyed` (cell text has its own cache, see `parseNames`).
    */
-  private shareNames(names: string[], byNames = true): string[] {
+  private shareNames(names: string[], keyed = true): string[] {
     if (names.length === 0) return NO_NAMES;
-    const keyed = byNames || names.length === 1;
-    let key = !keyed ? '' : names.length === 1 ? names[0]! : names.join('\u0000');
-    if (keyed) {
+    const key = names.length === 1 ? names[0]! : keyed ? names.join('\u0000') : null;
+    if (key !== null) {
       const known = this.nameLists.get(key);
       if (known !== undefined) return known;
     }
     for (let i = 0; i < names.length; i++) names[i] = this.intern(names[i]!);
-    if (names.length === 1) key = names[0]!;
     Object.freeze(names);
-    if (keyed && this.nameLists.size < NAME_LIST_LIMIT) this.nameLists.set(key, names);
+    // A single name is keyed by its interned copy, which the list holds anyway.
+    if (key !== null && this.nameLists.size < NAME_LIST_LIMIT) this.nameLists.set(names.length === 1 ? names[0]! : key, names);
     return names;
   }
 
