@@ -41,14 +41,21 @@ export async function runCliImportBench(options: { runs?: number } = {}): Promis
       const report = JSON.parse(again.stdout) as { titles: { created: number; updated: number }; series: { created: number; updated: number } };
       reimportWrites = report.titles.created + report.titles.updated + report.series.created + report.series.updated;
     }
-    const big = await measureNode([cli, '--store', join(dir, 'big.db'), 'import', large, '--commit', '--json']);
-    if (big.code !== 0) throw new Error(`sagasync import of 100,000 titles failed: ${big.stderr}`);
+    // Peak memory must hold on every run, not on a median: several runs, the highest counts.
+    const bigRuns: { ms: number; maxRssMb: number }[] = [];
+    for (let i = 0; i < runs; i++) {
+      const big = await measureNode([cli, '--store', join(dir, `big-${i}.db`), 'import', large, '--commit', '--json']);
+      if (big.code !== 0) throw new Error(`sagasync import of 100,000 titles failed: ${big.stderr}`);
+      bigRuns.push(big);
+    }
+    const bigMs = median(bigRuns.map((r) => r.ms));
+    const bigRss = Math.max(...bigRuns.map((r) => r.maxRssMb));
 
     const cliMs = median(cliTimes);
     const baseMs = median(baseTimes);
     const ratio = cliMs / baseMs;
     const reMs = median(reimportTimes);
-    const ok = ratio <= 3 && cliMs < 1500 && reMs < 1000 && reimportWrites === 0 && big.maxRssMb < 300;
+    const ok = ratio <= 3 && cliMs < 1500 && reMs < 1000 && reimportWrites === 0 && bigRss < 300;
     return {
       name: 'cli import (issue 4)',
       ok,
@@ -56,7 +63,7 @@ export async function runCliImportBench(options: { runs?: number } = {}): Promis
         `import --commit, 10,000 titles, fresh store: ${fmtMs(cliMs)} (median of ${runs}; goal < 1.5 s)`,
         `baseline csv-parse + SQLite insert, same file: ${fmtMs(baseMs)}; ratio ${ratio.toFixed(2)}x (goal <= 3x)`,
         `re-import of the same file: ${fmtMs(reMs)}, ${reimportWrites} writes (goal < 1 s, 0 writes)`,
-        `import --commit, 100,000 titles: ${fmtMs(big.ms)}, peak RSS ${big.maxRssMb.toFixed(0)} MB (goal < 300 MB)`,
+        `import --commit, 100,000 titles: ${fmtMs(bigMs)} (median of ${runs}), peak RSS ${bigRss.toFixed(0)} MB, highest of ${runs} runs (goal < 300 MB; runs: ${bigRuns.map((r) => r.maxRssMb.toFixed(0)).join(', ')})`,
       ],
     };
   } finally {

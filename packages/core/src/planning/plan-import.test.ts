@@ -149,6 +149,17 @@ describe('planImport: progress', () => {
     expect(cs.notes.some((n) => n.includes('1 progress report(s) ignored'))).toBe(true);
   });
 
+  it('shares one frozen list of changed fields between changes that name the same fields', () => {
+    const many = Array.from({ length: 5 }, (_, i) => rec(`B00000000${i}`, { runtimeMinutes: 60 }));
+    const cs = plan(records({ titles: [...many, rec('B0000000Z9')], progress: many.map((t) => ({ asin: t.asin, percentComplete: 10 })) }));
+    const lists = new Set(cs.titles.slice(0, 5).map((c) => c.changedFields));
+    expect(lists.size).toBe(1);
+    expect(cs.titles[0]!.changedFields).toContain('runtimeMinutes');
+    expect(cs.titles[5]!.changedFields).not.toContain('runtimeMinutes');
+    expect(Object.isFrozen(cs.titles[0]!.changedFields)).toBe(true);
+    expect(new Set(cs.progress.map((c) => c.changedFields)).size).toBe(1);
+  });
+
   it('turns a change set into guarded batch operations', () => {
     const s1 = applyPlan(EMPTY, plan(records({ titles: [rec('B0000000A1', { series: [member('B0SERIES01', '1')] })] })));
     const cs = plan(records({ titles: [rec('B0000000A1', { runtimeMinutes: 5 }), rec('B0000000B2')], progress: [{ asin: 'B0000000A1', percentComplete: 10 }] }), s1, T2);

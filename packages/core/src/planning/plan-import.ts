@@ -112,6 +112,24 @@ const setFields = (value: Record<string, unknown>, fields: readonly string[]): s
     return v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0);
   });
 
+/**
+ * One frozen copy of each list of field names a plan uses. Changes repeat a handful of lists (every
+ * create of a title with the same fields set), and a plan of 100,000 creates would otherwise hold
+ * 100,000 arrays. Frozen because changes share them: treat a change set as read-only.
+ */
+class FieldLists {
+  private readonly lists = new Map<string, string[]>();
+
+  share(fields: string[]): string[] {
+    const key = fields.join(',');
+    const known = this.lists.get(key);
+    if (known !== undefined) return known;
+    Object.freeze(fields);
+    this.lists.set(key, fields);
+    return fields;
+  }
+}
+
 /** A stored progress row without owner and version; spelled out because rest-spread is slow in hot loops. */
 function progressDataOf(p: Progress): ProgressData {
   return {
@@ -130,17 +148,17 @@ function progressDataOf(p: Progress): ProgressData {
 const SERIES_FIELDS = ['title', 'asin', 'catalogueComplete'] as const;
 const PROGRESS_FIELDS = ['status', 'percentComplete', 'isFinished', 'startedAt', 'finishedAt', 'lastPositionMs', 'finishCount'] as const;
 
-function planTitles(records: Map<string, TitleRecord>, stored: ReadonlyMap<string, Title>, now: string): TitleChange[] {
+function planTitles(records: Map<string, TitleRecord>, stored: ReadonlyMap<string, Title>, now: string, fieldLists: FieldLists): TitleChange[] {
   const changes: TitleChange[] = [];
   for (const asin of [...records.keys()].sort(compareKeys)) {
     const record = records.get(asin)!;
     const current = stored.get(asin);
     const value = titleDataFrom(record, current, now);
     if (!current) {
-      changes.push({ action: 'create', asin, changedFields: setFields(value, TITLE_FIELDS), expectedVersion: null, value });
+      changes.push({ action: 'create', asin, changedFields: fieldLists.share(setFields(value, TITLE_FIELDS)), expectedVersion: null, value });
       continue;
     }
-    const changedFields = titleDiff(value, current);
+    const changedFields = fieldLists.share(titleDiff(value, current));
     // `value` is a fresh object that still carries the stored updatedAt: set it in place.
     if (changedFields.length > 0) value.updatedAt = now;
     changes.push({ action: changedFields.length === 0 ? 'unchanged' : 'update', asin, changedFields, expectedVersion: current.version, value });
@@ -186,17 +204,20 @@ function planProgress(
   stored: ReadonlyMap<string, Progress>,
   options: PlanOptions,
   notes: string[],
+  fieldLists: FieldLists,
 ): ProgressChange[] {
-  const byAsin = new Map<string, ProgressReport[]>();
+  // Most titles have one report: it is kept as is, and only a second one makes a list.
+  const byAsin = new Map<string, ProgressReport | ProgressReport[]>();
   const unknown = new Set<string>();
   for (const report of reports) {
     if (!knownTitle(report.asin)) {
       unknown.add(report.asin);
       continue;
     }
-    const list = byAsin.get(report.asin);
-    if (list) list.push(report);
-    else byAsin.set(report.asin, [report]);
+    const known = byAsin.get(report.asin);
+    if (known === undefined) byAsin.set(report.asin, report);
+    else if (Array.isArray(known)) known.push(report);
+    else byAsin.set(report.asin, [known, report]);
   }
   if (unknown.size > 0) notes.push(`${unknown.size} progress report(s) skipped: no such title (${[...unknown].sort(compareKeys).slice(0, 5).join(', ')}${unknown.size > 5 ? ', …' : ''})`);
 
@@ -205,7 +226,8 @@ function planProgress(
   let ignored = 0;
   for (const asin of [...byAsin.keys()].sort(compareKeys)) {
     const current = stored.get(asin) ?? null;
-    const reportsFor = inTimeOrder(datedTogether(byAsin.get(asin)!));
+    const known = byAsin.get(asin)!;
+    const reportsFor = Array.isArray(known) ? inTimeOrder(datedTogether(known)) : [known];
     // Reports for one title apply in time order, each against the result of the previous. Several
     // reports can disagree (a finish and a re-listen at one instant); passes repeat until nothing
     // changes, so the planned state is a fixed point and re-planning the same records changes
@@ -228,12 +250,12 @@ function planProgress(
     }
     if (reportsFor.length > 1 && history.length > 1) history = uniqueById(history);
     if (current === null) {
-      if (changedData) changes.push({ action: 'create', asin, changedFields: PROGRESS_FIELDS.slice(), expectedVersion: null, value: changedData, history });
+      if (changedData) changes.push({ action: 'create', asin, changedFields: fieldLists.share(PROGRESS_FIELDS.slice()), expectedVersion: null, value: changedData, history });
       continue;
     }
-    const changedFields = changedData ? PROGRESS_FIELDS.filter((f) => changedData[f] !== current[f]) : [];
+    const changedFields = fieldLists.share(changedData ? PROGRESS_FIELDS.filter((f) => changedData[f] !== current[f]) : []);
     if (!changedData || changedFields.length === 0) {
-      changes.push({ action: 'unchanged', asin, changedFields: [], expectedVersion: current.version, value: progressDataOf(current), history: [] });
+      changes.push({ action: 'unchanged', asin, changedFields, expectedVersion: current.version, value: progressDataOf(current), history: [] });
     } else changes.push({ action: 'update', asin, changedFields, expectedVersion: current.version, value: changedData, history });
   }
   if (ignored > 0) notes.push(`${ignored} progress report(s) ignored: a finished title was reported unfinished (no re-listen detected)`);
@@ -301,9 +323,10 @@ export function planImport(records: LibraryRecords, current: CurrentState, optio
   const seriesRecords = fold(records.series, (s) => s.key, mergeSeriesRecords);
   if (seriesRecords.folded > 0) notes.push(`${seriesRecords.folded} duplicate series record(s) merged by key`);
 
-  const titles = planTitles(titleRecords.byKey, current.titles, options.now);
+  const fieldLists = new FieldLists();
+  const titles = planTitles(titleRecords.byKey, current.titles, options.now, fieldLists);
   const series = planSeries(seriesRecords.byKey, titles, current.series, options.now);
-  const progress = planProgress(records.progress, (asin) => titleRecords.byKey.has(asin) || current.titles.has(asin), current.progress, options, notes);
+  const progress = planProgress(records.progress, (asin) => titleRecords.byKey.has(asin) || current.titles.has(asin), current.progress, options, notes, fieldLists);
 
   return {
     titles,
