@@ -11,6 +11,7 @@ import { registerProgressCommands } from './commands/progress.js';
 import { registerSeriesCommands } from './commands/series.js';
 import { registerStatusCommand } from './commands/status.js';
 import { CommandContext } from './runtime/context.js';
+import { exitCodeFor } from '@sagasync/api';
 import { CliError, EXIT, ExitWith, readEnv } from './runtime/env.js';
 import type { CliIo } from './runtime/io.js';
 
@@ -93,7 +94,7 @@ function reportError(error: unknown, io: CliIo, verbose: boolean): number {
     const hint = typeof error.details.hint === 'string' ? error.details.hint : hintFor(error.code);
     if (hint) write(`hint: ${hint}`);
     if (verbose) write(error.stack ?? '');
-    return error.code === 'invalid_input' || error.code === 'unsupported_format' ? EXIT.invalidInput : EXIT.error;
+    return exitCodeFor(error);
   }
   write(`error: ${error instanceof Error ? error.message : String(error)}`);
   if (verbose && error instanceof Error) write(error.stack ?? '');

@@ -36,7 +36,7 @@ describe('the built sagasync program', () => {
     expect(JSON.parse(again.stdout).titles).toMatchObject({ created: 0, updated: 0 });
     const series = sagasync(['--store', s.store, 'series', 'list', '--json']);
     expect(series.code, series.stderr).toBe(0);
-    expect((JSON.parse(series.stdout) as unknown[]).length).toBeGreaterThan(3);
+    expect((JSON.parse(series.stdout) as { items: unknown[] }).items.length).toBeGreaterThan(3);
     const exported = sagasync(['--store', s.store, 'export', '--format', 'csv', '--output', join(s.dir, 'out')]);
     expect(exported.code, exported.stderr).toBe(0);
   });

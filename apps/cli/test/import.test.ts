@@ -30,7 +30,7 @@ describe('sagasync import', () => {
     expect(report).toMatchObject({ format: 'audible-cli-tsv', rows: 21, committed: false, titles: { created: 21, updated: 0, unchanged: 0 } });
     expect(report.series.created).toBe(6);
     const books = await run(['books', 'list', '--json'], { store: s.store });
-    expect(books.json()).toEqual([]);
+    expect(books.json()).toEqual({ items: [], nextCursor: null });
   });
 
   it('commits, and a re-import of the same file changes nothing', async () => {
@@ -65,7 +65,7 @@ describe('sagasync import', () => {
     expect(result.stderr).toContain('NOT-AN-ASIN');
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
     const books = await run(['books', 'list', '--json'], { store: s.store });
-    expect(books.json<unknown[]>()).toHaveLength(21);
+    expect(books.json<{ items: unknown[] }>().items).toHaveLength(21);
 
     const json = await run(['import', bad, '--commit', '--json'], { store: s.store });
     expect(json.code).toBe(2);
@@ -106,7 +106,7 @@ describe('sagasync import', () => {
     expect(meta.code).toBe(0);
     expect(meta.json<ImportJson>()).toMatchObject({ format: 'sagasync-series-metadata' });
     const synthetic = await run(['books', 'list', '--json'], { store: s.store });
-    const all = synthetic.json<{ owned: boolean }[]>();
+    const all = synthetic.json<{ items: { owned: boolean }[] }>().items;
     expect(all.filter((b) => !b.owned).length).toBe(7);
     // Importing the library again keeps the synthetic volumes and flips nothing.
     const again = await run(['import', library, '--commit', '--json'], { store: s.store });
@@ -136,7 +136,7 @@ describe('sagasync import', () => {
       expect(result.json<ImportJson>().titles.created).toBe(21);
       // Nothing went to the local store.
       const books = await run(['books', 'list', '--json'], { store: s.store });
-      expect(books.json()).toEqual([]);
+      expect(books.json()).toEqual({ items: [], nextCursor: null });
     } finally {
       server.close();
     }

@@ -60,7 +60,7 @@ describe('sagasync notion', () => {
     expect(pull.code, pull.stderr).toBe(0);
     expect(pull.json<{ events: unknown[] }>().events).toHaveLength(1);
     const series = await run(['series', 'show', 'The Ember Throne', '--json'], { store: s.store });
-    expect(series.json<{ status: string }[]>()[0]!.status).toBe('caught_up');
+    expect(series.json<{ items: { status: string }[] }>().items[0]!.status).toBe('caught_up');
   });
 
   it('checks existing databases named by environment variables', async () => {

@@ -20,7 +20,7 @@ describe('series report, progress and clean-up on the demo library', () => {
   const seriesList = async () => {
     const result = await run(['series', 'list', '--json'], { store: s.store });
     expect(result.code).toBe(0);
-    return new Map(result.json<SeriesJson[]>().map((v) => [v.title, v]));
+    return new Map(result.json<{ items: SeriesJson[] }>().items.map((v) => [v.title, v]));
   };
 
   beforeEach(async () => {
@@ -61,7 +61,7 @@ describe('series report, progress and clean-up on the demo library', () => {
     expect(shown.stdout).toContain('next up');
     expect(shown.stdout).not.toMatch(/\x1b\[/); // piped: no colour codes
     const byTitle = await run(['series', 'show', 'B0DEMO0018', '--json'], { store: s.store });
-    expect(byTitle.json<SeriesJson[]>().map((v) => v.title).sort()).toEqual(['The Drowned World Cycle', 'Tidewater']);
+    expect(byTitle.json<{ items: SeriesJson[] }>().items.map((v) => v.title).sort()).toEqual(['The Drowned World Cycle', 'Tidewater']);
     const tty = await run(['series', 'list'], { store: s.store, tty: true });
     expect(tty.stdout).toMatch(/[┌─│]/);
     const missing = await run(['series', 'show', 'No Such Series'], { store: s.store });
@@ -71,13 +71,13 @@ describe('series report, progress and clean-up on the demo library', () => {
 
   it('lists books with filters and the JSON shape scripts rely on', async () => {
     const inProgress = await run(['books', 'list', '--status', 'in_progress', '--json'], { store: s.store });
-    const rows = inProgress.json<{ asin: string; status: string; percentComplete: number; series: { title: string; sequence: string; position: number | null }[] }[]>();
+    const rows = inProgress.json<{ items: { asin: string; status: string; percentComplete: number; series: { title: string; sequence: string; position: number | null }[] }[] }>().items;
     expect(rows.map((r) => r.asin).sort()).toEqual(['B0DEMO0004', 'B0DEMO0006', 'B0DEMO0019', 'B0DEMO0020']);
     expect(rows.find((r) => r.asin === 'B0DEMO0006')).toMatchObject({ percentComplete: 37.5, series: [{ title: 'Starwake Chronicles', sequence: 'Book 4', position: 4 }] });
     const first = rows[0]!;
     expect(Object.keys(first).sort()).toEqual(['asin', 'authors', 'narrators', 'owned', 'percentComplete', 'series', 'status', 'subtitle', 'title'].sort());
     const tide = await run(['books', 'list', '--series', 'Tidewater', '--json'], { store: s.store });
-    expect(tide.json<{ asin: string }[]>().map((r) => r.asin)).toEqual(['B0DEMO0018', 'B0DEMO0019']);
+    expect(tide.json<{ items: { asin: string }[] }>().items.map((r) => r.asin)).toEqual(['B0DEMO0018', 'B0DEMO0019']);
     const bad = await run(['books', 'list', '--status', 'paused'], { store: s.store });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('unknown status "paused"');
@@ -94,14 +94,14 @@ describe('series report, progress and clean-up on the demo library', () => {
     expect(again.json<{ changed: boolean }>().changed).toBe(false);
 
     const history = await run(['progress', 'history', 'B0DEMO0004', '--json'], { store: s.store });
-    const entries = history.json<{ event: string; toStatus: string }[]>();
+    const entries = history.json<{ items: { event: string; toStatus: string }[] }>().items;
     expect(entries.map((e) => e.event)).toEqual(['started', 'finished']);
 
     // Starting a finished title again is a re-listen.
     const restart = await run(['progress', 'start', 'B0DEMO0001', '--json'], { store: s.store });
     expect(restart.json<{ progress: { status: string } }>().progress.status).toBe('in_progress');
     const restartHistory = await run(['progress', 'history', 'B0DEMO0001', '--json'], { store: s.store });
-    expect(restartHistory.json<{ event: string }[]>().at(-1)!.event).toBe('restarted');
+    expect(restartHistory.json<{ items: { event: string }[] }>().items.at(-1)!.event).toBe('restarted');
 
     const notAsin = await run(['progress', 'finish', 'nope'], { store: s.store });
     expect(notAsin.code).toBe(2);
@@ -126,11 +126,11 @@ describe('series report, progress and clean-up on the demo library', () => {
     const dry = await run(['cleanup', 'synthetic', '--dry-run', '--json'], { store: s.store });
     expect(dry.json()).toEqual({ dryRun: true, removed: ['B0ORPHAN01', 'B0ORPHAN02'] });
     const stillThere = await run(['books', 'list', '--json'], { store: s.store });
-    expect(stillThere.json<unknown[]>()).toHaveLength(30);
+    expect(stillThere.json<{ items: unknown[] }>().items).toHaveLength(30);
     const real = await run(['cleanup', 'synthetic', '--json'], { store: s.store });
     expect(real.json()).toEqual({ dryRun: false, removed: ['B0ORPHAN01', 'B0ORPHAN02'] });
     const after = await run(['books', 'list', '--json'], { store: s.store });
-    expect(after.json<unknown[]>()).toHaveLength(28);
+    expect(after.json<{ items: unknown[] }>().items).toHaveLength(28);
     const recompute = await run(['series', 'recompute', '--json'], { store: s.store });
     expect(recompute.json<{ removed: number }>().removed).toBe(1);
   });

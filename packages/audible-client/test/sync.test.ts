@@ -29,12 +29,12 @@ describe('syncLibrary against the fake, into the memory store', () => {
     expect(first.writes).toBeGreaterThan(0);
     expect(await storage.countTitles(ownerId, { owned: true })).toBe(150);
     expect(await storage.countTitles(ownerId, { owned: false })).toBe(first.fetched.syntheticTitles);
-    const series = await storage.listSeries(ownerId);
+    const series = (await storage.listSeries(ownerId)).items;
     expect(series.every((s) => s.catalogueComplete)).toBe(true);
     const finished = fake.state.library.owned.filter((o) => o.isFinished);
-    const stored = await storage.listProgress(ownerId);
+    const stored = (await storage.listProgress(ownerId)).items;
     expect(stored.filter((p) => p.isFinished).map((p) => p.asin).sort()).toEqual(finished.map((o) => o.asin).sort());
-    const runs = await storage.listSyncRuns(ownerId, { kind: 'audible_sync' });
+    const runs = (await storage.listSyncRuns(ownerId, { kind: 'audible_sync' })).items;
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ status: 'succeeded', source: 'audible:us:amzn1.account.FAKE0CUSTOMER0ID' });
     expect(runs[0]!.counts.created).toBe(first.import.titles.created + first.import.series.created + first.import.progress.created);
@@ -51,7 +51,7 @@ describe('syncLibrary against the fake, into the memory store', () => {
     expect(third.import.progress.updated + third.import.progress.created).toBe(1);
     const progress = await storage.getProgress(ownerId, target.asin);
     expect(progress).toMatchObject({ status: 'finished', isFinished: true });
-    expect((await storage.listSyncRuns(ownerId, { kind: 'audible_sync' })).length).toBe(3);
+    expect((await storage.listSyncRuns(ownerId, { kind: 'audible_sync' })).items.length).toBe(3);
     await storage.close();
   });
 
@@ -87,7 +87,7 @@ describe('syncLibrary against the fake, into the memory store', () => {
     expect(await storage.getSetting('local', seriesCacheKey(fake.state.library.seriesAsins[0]!))).toBeNull();
     expect(report.import.titles.created).toBeGreaterThan(30);
     expect(await storage.countTitles('local')).toBe(0);
-    expect(await storage.listSyncRuns('local')).toEqual([]);
+    expect((await storage.listSyncRuns('local')).items).toEqual([]);
     await storage.close();
   });
 
@@ -98,7 +98,7 @@ describe('syncLibrary against the fake, into the memory store', () => {
     const storage = createMemoryStorage();
     const error = await syncLibrary({ client, storage, ownerId: 'local' }).catch((e: unknown) => e);
     expect(SagaSyncError.isInstance(error) && error.code).toBe('auth_failed');
-    const [run] = await storage.listSyncRuns('local');
+    const [run] = (await storage.listSyncRuns('local')).items;
     expect(run).toMatchObject({ kind: 'audible_sync', status: 'failed' });
     expect(run!.error).toMatch(/^auth_failed: Audible no longer accepts this device/);
     expect(await storage.countTitles('local')).toBe(0);

@@ -35,14 +35,24 @@ export {
 export { conflictIdFor, type MatcherDeps } from './use-cases/deps.js';
 export {
   runMatch,
+  type MatchRunResult,
+  type RunMatchOptions,
+} from './use-cases/run-match.js';
+export {
+  checkTrackerBooks,
+  planMatch,
   toMatchJson,
   type LinkChange,
   type MatchJson,
+  type MatchPlan,
   type MatchReport,
+  type MatchState,
+  type MatchWriteCounts,
+  type MatchWriteGroup,
+  type PlanMatchOptions,
   type ReportConflict,
   type ReportLink,
   type ReportUnmatched,
-  type RunMatchOptions,
-} from './use-cases/run-match.js';
+} from './use-cases/plan-match.js';
 export { linkManually, resolveConflict, unlink, type ManualLinkOutcome, type ResolveOutcome, type UnlinkOutcome } from './use-cases/decide-by-hand.js';
 export { listConflicts, type ConflictView } from './use-cases/list-conflicts.js';

@@ -43,7 +43,7 @@ describe('Goodreads export to stored links', () => {
       conflicts: [],
       unmatched: ['10614', '28187'],
     });
-    expect(await storage.listLinks('local')).toHaveLength(3);
+    expect((await storage.listLinks('local')).items).toHaveLength(3);
     expect((await storage.getTrackerBook('local', 'goodreads', '12591698'))!.status).toBe('in_progress');
   });
 });

@@ -1,10 +1,14 @@
 /**
  * @sagasync/notion-mirror: Notion schema setup and check, mirror planning and applying under
- * Notion's rate limit, pull of hand edits, webhook verification, reset. Every use case takes a
- * storage port, an owner id and connection options; nothing here reads the environment.
+ * Notion's rate limit, pull of hand edits, webhook verification, reset. Every use case takes core's
+ * use-case context (store, owner, clock, logger) and connection options; nothing here reads the
+ * environment.
  */
-export { pushToNotion } from './apply/push.js';
-export type { PushDeps, PushOptions, PushProgress, PushResult, TableCounts } from './apply/push.js';
+export type { NotionDeps } from './context.js';
+export { pushToNotion, mergePushResults } from './apply/push.js';
+export type { PushDeps, PushOptions, PushProgress, PushResult, PushRun, TableCounts } from './apply/push.js';
+export { planPush, mirroredTitles } from './plan/plan-push.js';
+export type { PushPlan, PushPlanInput, PushWrite } from './plan/plan-push.js';
 export { planAdoption, trackerBookFromPage } from './apply/adoption.js';
 export type { MatchOutcome, TrackerMatcherFactory, AdoptionPlan } from './apply/adoption.js';
 export { matcherFactory } from './apply/matcher-adapter.js';
@@ -24,7 +28,7 @@ export { resetNotion } from './reset/reset.js';
 export type { ResetDeps, ResetOptions, ResetResult } from './reset/reset.js';
 
 export { setupNotion, checkNotion } from './schema/setup.js';
-export type { NotionDeps, SetupResult, CheckOptions, CheckResult } from './schema/setup.js';
+export type { SetupResult, CheckOptions, CheckResult } from './schema/setup.js';
 export { checkDatabases, isBlocking } from './schema/check-databases.js';
 export type { SchemaIssue, DataSourceSchema } from './schema/check-databases.js';
 export { BOOKS, SERIES, BOOKS_PROPERTIES, SERIES_PROPERTIES, BOOK_STATUS_OPTIONS, SERIES_STATUS_OPTIONS } from './schema/definitions.js';
@@ -47,5 +51,6 @@ export type { SeriesRow, SeriesViewLike } from './plan/desired-values.js';
 export { hashValue, hashValues, valueFromResponse } from './plan/property-values.js';
 export type { PropertyValue, PropertyValues } from './plan/property-values.js';
 
-export { SETTINGS_KEYS, loadDatabases, saveDatabases, loadMirror, clearMirror } from './state/settings.js';
-export type { NotionDatabases, MirrorEntry, MirrorState } from './state/settings.js';
+export { SETTINGS_KEYS, loadDatabases, saveDatabases } from './state/settings.js';
+export type { NotionDatabases, MirrorEntry, MirrorState, MirrorTable } from './state/settings.js';
+export { loadMirror, clearMirror, migrateMirrorSettings } from './state/mirror-records.js';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { coreRules } from '../src/apply/core-rules.js';
 import { pushToNotion } from '../src/apply/push.js';
 import { pullFromNotion } from '../src/pull/pull.js';
-import { loadMirror } from '../src/state/settings.js';
+import { loadMirror } from '../src/state/mirror-records.js';
 import { booksByAsin, library, OWNER, world, type World } from './helpers.js';
 
 let w: World | undefined;
@@ -36,8 +36,8 @@ describe('adopting the user’s own tracker pages', () => {
     const pulled = await pullFromNotion({ ...w.deps, rules: coreRules });
     expect(pulled.events).toMatchObject([{ asin: 'B000000003', kind: 'finished' }]);
     expect((await w.storage.getProgress(OWNER, 'B000000003'))?.isFinished).toBe(true);
-    expect(await w.storage.listLinks(OWNER, { source: 'notion' })).toMatchObject([{ asin: 'B000000003', trackerId: own, method: 'title_author' }]);
-    const conflicts = await w.storage.listConflicts(OWNER);
+    expect((await w.storage.listLinks(OWNER, { source: 'notion' })).items).toMatchObject([{ asin: 'B000000003', trackerId: own, method: 'title_author' }]);
+    const conflicts = (await w.storage.listConflicts(OWNER)).items;
     expect(conflicts).toMatchObject([{ id: `notion:${twin}`, status: 'open' }]);
     expect(conflicts[0]!.candidates.map((c) => c.asin).sort()).toEqual(['T000000001', 'T000000002']);
     expect(w.fake.state.plainValues(w.fake.state.getPage(unrelated)).ASIN).toBe('');
@@ -55,6 +55,6 @@ describe('adopting the user’s own tracker pages', () => {
     const result = await pushToNotion(w.deps);
     expect(result.books.adopted).toBe(1);
     expect((await loadMirror(w.storage, OWNER)).books.B000000004?.pageId).toBe(page);
-    expect(await w.storage.listLinks(OWNER, { asin: 'B000000004' })).toMatchObject([{ method: 'manual' }]);
+    expect((await w.storage.listLinks(OWNER, { asin: 'B000000004' })).items).toMatchObject([{ method: 'manual' }]);
   });
 });

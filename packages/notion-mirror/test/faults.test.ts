@@ -37,9 +37,9 @@ async function diffWithStore(w: World) {
     const have = hashValues(values(ids[0]!));
     for (const [name, hash] of Object.entries(hashValues(want))) if (have[name] !== hash) out.differing.push(`${key}.${name}`);
   };
-  const progress = new Map((await w.storage.listProgress(OWNER)).map((p) => [p.asin, p]));
+  const progress = new Map((await w.storage.listProgress(OWNER)).items.map((p) => [p.asin, p]));
   for (const view of await coreRules.seriesReport(w.storage, OWNER)) check(series, view.key, seriesValues(seriesRowFrom(view)));
-  for (const t of await w.storage.listTitles(OWNER)) check(books, t.asin, bookValues(t, progress.get(t.asin) ?? null, seriesIds));
+  for (const t of (await w.storage.listTitles(OWNER)).items) check(books, t.asin, bookValues(t, progress.get(t.asin) ?? null, seriesIds));
   out.strays = [...books.values(), ...series.values()].reduce((n, ids) => n + ids.length, 0);
   return out;
 }

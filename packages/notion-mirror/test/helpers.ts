@@ -1,4 +1,4 @@
-import type { Progress, SeriesData, StoragePort, Title, TitleData } from '@sagasync/core';
+import { applyInChunks, type Progress, type SeriesData, type StoragePort, type Title, type TitleData } from '@sagasync/core';
 import { createMemoryStorage } from '@sagasync/storage';
 import { startFakeNotion, type FakeNotion, type FakeNotionOptions } from '@sagasync/fake-notion';
 import type { MirrorRules, NotionListeningEvent } from '../src/apply/rules.js';
@@ -52,10 +52,13 @@ export function library(titles: number, series: number): { titles: TitleData[]; 
   return { titles: titleData, series: seriesData };
 }
 
+/** DynamoDB's batch limit: every test store refuses larger batches, as DynamoDB would. */
+export const BATCH_LIMIT = 100;
+
 export async function seededStorage(titles: number, series: number): Promise<StoragePort> {
-  const storage = createMemoryStorage();
+  const storage = createMemoryStorage({ limits: { maxOperationsPerBatch: BATCH_LIMIT } });
   const lib = library(titles, series);
-  await storage.applyBatch(OWNER, [...lib.series.map((value) => ({ op: 'putSeries' as const, value })), ...lib.titles.map((value) => ({ op: 'putTitle' as const, value }))]);
+  await applyInChunks(storage, OWNER, [...lib.series.map((value) => [{ op: 'putSeries' as const, value }]), ...lib.titles.map((value) => [{ op: 'putTitle' as const, value }])]);
   return storage;
 }
 
@@ -66,7 +69,7 @@ export async function seededStorage(titles: number, series: number): Promise<Sto
 export const testRules: MirrorRules & { events: NotionListeningEvent[] } = {
   events: [],
   async seriesReport(storage, ownerId) {
-    const [series, titles, progress] = await Promise.all([storage.listSeries(ownerId), storage.listTitles(ownerId), storage.listProgress(ownerId)]);
+    const [series, titles, progress] = await Promise.all([storage.listSeries(ownerId).then((page) => page.items), storage.listTitles(ownerId).then((page) => page.items), storage.listProgress(ownerId).then((page) => page.items)]);
     const done = new Set(progress.filter((p) => p.isFinished).map((p) => p.asin));
     return series.map((s): SeriesViewLike => {
       const volumes = titles

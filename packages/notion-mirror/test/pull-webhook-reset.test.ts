@@ -5,7 +5,7 @@ import { pullFromNotion, pullNotionPage } from '../src/pull/pull.js';
 import { resetNotion } from '../src/reset/reset.js';
 import { createNotionWebhookHandler } from '../src/webhook/handler.js';
 import { signNotionPayload } from '../src/webhook/verify-signature.js';
-import { loadMirror } from '../src/state/settings.js';
+import { loadMirror } from '../src/state/mirror-records.js';
 import { booksByAsin, OWNER, testRules, world, type World } from './helpers.js';
 
 let w: World | undefined;
@@ -92,7 +92,7 @@ describe('resetNotion', () => {
     expect(synthetic.trashed).toEqual({ books: 2, series: 0 });
     expect(w.fake.state.listPages(w.booksDs)).toHaveLength(8);
 
-    const all = await resetNotion(w.deps, { checkpointEvery: 3 });
+    const all = await resetNotion(w.deps);
     expect(all.trashed).toEqual({ books: 7, series: 2 });
     expect(all.released).toBe(1);
     expect(w.fake.state.listPages(w.booksDs).map((p) => p.id)).toEqual([mine]);
@@ -107,7 +107,7 @@ describe('resetNotion', () => {
     const notion = { ...w.notion, onRequest: (e: { operation: string }) => {
       if (e.operation === 'trash page' && ++trashed === 5) throw new Error('interrupted');
     } };
-    await expect(resetNotion({ ...w.deps, notion }, { checkpointEvery: 2 })).rejects.toThrow();
+    await expect(resetNotion({ ...w.deps, notion })).rejects.toThrow();
     const left = await loadMirror(w.storage, OWNER);
     expect(Object.keys(left.books).length + Object.keys(left.series).length).toBe(14 - 4);
     w.fake.resetStats();

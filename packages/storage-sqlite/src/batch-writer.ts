@@ -1,11 +1,27 @@
 import type Database from 'better-sqlite3';
 import type { BatchOperation } from '@sagasync/core';
 import { instantMs } from '@sagasync/storage';
+import { seriesNameKey } from './open-database.js';
 import type { RowDigest } from './row-digest.js';
 import { PlainTableWriter, VersionedTableWriter } from './table-writers.js';
 
 /** The digest of each table whose rows are records of a core schema (settings have none). */
-export type TableDigests = Record<'titles' | 'series' | 'progress' | 'history' | 'trackerBooks' | 'links' | 'conflicts' | 'decisions' | 'syncRuns' | 'credentials', RowDigest>;
+export type TableDigests = Record<
+  | 'titles'
+  | 'series'
+  | 'progress'
+  | 'history'
+  | 'trackerBooks'
+  | 'links'
+  | 'conflicts'
+  | 'decisions'
+  | 'syncRuns'
+  | 'credentials'
+  | 'mirrorRecords'
+  | 'baselines'
+  | 'seriesAliases',
+  RowDigest
+>;
 
 /**
  * Applies validated batch operations with statements prepared once per store. The caller runs
@@ -15,8 +31,8 @@ export type TableDigests = Record<'titles' | 'series' | 'progress' | 'history' |
  */
 export function createBatchWriter(db: Database.Database, digests: TableDigests) {
   const titles = new VersionedTableWriter(db, 'title', 'titles', ['owner_id', 'asin'], ['owned', 'data', 'digest']);
-  const series = new VersionedTableWriter(db, 'series', 'series', ['owner_id', 'key'], ['data', 'digest']);
-  const progress = new VersionedTableWriter(db, 'progress', 'progress', ['owner_id', 'asin'], ['data', 'digest']);
+  const series = new VersionedTableWriter(db, 'series', 'series', ['owner_id', 'key'], ['name_key', 'data', 'digest']);
+  const progress = new VersionedTableWriter(db, 'progress', 'progress', ['owner_id', 'asin'], ['status', 'data', 'digest']);
   const conflicts = new VersionedTableWriter(db, 'conflict', 'conflicts', ['owner_id', 'id'], ['status', 'data', 'digest']);
   const history = new PlainTableWriter(db, 'history', ['owner_id', 'asin', 'id'], ['at_ms', 'data', 'digest']);
   const trackerBooks = new PlainTableWriter(db, 'tracker_books', ['owner_id', 'source', 'tracker_id'], ['data', 'digest']);
@@ -25,6 +41,13 @@ export function createBatchWriter(db: Database.Database, digests: TableDigests) 
   const syncRuns = new PlainTableWriter(db, 'sync_runs', ['owner_id', 'id'], ['kind', 'started_ms', 'data', 'digest']);
   const settings = new PlainTableWriter(db, 'settings', ['owner_id', 'key'], ['data']);
   const credentials = new PlainTableWriter(db, 'credentials', ['owner_id', 'name'], ['data', 'digest']);
+  const mirrorRecords = new PlainTableWriter(db, 'mirror_records', ['owner_id', 'mirror_table', 'key'], ['data', 'digest']);
+  const baselines = new PlainTableWriter(db, 'baselines', ['owner_id', 'asin', 'source'], ['data', 'digest']);
+  const seriesAliases = new PlainTableWriter(db, 'series_aliases', ['owner_id', 'alias'], ['series_key', 'data', 'digest']);
+  const expiring = new PlainTableWriter(db, 'expiring', ['owner_id', 'kind', 'key'], ['expires_ms', 'data']);
+  // A title's series memberships as rows, rewritten with the title, for "titles of these series".
+  const clearMemberships = db.prepare<[string, string]>('DELETE FROM title_series WHERE owner_id = ? AND asin = ?');
+  const addMembership = db.prepare<[string, string, string]>('INSERT OR IGNORE INTO title_series (owner_id, series_key, asin) VALUES (?, ?, ?)');
   const json = JSON.stringify;
   /** The `data` and `digest` columns of a record. */
   const record = (digest: RowDigest, value: unknown): [string, string] => {
@@ -36,16 +59,23 @@ export function createBatchWriter(db: Database.Database, digests: TableDigests) 
     switch (operation.op) {
       case 'putTitle': {
         const value = operation.value;
-        return titles.put([owner, value.asin], [value.owned ? 1 : 0, ...record(digests.titles, value)], operation.expectedVersion, value.asin);
+        titles.put([owner, value.asin], [value.owned ? 1 : 0, ...record(digests.titles, value)], operation.expectedVersion, value.asin);
+        clearMemberships.run(owner, value.asin);
+        for (const membership of value.series) addMembership.run(owner, membership.seriesKey, value.asin);
+        return;
       }
       case 'deleteTitle':
-        return titles.remove([owner, operation.asin], operation.expectedVersion, operation.asin);
-      case 'putSeries':
-        return series.put([owner, operation.value.key], record(digests.series, operation.value), operation.expectedVersion, operation.value.key);
+        titles.remove([owner, operation.asin], operation.expectedVersion, operation.asin);
+        clearMemberships.run(owner, operation.asin);
+        return;
+      case 'putSeries': {
+        const value = operation.value;
+        return series.put([owner, value.key], [seriesNameKey(value.title), ...record(digests.series, value)], operation.expectedVersion, value.key);
+      }
       case 'deleteSeries':
         return series.remove([owner, operation.key], operation.expectedVersion, operation.key);
       case 'putProgress':
-        return progress.put([owner, operation.value.asin], record(digests.progress, operation.value), operation.expectedVersion, operation.value.asin);
+        return progress.put([owner, operation.value.asin], [operation.value.status, ...record(digests.progress, operation.value)], operation.expectedVersion, operation.value.asin);
       case 'appendHistory': {
         const value = operation.value;
         return history.insertOnce([owner, value.asin, value.id], [instantMs(value.at), ...record(digests.history, value)]);
@@ -84,6 +114,22 @@ export function createBatchWriter(db: Database.Database, digests: TableDigests) 
         return credentials.put([owner, operation.value.name], record(digests.credentials, operation.value));
       case 'deleteCredential':
         return credentials.remove([owner, operation.name]);
+      case 'putMirrorRecord':
+        return mirrorRecords.put([owner, operation.value.table, operation.value.key], record(digests.mirrorRecords, operation.value));
+      case 'deleteMirrorRecord':
+        return mirrorRecords.remove([owner, operation.table, operation.key]);
+      case 'putBaseline':
+        return baselines.put([owner, operation.value.asin, operation.value.source], record(digests.baselines, operation.value));
+      case 'deleteBaseline':
+        return baselines.remove([owner, operation.asin, operation.source]);
+      case 'putSeriesAlias':
+        return seriesAliases.put([owner, operation.value.alias], [operation.value.seriesKey, ...record(digests.seriesAliases, operation.value)]);
+      case 'deleteSeriesAlias':
+        return seriesAliases.remove([owner, operation.alias]);
+      case 'putExpiring':
+        return expiring.put([owner, operation.value.kind, operation.value.key], [instantMs(operation.value.expiresAt), json(operation.value)]);
+      case 'deleteExpiring':
+        return expiring.remove([owner, operation.kind, operation.key]);
     }
   }
 

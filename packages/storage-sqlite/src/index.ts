@@ -1,2 +1,4 @@
 export { openSqliteStorage, type SqliteStorage, type SqliteStorageOptions } from './sqlite-storage.js';
 export { migrations, SCHEMA_VERSION } from './migrations.js';
+export { openSqliteDirectory, type SqliteDirectory, type SqliteDirectoryOptions } from './directory/sqlite-directory.js';
+export { directoryTablesMigration } from './directory/schema.js';

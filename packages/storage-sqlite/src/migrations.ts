@@ -1,3 +1,5 @@
+import { directoryTablesMigration } from './directory/schema.js';
+
 /**
  * Schema steps, applied in order at open; `PRAGMA user_version` records how many have run. Never
  * edit a released step: append a new one.
@@ -109,6 +111,74 @@ export const migrations: readonly string[] = [
   ['titles', 'series', 'progress', 'history', 'tracker_books', 'links', 'conflicts', 'decisions', 'sync_runs', 'credentials']
     .map((table) => `ALTER TABLE ${table} ADD COLUMN digest TEXT;`)
     .join('\n'),
+  // 3: indexed reads (titles of a series, by status, series by name) and the records kept beside the
+  // library. `sagasync_name_key` is `normaliseSeriesTitle`, registered on every connection.
+  `
+  CREATE TABLE title_series (
+    owner_id TEXT NOT NULL,
+    series_key TEXT NOT NULL,
+    asin TEXT NOT NULL,
+    PRIMARY KEY (owner_id, series_key, asin)
+  );
+  CREATE INDEX title_series_by_title ON title_series (owner_id, asin);
+  INSERT OR IGNORE INTO title_series (owner_id, series_key, asin)
+    SELECT t.owner_id, json_extract(m.value, '$.seriesKey'), t.asin FROM titles t, json_each(t.data, '$.series') m;
+
+  ALTER TABLE progress ADD COLUMN status TEXT NOT NULL DEFAULT 'not_started';
+  UPDATE progress SET status = json_extract(data, '$.status');
+  CREATE INDEX progress_by_status ON progress (owner_id, status, asin);
+
+  ALTER TABLE series ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
+  UPDATE series SET name_key = sagasync_name_key(json_extract(data, '$.title'));
+  CREATE INDEX series_by_name ON series (owner_id, name_key, key);
+
+  CREATE TABLE mirror_records (
+    owner_id TEXT NOT NULL,
+    mirror_table TEXT NOT NULL,
+    key TEXT NOT NULL,
+    data TEXT NOT NULL,
+    digest TEXT,
+    PRIMARY KEY (owner_id, mirror_table, key)
+  );
+
+  CREATE TABLE baselines (
+    owner_id TEXT NOT NULL,
+    asin TEXT NOT NULL,
+    source TEXT NOT NULL,
+    data TEXT NOT NULL,
+    digest TEXT,
+    PRIMARY KEY (owner_id, asin, source)
+  );
+
+  CREATE TABLE series_aliases (
+    owner_id TEXT NOT NULL,
+    alias TEXT NOT NULL,
+    series_key TEXT NOT NULL,
+    data TEXT NOT NULL,
+    digest TEXT,
+    PRIMARY KEY (owner_id, alias)
+  );
+  CREATE INDEX series_aliases_by_series ON series_aliases (owner_id, series_key, alias);
+
+  CREATE TABLE leases (
+    owner_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (owner_id, name)
+  );
+
+  CREATE TABLE expiring (
+    owner_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    expires_ms INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (owner_id, kind, key)
+  );
+  CREATE INDEX expiring_by_expiry ON expiring (owner_id, expires_ms);
+  `,
+  // 4: the directory port's tables (users, tokens, accounts, sign-ins, schedules); see directory/schema.ts.
+  directoryTablesMigration,
 ];
 
 /** The schema version this adapter writes: the number of steps. */

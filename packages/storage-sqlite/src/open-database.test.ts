@@ -62,17 +62,29 @@ describe('opening a SQLite store', () => {
     const db = new Database(path, { readonly: true });
     const tables = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
     expect(tables).toEqual([
+      'api_tokens',
+      'audible_accounts',
+      'baselines',
       'conflicts',
       'credentials',
       'decisions',
+      'expiring',
       'history',
+      'leases',
       'links',
+      'mirror_records',
+      'pending_sign_ins',
       'progress',
       'series',
+      'series_aliases',
       'settings',
       'sync_runs',
+      'sync_schedules',
+      'title_series',
       'titles',
       'tracker_books',
+      'users',
+      'webhook_secrets',
     ]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
@@ -144,7 +156,7 @@ describe('opening a SQLite store', () => {
     const store = openSqliteStorage({ path });
     await store.close();
     await store.close();
-    const error = await failure(() => store.listTitles('local'));
+    const error = await failure(() => store.listTitles('local').then((page) => page.items));
     expect(error.code).toBe('storage_failure');
     expect(error.message).toContain('is closed');
   });
@@ -168,6 +180,31 @@ describe('opening a SQLite store', () => {
     expect(JSON.parse(row.data)).toMatchObject({ title: 'Dune (new cover)' });
   });
 
+  it('upgrades a version 2 store: series memberships, progress status and series names become indexed', async () => {
+    const old = new Database(join(dir, 'v2.db'));
+    old.exec(migrations[0]!);
+    old.exec(migrations[1]!);
+    old.pragma('user_version = 2');
+    const inSeries = {
+      ...title,
+      series: [{ seriesKey: 'B0SERIES01', seriesAsin: 'B0SERIES01', seriesTitle: 'Dune', sequence: '1', position: { kind: 'number', value: 1 } }],
+    };
+    old.prepare('INSERT INTO titles (owner_id, asin, owned, version, data) VALUES (?, ?, 1, 1, ?)').run('local', title.asin, JSON.stringify(inSeries));
+    const series = { key: 'B0SERIES01', asin: 'B0SERIES01', title: 'Dúne Chronicles', catalogueComplete: false, createdAt: T0, updatedAt: T0 };
+    old.prepare('INSERT INTO series (owner_id, key, version, data) VALUES (?, ?, 1, ?)').run('local', series.key, JSON.stringify(series));
+    const progress = { asin: title.asin, status: 'finished', percentComplete: 100, isFinished: true, startedAt: null, finishedAt: T0, lastPositionMs: null, finishCount: 1, updatedAt: T0 };
+    old.prepare('INSERT INTO progress (owner_id, asin, version, data) VALUES (?, ?, 1, ?)').run('local', title.asin, JSON.stringify(progress));
+    old.close();
+
+    const store = openSqliteStorage({ path: join(dir, 'v2.db') });
+    expect(store.schemaVersion()).toBe(SCHEMA_VERSION);
+    expect((await store.listTitles('local', { seriesKeys: ['B0SERIES01'] })).items.map((t) => t.asin)).toEqual([title.asin]);
+    expect((await store.listTitles('local', { status: 'finished' })).items.map((t) => t.asin)).toEqual([title.asin]);
+    expect(await store.countTitlesByStatus('local')).toEqual({ not_started: 0, in_progress: 0, finished: 1 });
+    expect((await store.findSeriesByName('local', 'dune chronicles')).items.map((s) => s.key)).toEqual(['B0SERIES01']);
+    await store.close();
+  });
+
   it('reads a row edited by hand into another valid record (checked, since its digest no longer matches)', async () => {
     const store = openSqliteStorage({ path });
     await store.applyBatch('local', [{ op: 'putTitle', value: title }]);
@@ -184,7 +221,7 @@ describe('opening a SQLite store', () => {
     const db = new Database(path);
     db.prepare("UPDATE titles SET data = json_set(data, '$.authors', 'not a list')").run();
     db.close();
-    const error = await failure(() => store.listTitles('local'));
+    const error = await failure(() => store.listTitles('local').then((page) => page.items));
     expect(error.code).toBe('storage_failure');
     expect(error.message).toMatch(/holds an invalid titles row \(B000000001: authors: /);
     await store.close();

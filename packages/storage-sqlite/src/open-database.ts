@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { SagaSyncError } from '@sagasync/core';
+import { normaliseSeriesTitle, SagaSyncError } from '@sagasync/core';
 import { migrations, SCHEMA_VERSION } from './migrations.js';
 import { toStoreError } from './sqlite-errors.js';
 
@@ -36,6 +36,7 @@ export function openDatabase(options: OpenDatabaseOptions): Database.Database {
     if (!readonly && db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    registerFunctions(db);
     migrate(db, path, readonly);
     return db;
   } catch (error) {
@@ -61,6 +62,16 @@ function createPrivateFile(path: string): void {
       });
     }
   }
+}
+
+/** SQL functions the schema steps use: the same normalisation as core, so SQL and JS keys agree. */
+function registerFunctions(db: Database.Database): void {
+  db.function('sagasync_name_key', { deterministic: true }, (title: unknown) => (typeof title === 'string' ? seriesNameKey(title) : ''));
+}
+
+/** The key `findSeriesByName` looks a series up by. */
+export function seriesNameKey(title: string): string {
+  return normaliseSeriesTitle(title);
 }
 
 export function readSchemaVersion(db: Database.Database): number {

@@ -1,22 +1,49 @@
 import {
   ConflictSchema,
   CredentialBlobSchema,
+  ExpiringRecordSchema,
+  LeaseSchema,
   LinkSchema,
   MatchDecisionSchema,
+  MirrorRecordSchema,
   ProgressHistoryEntrySchema,
   ProgressSchema,
   SagaSyncError,
+  SeriesAliasSchema,
   SeriesSchema,
+  SourceBaselineSchema,
   StorageError,
   SyncRunSchema,
   TitleSchema,
   TrackerBookSchema,
   type BatchOperation,
+  type ExpiringRecord,
+  type Lease,
+  type Page,
+  type PageRequest,
+  type StatusCounts,
   type StoragePort,
 } from '@sagasync/core';
-import { parseOperation, parseOwnerId } from '@sagasync/storage';
+import {
+  checkBatchSize,
+  checkKindAndKey,
+  checkName,
+  decideAcquire,
+  decideRenew,
+  instantMs,
+  isUnexpired,
+  pageFrom,
+  parseExpiringData,
+  parseLeaseRequest,
+  parseNow,
+  parseOperation,
+  parseOwnerId,
+  parsePageRequest,
+  type CursorKey,
+} from '@sagasync/storage';
 import { createBatchWriter } from './batch-writer.js';
-import { openDatabase, readSchemaVersion } from './open-database.js';
+import { openDatabase, readSchemaVersion, seriesNameKey } from './open-database.js';
+import type { PagedQuery } from './paged-query.js';
 import { prepareQueries } from './read-queries.js';
 import { rowDecoder } from './row-decoder.js';
 import { RowDigest } from './row-digest.js';
@@ -50,12 +77,13 @@ export type SqliteStorage = StoragePort & {
 /**
  * The embedded store of the CLI: one SQLite file in WAL mode. Each batch is one IMMEDIATE
  * transaction, so a second process waits for the write lock (up to `busyTimeoutMs`) instead of
- * interleaving, and fails with `store_locked` if it cannot get it.
+ * interleaving, and fails with `store_locked` if it cannot get it. Batches have no size limit.
  */
 export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage {
   const { path } = options;
   const validate = options.validateRows ?? true;
   const db = openDatabase({ path, busyTimeoutMs: options.busyTimeoutMs ?? 5000, readonly: options.readonly ?? false });
+  const limits = { maxOperationsPerBatch: Number.POSITIVE_INFINITY };
 
   const digests = {
     titles: new RowDigest(TitleSchema),
@@ -68,7 +96,12 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     decisions: new RowDigest(MatchDecisionSchema),
     syncRuns: new RowDigest(SyncRunSchema),
     credentials: new RowDigest(CredentialBlobSchema),
+    mirrorRecords: new RowDigest(MirrorRecordSchema),
+    baselines: new RowDigest(SourceBaselineSchema),
+    seriesAliases: new RowDigest(SeriesAliasSchema),
   };
+  // Leases and expiring records carry no digest column: their rows are always checked.
+  const noDigest = new RowDigest(LeaseSchema);
   const decode = {
     title: rowDecoder(TitleSchema, 'titles', path, validate, digests.titles),
     series: rowDecoder(SeriesSchema, 'series', path, validate, digests.series),
@@ -80,6 +113,11 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     decision: rowDecoder(MatchDecisionSchema, 'decisions', path, validate, digests.decisions),
     syncRun: rowDecoder(SyncRunSchema, 'sync_runs', path, validate, digests.syncRuns),
     credential: rowDecoder(CredentialBlobSchema, 'credentials', path, validate, digests.credentials),
+    mirrorRecord: rowDecoder(MirrorRecordSchema, 'mirror_records', path, validate, digests.mirrorRecords),
+    baseline: rowDecoder(SourceBaselineSchema, 'baselines', path, validate, digests.baselines),
+    seriesAlias: rowDecoder(SeriesAliasSchema, 'series_aliases', path, validate, digests.seriesAliases),
+    lease: rowDecoder(LeaseSchema, 'leases', path, true, noDigest),
+    expiring: rowDecoder(ExpiringRecordSchema, 'expiring', path, true, noDigest),
   };
 
   const queries = prepareQueries(db);
@@ -91,6 +129,16 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     for (let i = 0; i < operations.length; i++) writer!.apply(owner, parseOperation(operations[i]!, i));
   });
 
+  const putLease = db.prepare<[string, string, string]>(
+    'INSERT INTO leases (owner_id, name, data) VALUES (?, ?, ?) ON CONFLICT (owner_id, name) DO UPDATE SET data = excluded.data',
+  );
+  const deleteLease = db.prepare<[string, string]>('DELETE FROM leases WHERE owner_id = ? AND name = ?');
+  const putExpiringRow = db.prepare<[string, string, string, number, string]>(
+    `INSERT INTO expiring (owner_id, kind, key, expires_ms, data) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (owner_id, kind, key) DO UPDATE SET expires_ms = excluded.expires_ms, data = excluded.data`,
+  );
+  const purgeExpiredRows = db.prepare<[string, number]>('DELETE FROM expiring WHERE owner_id = ? AND expires_ms <= ?');
+
   /** Runs one port call: checks the store is open and the owner valid, and maps SQLite errors. */
   function withStore<T>(operation: string, ownerId: string, run: (owner: string) => T): Promise<T> {
     try {
@@ -101,8 +149,27 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     }
   }
 
+  /** Like `withStore`, for a read-modify-write that must not interleave with another process's. */
+  function withWrite<T>(operation: string, ownerId: string, run: (owner: string) => T): Promise<T> {
+    return withStore(operation, ownerId, (owner) => {
+      if (!writer) throw new SagaSyncError('storage_failure', `the SagaSync store ${path} was opened read-only`, { details: { location: path } });
+      return db.transaction(() => run(owner)).immediate();
+    });
+  }
+
+  /** A page of a list: rows after the cursor, decoded while iterating, one past the limit to know if more follow. */
+  function page<R, T>(query: PagedQuery<R>, params: Record<string, unknown>, request: PageRequest | undefined, decodeRow: (row: R) => T, keyOf: (item: T) => CursorKey): Page<T> {
+    const { limit, after } = parsePageRequest(request, query.arity);
+    const items: T[] = [];
+    for (const row of query.iterate(params, after, limit === undefined ? -1 : limit + 1)) items.push(decodeRow(row));
+    return pageFrom(items, limit, keyOf);
+  }
+
+  const owned = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
+
   return {
     path,
+    limits,
     schemaVersion: () => readSchemaVersion(db),
 
     getTitle: (ownerId, asin) =>
@@ -111,65 +178,107 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
       withStore('getTitles', ownerId, (owner) =>
         asins.length === 0 ? [] : queries.titlesIn.all(owner, JSON.stringify(asins)).map((row) => decode.title(owner, row.data, row.version, row.digest)),
       ),
-    listTitles: (ownerId, filter = {}) =>
+    listTitles: (ownerId, query = {}) =>
       withStore('listTitles', ownerId, (owner) => {
-        const rows = filter.owned === undefined ? queries.titles.iterate(owner) : queries.titlesOwned.iterate(owner, filter.owned ? 1 : 0);
-        // Decode while iterating, so 100,000 raw rows and their records are never held together.
-        const titles = [];
-        for (const row of rows) titles.push(decode.title(owner, row.data, row.version, row.digest));
-        return titles;
+        const seriesKeys = query.seriesKeys === undefined ? null : JSON.stringify([...query.seriesKeys]);
+        const params = { owner, owned: owned(query.owned) };
+        const statement =
+          query.status !== undefined ? queries.titlesByStatus : seriesKeys !== null ? queries.titlesInSeries : queries.titles;
+        const bound =
+          query.status !== undefined ? { ...params, status: query.status, seriesKeys } : seriesKeys !== null ? { ...params, seriesKeys } : params;
+        return page(statement, bound, query, (row) => decode.title(owner, row.data, row.version, row.digest), (title) => [title.asin]);
       }),
     countTitles: (ownerId, filter = {}) =>
       withStore('countTitles', ownerId, (owner) =>
         filter.owned === undefined ? queries.countTitles.get(owner)! : queries.countTitlesOwned.get(owner, filter.owned ? 1 : 0)!,
       ),
+    countTitlesByStatus: (ownerId, filter = {}) =>
+      withStore('countTitlesByStatus', ownerId, (owner) => {
+        const counts: StatusCounts = { not_started: 0, in_progress: 0, finished: 0 };
+        for (const row of queries.countByStatus.all({ owner, owned: owned(filter.owned) })) counts[row.status as keyof StatusCounts] += row.count;
+        return counts;
+      }),
 
     getSeries: (ownerId, key) =>
       withStore('getSeries', ownerId, (owner) => one(queries.series.get(owner, key), (row) => decode.series(owner, row.data, row.version, row.digest))),
-    listSeries: (ownerId) =>
-      withStore('listSeries', ownerId, (owner) => queries.allSeries.all(owner).map((row) => decode.series(owner, row.data, row.version, row.digest))),
+    listSeries: (ownerId, query) =>
+      withStore('listSeries', ownerId, (owner) =>
+        page(queries.allSeries, { owner }, query, (row) => decode.series(owner, row.data, row.version, row.digest), (series) => [series.key]),
+      ),
+    findSeriesByName: (ownerId, name, query = {}) =>
+      withStore('findSeriesByName', ownerId, (owner) => {
+        if (typeof name !== 'string') throw new SagaSyncError('invalid_input', 'a series name must be a string', { details: { location: 'name' } });
+        return page(
+          query.prefix ? queries.seriesByNamePrefix : queries.seriesByName,
+          { owner, name: seriesNameKey(name) },
+          query,
+          (row) => decode.series(owner, row.data, row.version, row.digest),
+          (series) => [seriesNameKey(series.title), series.key],
+        );
+      }),
 
     getProgress: (ownerId, asin) =>
       withStore('getProgress', ownerId, (owner) => one(queries.progress.get(owner, asin), (row) => decode.progress(owner, row.data, row.version, row.digest))),
-    listProgress: (ownerId) =>
-      withStore('listProgress', ownerId, (owner) => queries.allProgress.all(owner).map((row) => decode.progress(owner, row.data, row.version, row.digest))),
-    listHistory: (ownerId, asin) =>
-      withStore('listHistory', ownerId, (owner) => queries.history.all(owner, asin).map((row) => decode.history(owner, row.data, undefined, row.digest))),
+    listProgress: (ownerId, query = {}) =>
+      withStore('listProgress', ownerId, (owner) =>
+        page(queries.allProgress, { owner, status: query.status ?? null }, query, (row) => decode.progress(owner, row.data, row.version, row.digest), (p) => [p.asin]),
+      ),
+    listHistory: (ownerId, asin, query) =>
+      withStore('listHistory', ownerId, (owner) =>
+        page(queries.history, { owner, asin }, query, (row) => decode.history(owner, row.data, undefined, row.digest), (entry) => [instantMs(entry.at), entry.id]),
+      ),
 
     getTrackerBook: (ownerId, source, trackerId) =>
       withStore('getTrackerBook', ownerId, (owner) => one(queries.trackerBook.get(owner, source, trackerId), (row) => decode.trackerBook(owner, row.data, undefined, row.digest))),
-    listTrackerBooks: (ownerId, source) =>
+    listTrackerBooks: (ownerId, query = {}) =>
       withStore('listTrackerBooks', ownerId, (owner) =>
-        queries.trackerBooks.all({ owner, source: source ?? null }).map((row) => decode.trackerBook(owner, row.data, undefined, row.digest)),
+        page(
+          queries.trackerBooks,
+          { owner, source: query.source ?? null },
+          query,
+          (row) => decode.trackerBook(owner, row.data, undefined, row.digest),
+          (book) => [book.source, book.trackerId],
+        ),
       ),
 
-    listLinks: (ownerId, filter = {}) =>
+    listLinks: (ownerId, query = {}) =>
       withStore('listLinks', ownerId, (owner) =>
-        queries.links
-          .all({ owner, asin: filter.asin ?? null, source: filter.source ?? null, trackerId: filter.trackerId ?? null })
-          .map((row) => decode.link(owner, row.data, undefined, row.digest)),
+        page(
+          queries.links,
+          { owner, asin: query.asin ?? null, source: query.source ?? null, trackerId: query.trackerId ?? null },
+          query,
+          (row) => decode.link(owner, row.data, undefined, row.digest),
+          (link) => [link.asin, link.source],
+        ),
       ),
 
     getConflict: (ownerId, id) =>
       withStore('getConflict', ownerId, (owner) => one(queries.conflict.get(owner, id), (row) => decode.conflict(owner, row.data, row.version, row.digest))),
-    listConflicts: (ownerId, filter = {}) =>
+    listConflicts: (ownerId, query = {}) =>
       withStore('listConflicts', ownerId, (owner) =>
-        queries.conflicts.all({ owner, status: filter.status ?? null }).map((row) => decode.conflict(owner, row.data, row.version, row.digest)),
+        page(queries.conflicts, { owner, status: query.status ?? null }, query, (row) => decode.conflict(owner, row.data, row.version, row.digest), (c) => [c.id]),
       ),
-    listDecisions: (ownerId, filter = {}) =>
+    listDecisions: (ownerId, query = {}) =>
       withStore('listDecisions', ownerId, (owner) =>
-        queries.decisions.all({ owner, source: filter.source ?? null, trackerId: filter.trackerId ?? null }).map((row) => decode.decision(owner, row.data, undefined, row.digest)),
+        page(
+          queries.decisions,
+          { owner, source: query.source ?? null, trackerId: query.trackerId ?? null },
+          query,
+          (row) => decode.decision(owner, row.data, undefined, row.digest),
+          (decision) => [decision.source, decision.trackerId, decision.asin ?? ''],
+        ),
       ),
 
-    listSyncRuns: (ownerId, filter = {}) =>
-      withStore('listSyncRuns', ownerId, (owner) => {
-        const limit = filter.limit;
-        if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
-          throw new SagaSyncError('invalid_input', 'listSyncRuns limit must be a non-negative integer', { details: { location: 'filter.limit' } });
-        }
-        // LIMIT -1 is SQLite for "no limit".
-        return queries.syncRuns.all({ owner, kind: filter.kind ?? null, limit: limit ?? -1 }).map((row) => decode.syncRun(owner, row.data, undefined, row.digest));
-      }),
+    listSyncRuns: (ownerId, query = {}) =>
+      withStore('listSyncRuns', ownerId, (owner) =>
+        page(
+          queries.syncRuns,
+          { owner, kind: query.kind ?? null },
+          query,
+          (row) => decode.syncRun(owner, row.data, undefined, row.digest),
+          (run) => [instantMs(run.startedAt), run.id],
+        ),
+      ),
 
     getSetting: (ownerId, key) =>
       withStore('getSetting', ownerId, (owner) => {
@@ -179,12 +288,92 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
 
     getCredential: (ownerId, name) =>
       withStore('getCredential', ownerId, (owner) => one(queries.credential.get(owner, name), (row) => decode.credential(owner, row.data, undefined, row.digest))),
-    listCredentialNames: (ownerId) => withStore('listCredentialNames', ownerId, (owner) => queries.credentialNames.all(owner)),
+    listCredentialNames: (ownerId, query) =>
+      withStore('listCredentialNames', ownerId, (owner) => page(queries.credentialNames, { owner }, query, (row) => row.name, (name) => [name])),
+
+    getMirrorRecord: (ownerId, table, key) =>
+      withStore('getMirrorRecord', ownerId, (owner) => one(queries.mirrorRecord.get(owner, table, key), (row) => decode.mirrorRecord(owner, row.data, undefined, row.digest))),
+    listMirrorRecords: (ownerId, query = {}) =>
+      withStore('listMirrorRecords', ownerId, (owner) =>
+        page(
+          queries.mirrorRecords,
+          { owner, table: query.table ?? null },
+          query,
+          (row) => decode.mirrorRecord(owner, row.data, undefined, row.digest),
+          (record) => [record.table, record.key],
+        ),
+      ),
+
+    listBaselines: (ownerId, asin) =>
+      withStore('listBaselines', ownerId, (owner) => queries.baselines.all(owner, asin).map((row) => decode.baseline(owner, row.data, undefined, row.digest))),
+
+    getSeriesAlias: (ownerId, alias) =>
+      withStore('getSeriesAlias', ownerId, (owner) => one(queries.seriesAlias.get(owner, alias), (row) => decode.seriesAlias(owner, row.data, undefined, row.digest))),
+    listSeriesAliases: (ownerId, query = {}) =>
+      withStore('listSeriesAliases', ownerId, (owner) =>
+        page(
+          queries.seriesAliases,
+          { owner, seriesKey: query.seriesKey ?? null },
+          query,
+          (row) => decode.seriesAlias(owner, row.data, undefined, row.digest),
+          (alias) => [alias.alias],
+        ),
+      ),
+
+    acquireLease: (ownerId, request) =>
+      withWrite('acquireLease', ownerId, (owner) => {
+        const parsed = parseLeaseRequest(request);
+        const next = decideAcquire(owner, readLease(owner, parsed.name), parsed);
+        if (next) putLease.run(owner, next.name, leaseData(next));
+        return next;
+      }),
+    renewLease: (ownerId, request) =>
+      withWrite('renewLease', ownerId, (owner) => {
+        const parsed = parseLeaseRequest(request);
+        const next = decideRenew(readLease(owner, parsed.name), parsed);
+        if (next) putLease.run(owner, next.name, leaseData(next));
+        return next;
+      }),
+    releaseLease: (ownerId, name, holder) =>
+      withWrite('releaseLease', ownerId, (owner) => {
+        checkName(name, 'name');
+        checkName(holder, 'holder');
+        if (readLease(owner, name)?.holder !== holder) return false;
+        deleteLease.run(owner, name);
+        return true;
+      }),
+    getLease: (ownerId, name) => withStore('getLease', ownerId, (owner) => readLease(owner, name)),
+
+    getExpiring: (ownerId, kind, key, now) =>
+      withStore('getExpiring', ownerId, (owner) => {
+        checkKindAndKey(kind, key);
+        const nowMs = parseNow(now);
+        const record = readExpiring(owner, kind, key);
+        return record && isUnexpired(record, nowMs) ? record : null;
+      }),
+    putExpiring: (ownerId, record, options) =>
+      withWrite('putExpiring', ownerId, (owner) => {
+        const value = parseExpiringData(record);
+        const nowMs = parseNow(options?.now);
+        if (options.ifAbsent) {
+          const existing = readExpiring(owner, value.kind, value.key);
+          if (existing && isUnexpired(existing, nowMs)) return { stored: false, current: existing };
+        }
+        putExpiringRow.run(owner, value.kind, value.key, instantMs(value.expiresAt), JSON.stringify(value));
+        return { stored: true, current: { ...value, ownerId: owner } };
+      }),
+    listExpiring: (ownerId, kind, now, query) =>
+      withStore('listExpiring', ownerId, (owner) => {
+        checkName(kind, 'kind');
+        return page(queries.expiringOfKind, { owner, kind, now: parseNow(now) }, query, (row) => decode.expiring(owner, row.data, undefined, null), (r) => [r.key]);
+      }),
+    purgeExpired: (ownerId, now) => withWrite('purgeExpired', ownerId, (owner) => purgeExpiredRows.run(owner, parseNow(now)).changes),
 
     async applyBatch(ownerId, operations) {
       return withStore('applyBatch', ownerId, (owner) => {
         if (!writer) throw new SagaSyncError('storage_failure', `the SagaSync store ${path} was opened read-only`, { details: { location: path } });
         if (!Array.isArray(operations)) throw new SagaSyncError('invalid_input', 'applyBatch expects an array of operations');
+        checkBatchSize(operations, limits);
         if (operations.length > 0) applyInTransaction.immediate(owner, operations);
         return { applied: operations.length };
       });
@@ -194,6 +383,22 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
       if (db.open) db.close();
     },
   };
+
+  function readLease(owner: string, name: string): Lease | null {
+    const data = queries.lease.get(owner, name);
+    return data === undefined ? null : decode.lease(owner, data, undefined, null);
+  }
+
+  function readExpiring(owner: string, kind: string, key: string): ExpiringRecord | null {
+    const row = queries.expiring.get(owner, kind, key);
+    return row === undefined ? null : decode.expiring(owner, row.data, undefined, null);
+  }
+}
+
+/** Stored without the owner, which is a column. */
+function leaseData(lease: Lease): string {
+  const { ownerId: _owner, ...data } = lease;
+  return JSON.stringify(data);
 }
 
 function one<R, T>(row: R | undefined, decode: (row: R) => T): T | null {

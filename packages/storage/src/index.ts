@@ -6,23 +6,35 @@
  */
 export type {
   BatchOperation,
+  BaselineData,
   BatchResult,
   ConflictData,
   CredentialData,
   DecisionData,
   ExpectedVersion,
+  ExpiringData,
   HistoryData,
+  LeaseRequest,
   LinkData,
+  MirrorRecordData,
+  Page,
+  PageRequest,
   ProgressData,
+  ProgressQuery,
+  SeriesAliasData,
   SeriesData,
+  SeriesNameQuery,
+  StatusCounts,
   StorageFactory,
+  StorageLimits,
   StoragePort,
   SyncRunData,
   TitleData,
   TitleFilter,
+  TitleQuery,
   TrackerBookData,
 } from '@sagasync/core';
-export { createMemoryStorage } from './memory/memory-storage.js';
+export { createMemoryStorage, memoryRawRows, type MemoryStorageOptions } from './memory/memory-storage.js';
 export { parseOperation, parseOperations, parseOwnerId } from './batch/parse-operations.js';
 export { compareKeys, compareText, instantMs } from './batch/ordering.js';
 export {
@@ -33,3 +45,19 @@ export {
   type CredentialVault,
   type CredentialVaultOptions,
 } from './credentials/vault.js';
+export { checkBatchSize } from './batch/limits.js';
+export { decodeCursor, encodeCursor, pageFrom, parsePageRequest, type CursorKey, type ParsedPageRequest } from './paging/cursor.js';
+export { checkName, decideAcquire, decideRenew, isLive, parseLeaseRequest, type ParsedLeaseRequest } from './records/lease-rules.js';
+export { checkKindAndKey, isUnexpired, parseExpiringData, parseNow } from './records/expiring-rules.js';
+export type {
+  DirectoryFactory,
+  DirectoryPort,
+  ScheduleLimits,
+  SyncClaim,
+  SyncClaimReason,
+  TokenOwner,
+} from '@sagasync/core';
+export { createMemoryDirectory } from './directory/memory-directory.js';
+export { directoryInput, type AudibleAccountRecord, type ResolvedScheduleLimits } from './directory/parse-input.js';
+export { directoryErrors } from './directory/directory-errors.js';
+export { decideSetEnabled, decideSyncClaim, isDueForSync, nextAllowedMs, utcDayOf, type ClaimDecision } from './directory/sync-rules.js';

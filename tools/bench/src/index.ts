@@ -6,6 +6,7 @@ import type { BenchResult } from './support/measure.js';
 const benches: { name: string; load: () => Promise<() => Promise<BenchResult>> }[] = [
   { name: 'parser', load: async () => (await import('./parser.bench.js')).runParserBench },
   { name: 'cli-import', load: async () => (await import('./cli-import.bench.js')).runCliImportBench },
+  { name: 'cli-reads', load: async () => (await import('./cli-reads.bench.js')).runCliReadsBench },
   { name: 'matcher', load: async () => (await import('./matcher.bench.js')).runMatcherBench },
   { name: 'audible-sync', load: async () => (await import('./audible-sync.bench.js')).runAudibleSyncBench },
   { name: 'notion', load: async () => (await import('./notion.bench.js')).runNotionBench },

@@ -120,9 +120,9 @@ async function compareWithStore(d: Deps, fake: FakeNotion, storage: StoragePort,
     const have = d.hashValues(pageValues(ids[0]!));
     if (Object.entries(d.hashValues(want)).some(([name, hash]) => have[name] !== hash)) differing += 1;
   };
-  const progress = new Map((await storage.listProgress(OWNER)).map((p) => [p.asin, p]));
+  const progress = new Map((await storage.listProgress(OWNER)).items.map((p) => [p.asin, p]));
   for (const view of await d.buildSeriesReport({ storage, ownerId: OWNER })) check(series, view.key, d.seriesValues(d.seriesRowFrom(view)));
-  for (const title of await storage.listTitles(OWNER)) check(books, title.asin, d.bookValues(title, progress.get(title.asin) ?? null, seriesIds));
+  for (const title of (await storage.listTitles(OWNER)).items) check(books, title.asin, d.bookValues(title, progress.get(title.asin) ?? null, seriesIds));
   const strays = [...books.values(), ...series.values()].reduce((n, ids) => n + ids.length, 0);
   return { duplicates, differing, missing, strays };
 }

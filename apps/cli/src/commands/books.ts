@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { LISTENING_STATUSES, normaliseSeriesTitle, positionStart, type ListeningStatus, type Progress } from '@sagasync/core';
+import { invokeRoute, listBooksRoute } from '@sagasync/api';
+import { LISTENING_STATUSES } from '@sagasync/core';
 import type { CommandContext } from '../runtime/context.js';
 import { CliError } from '../runtime/env.js';
 import { listeningLabel, sequenceLabel } from '../output/labels.js';
@@ -24,41 +25,13 @@ export function registerBooksCommands(program: Command, ctx: CommandContext): vo
       if (options.status !== undefined && !(LISTENING_STATUSES as readonly string[]).includes(options.status)) {
         throw new CliError(`unknown status "${options.status}"`, { hint: `use one of: ${LISTENING_STATUSES.join(', ')}` });
       }
-      const { storage, ownerId } = ctx.deps();
-      const [titles, progress] = await Promise.all([storage.listTitles(ownerId, options.owned ? { owned: true } : undefined), storage.listProgress(ownerId)]);
-      const progressByAsin = new Map<string, Progress>(progress.map((p) => [p.asin, p]));
-      const seriesFilter = options.series === undefined ? null : normaliseSeriesTitle(options.series);
-      const rows = titles
-        .map((title) => {
-          const p = progressByAsin.get(title.asin);
-          return {
-            asin: title.asin,
-            title: title.title,
-            subtitle: title.subtitle,
-            authors: title.authors,
-            narrators: title.narrators,
-            series: title.series.map((m) => ({
-              title: m.seriesTitle,
-              sequence: m.sequence,
-              position: positionStart(m.position),
-              ...(m.position.kind === 'range' ? { positionEnd: m.position.end } : {}),
-              key: m.seriesKey,
-            })),
-            status: (p?.status ?? 'not_started') as ListeningStatus,
-            percentComplete: p?.percentComplete ?? 0,
-            owned: title.owned,
-          };
-        })
-        .filter((row) => options.status === undefined || row.status === options.status)
-        .filter(
-          (row) =>
-            seriesFilter === null ||
-            row.series.some((s) => normaliseSeriesTitle(s.title) === seriesFilter || s.key === options.series),
-        );
-
+      const { body } = await invokeRoute(listBooksRoute, ctx.api(), {
+        query: { status: options.status, series: options.series, owned: options.owned ? 'true' : undefined },
+      });
+      const rows = body.items;
       const out = ctx.printer;
       if (options.json) {
-        out.json(rows.map(({ series, ...rest }) => ({ ...rest, series: series.map(({ key: _key, ...s }) => s) })));
+        out.json(body);
         return;
       }
       if (rows.length === 0) {

@@ -18,7 +18,7 @@ export function registerExportCommand(program: Command, ctx: CommandContext): vo
     .action(async (options: { format: string; output: string; json?: boolean }) => {
       if (options.format !== 'json' && options.format !== 'csv') throw new CliError(`unknown format "${options.format}"`, { hint: 'use json or csv' });
       const { storage, ownerId } = ctx.deps();
-      const [titles, series, progress] = await Promise.all([storage.listTitles(ownerId), storage.listSeries(ownerId), storage.listProgress(ownerId)]);
+      const [titles, series, progress] = await Promise.all([storage.listTitles(ownerId).then((page) => page.items), storage.listSeries(ownerId).then((page) => page.items), storage.listProgress(ownerId).then((page) => page.items)]);
       const now = ctx.clock();
       const dir = resolve(ctx.io.cwd, options.output);
       await mkdir(dir, { recursive: true });

@@ -13,8 +13,7 @@ function notionDeps(ctx: CommandContext, share = 1): NotionDeps {
   const requestsPerSecond = (ctx.env.SAGASYNC_NOTION_REQUESTS_PER_SECOND ?? REQUESTS_PER_SECOND) * share;
   const token = ctx.env.NOTION_TOKEN;
   if (!token) throw new CliError('NOTION_TOKEN is not set', { hint: 'create an internal integration at notion.so/my-integrations, share your page with it, and export NOTION_TOKEN' });
-  const { storage, ownerId } = ctx.deps();
-  return { storage, ownerId, notion: { token, requestsPerSecond, ...(ctx.env.NOTION_BASE_URL ? { baseUrl: ctx.env.NOTION_BASE_URL } : {}) } };
+  return { ...ctx.deps(), notion: { token, requestsPerSecond, ...(ctx.env.NOTION_BASE_URL ? { baseUrl: ctx.env.NOTION_BASE_URL } : {}) } };
 }
 
 /** Database ids from NOTION_BOOKS_DB_ID / NOTION_SERIES_DB_ID are checked once and then stored. */
@@ -40,10 +39,14 @@ const sameId = (a: string, b: string) => a.replace(/-/g, '').toLowerCase() === b
 export async function runNotionPush(ctx: CommandContext, options: { dryRun: boolean; quiet?: boolean }): Promise<PushResult> {
   const deps = notionDeps(ctx);
   await ensureDatabases(ctx, deps);
-  const { pushToNotion } = await mirror();
+  const { pushToNotion, mergePushResults } = await mirror();
   const bar = options.quiet ? null : ctx.printer.progress('pushing to Notion');
   try {
-    return await pushToNotion({ ...deps, onProgress: (p) => bar?.update(p.done, p.total) }, { dryRun: options.dryRun });
+    const push = (cursor: string | null) => pushToNotion({ ...deps, onProgress: (p) => bar?.update(p.done, p.total) }, { dryRun: options.dryRun, cursor });
+    // Without a deadline or a write limit a push runs to the end in one call; the loop keeps it so if that changes.
+    let result = await push(null);
+    while (!result.done) result = mergePushResults(result, await push(result.cursor));
+    return result;
   } finally {
     bar?.done();
   }

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { applyListeningEvent } from '@sagasync/core';
+import { invokeRoute, progressEventRoute, progressHistoryRoute } from '@sagasync/api';
 import { asinArgument } from '../runtime/arguments.js';
 import type { CommandContext } from '../runtime/context.js';
 import { CliError } from '../runtime/env.js';
 import { listeningLabel, seriesLabel } from '../output/labels.js';
-import { seriesJson } from './series.js';
+import { LOCAL_OWNER } from '../runtime/store.js';
 
 export function registerProgressCommands(program: Command, ctx: CommandContext): void {
   const progress = program.command('progress').description('Listening progress: events and history');
@@ -17,11 +17,9 @@ export function registerProgressCommands(program: Command, ctx: CommandContext):
       .option('--json', 'print JSON')
       .action(async (value: string, options: { json?: boolean }) => {
         const asin = asinArgument(value);
-        const result = await applyListeningEvent(ctx.deps(), { asin, kind, source: 'manual' });
+        const { body: result } = await invokeRoute(progressEventRoute, ctx.api(), { params: { asin }, body: { kind } });
         const out = ctx.printer;
-        if (options.json) {
-          return out.json({ asin, changed: result.changed, progress: result.progress, history: result.history, series: result.series.map(seriesJson) });
-        }
+        if (options.json) return out.json(result);
         const c = out.color;
         const status = result.progress?.status ?? 'not_started';
         out.line(result.changed ? `${asin} is now ${listeningLabel(status, c)}.` : `${asin} was already ${listeningLabel(status, c)}; nothing changed.`);
@@ -42,12 +40,12 @@ export function registerProgressCommands(program: Command, ctx: CommandContext):
     .option('--json', 'print JSON')
     .action(async (value: string, options: { json?: boolean }) => {
       const asin = asinArgument(value);
-      const { storage, ownerId } = ctx.deps();
-      const title = await storage.getTitle(ownerId, asin);
+      const title = await ctx.store().getTitle(LOCAL_OWNER, asin);
       if (!title) throw new CliError(`no title ${asin} in the store`, { hint: 'find ASINs with `sagasync books list`' });
-      const history = await storage.listHistory(ownerId, asin);
+      const { body } = await invokeRoute(progressHistoryRoute, ctx.api(), { params: { asin } });
+      const history = body.items;
       const out = ctx.printer;
-      if (options.json) return out.json(history.map(({ ownerId: _o, ...entry }) => entry));
+      if (options.json) return out.json(body);
       if (history.length === 0) return out.line(`${title.title} (${asin}) has no progress history yet.`);
       out.line(out.color.bold(`${title.title} (${asin})`));
       out.table(

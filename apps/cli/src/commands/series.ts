@@ -1,25 +1,10 @@
 import type { Command } from 'commander';
-import { buildSeriesReport, normaliseSeriesTitle, recomputeSeries, type SeriesView } from '@sagasync/core';
+import { invokeRoute, listSeriesRoute, recomputeSeriesRoute, showSeriesRoute, type SeriesJson } from '@sagasync/api';
+import { SagaSyncError } from '@sagasync/core';
 import type { CommandContext } from '../runtime/context.js';
 import { CliError } from '../runtime/env.js';
 import type { Printer } from '../output/printer.js';
 import { listeningLabel, rawSequenceLabel, sequenceLabel, seriesLabel } from '../output/labels.js';
-
-/** The JSON shape of a series, stable for scripts. */
-export function seriesJson(view: SeriesView) {
-  return {
-    key: view.key,
-    title: view.title,
-    asin: view.asin,
-    status: view.status,
-    volumes: view.volumes.map((v) => ({ asin: v.asin, title: v.title, sequence: v.sequence, owned: v.owned, status: v.status, upcoming: v.upcoming })),
-    ownedCount: view.ownedCount,
-    finishedCount: view.finishedCount,
-    missing: view.missing.map((m) => ({ sequence: m.sequence, inferred: m.inferred, asin: m.asin, title: m.title, novella: m.novella, upcoming: m.upcoming })),
-    nextUp: view.nextUp,
-    nextToBuy: view.nextToBuy,
-  };
-}
 
 export function registerSeriesCommands(program: Command, ctx: CommandContext): void {
   const series = program.command('series').description('Series: status, gaps and what comes next');
@@ -29,9 +14,10 @@ export function registerSeriesCommands(program: Command, ctx: CommandContext): v
     .description('Every series with its status, counts, next up and next to buy')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const views = await buildSeriesReport(ctx.deps());
+      const { body } = await invokeRoute(listSeriesRoute, ctx.api(), {});
+      const views = body.items;
       const out = ctx.printer;
-      if (options.json) return out.json(views.map(seriesJson));
+      if (options.json) return out.json(body);
       if (views.length === 0) return out.line('No series yet. Import a library first: sagasync import <file> --commit');
       const c = out.color;
       out.table(
@@ -55,15 +41,14 @@ export function registerSeriesCommands(program: Command, ctx: CommandContext): v
     .argument('<name-or-asin>', 'series name, series ASIN, or the ASIN of a title in it')
     .option('--json', 'print JSON')
     .action(async (query: string, options: { json?: boolean }) => {
-      const views = await buildSeriesReport(ctx.deps());
-      const wanted = normaliseSeriesTitle(query);
-      const matches = views.filter(
-        (v) => v.key === query || v.asin === query || normaliseSeriesTitle(v.title) === wanted || v.volumes.some((vol) => vol.asin === query),
+      const matches = await invokeRoute(showSeriesRoute, ctx.api(), { params: { query } }).then(
+        ({ body }) => body.items,
+        (error: unknown) => {
+          if (SagaSyncError.isInstance(error) && error.code === 'not_found') throw new CliError(error.message, { hint: 'list them with `sagasync series list`' });
+          throw error;
+        },
       );
-      if (matches.length === 0) {
-        throw new CliError(`no series matches "${query}"`, { hint: 'list them with `sagasync series list`' });
-      }
-      if (options.json) return ctx.printer.json(matches.map(seriesJson));
+      if (options.json) return ctx.printer.json({ items: matches });
       matches.forEach((view, i) => {
         if (i > 0) ctx.printer.line();
         printSeries(ctx.printer, view);
@@ -75,13 +60,13 @@ export function registerSeriesCommands(program: Command, ctx: CommandContext): v
     .description('Rebuild series records from the titles (after edits or a partial import)')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const result = await recomputeSeries(ctx.deps());
-      if (options.json) return ctx.printer.json({ created: result.created, updated: result.updated, removed: result.removed, series: result.series.map(seriesJson) });
+      const { body: result } = await invokeRoute(recomputeSeriesRoute, ctx.api(), {});
+      if (options.json) return ctx.printer.json(result);
       ctx.printer.line(`Series recomputed: ${result.created} created, ${result.updated} updated, ${result.removed} removed; ${result.series.length} series in all.`);
     });
 }
 
-function printSeries(out: Printer, view: SeriesView): void {
+function printSeries(out: Printer, view: SeriesJson): void {
   const c = out.color;
   out.line(`${c.bold(view.title)}  ${seriesLabel(view.status, c)}  ${c.dim(`${view.finishedCount}/${view.ownedCount} owned finished, ${view.missing.length} missing`)}`);
   type Row = { sort: number; cells: string[] };

@@ -1,3 +1,4 @@
+import { createInlineJobRunner, type ApiContext } from '@sagasync/api';
 import type { StoragePort } from '@sagasync/core';
 import { Printer } from '../output/printer.js';
 import type { CliEnv } from './env.js';
@@ -35,6 +36,14 @@ export class CommandContext {
   /** The use-case dependencies core expects. */
   deps(): { storage: StoragePort; ownerId: string; clock: () => Date } {
     return { storage: this.store(), ownerId: LOCAL_OWNER, clock: this.clock };
+  }
+
+  /**
+   * The context the API's handlers take: the CLI calls the same route handlers a server does, so
+   * a command's `--json` output is its route's response body. Jobs run inline: a command waits.
+   */
+  api(): ApiContext {
+    return { ...this.deps(), jobs: createInlineJobRunner(), services: {} };
   }
 
   async close(): Promise<void> {

@@ -43,7 +43,7 @@ async function stored() {
   const storage = createMemoryStorage();
   const deps = { storage, ownerId: 'o', clock: () => new Date('2026-01-01T00:00:00.000Z') };
   await importLibrary(deps, records, { commit: true });
-  const [titles, series, progress] = await Promise.all([storage.listTitles('o'), storage.listSeries('o'), storage.listProgress('o')]);
+  const [titles, series, progress] = await Promise.all([storage.listTitles('o').then((page) => page.items), storage.listSeries('o').then((page) => page.items), storage.listProgress('o').then((page) => page.items)]);
   return { storage, deps, titles, series, progress };
 }
 

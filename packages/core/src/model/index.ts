@@ -7,3 +7,5 @@ export * from './tracker.js';
 export * from './sync-run.js';
 export * from './owner.js';
 export * from './library-records.js';
+export * from './store-records.js';
+export * from './directory.js';

@@ -348,15 +348,25 @@ export function isEmptyChangeSet(changeSet: ChangeSet): boolean {
  * creates and updates, each guarded by the version it was planned against.
  */
 export function changeSetToOperations(changeSet: ChangeSet): BatchOperation[] {
-  const ops: BatchOperation[] = [];
-  for (const c of changeSet.series) if (c.action !== 'unchanged') ops.push({ op: 'putSeries', value: c.value, expectedVersion: c.expectedVersion });
-  for (const c of changeSet.titles) if (c.action !== 'unchanged') ops.push({ op: 'putTitle', value: c.value, expectedVersion: c.expectedVersion });
+  return changeSetToOperationGroups(changeSet).flat();
+}
+
+/**
+ * The change set's writes as groups that must land in one batch: each series and title alone, a
+ * progress row with its history entries (written apart, a rerun would see the progress and never
+ * write the history). Series first, so a title never names a series the store has not got.
+ */
+export function changeSetToOperationGroups(changeSet: ChangeSet): BatchOperation[][] {
+  const groups: BatchOperation[][] = [];
+  for (const c of changeSet.series) if (c.action !== 'unchanged') groups.push([{ op: 'putSeries', value: c.value, expectedVersion: c.expectedVersion }]);
+  for (const c of changeSet.titles) if (c.action !== 'unchanged') groups.push([{ op: 'putTitle', value: c.value, expectedVersion: c.expectedVersion }]);
   for (const c of changeSet.progress) {
     if (c.action === 'unchanged') continue;
-    ops.push({ op: 'putProgress', value: c.value, expectedVersion: c.expectedVersion });
-    for (const h of c.history) ops.push({ op: 'appendHistory', value: h });
+    const group: BatchOperation[] = [{ op: 'putProgress', value: c.value, expectedVersion: c.expectedVersion }];
+    for (const h of c.history) group.push({ op: 'appendHistory', value: h });
+    groups.push(group);
   }
-  return ops;
+  return groups;
 }
 
 /**

@@ -1,1 +1,3 @@
 export * from './storage.port.js';
+export * from './page.js';
+export * from './directory.port.js';

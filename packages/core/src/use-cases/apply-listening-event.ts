@@ -7,6 +7,7 @@ import { applyProgressReport, LISTENING_EVENT_KINDS, listeningEventToReport, typ
 import type { SeriesView } from '../series/derive-series-status.js';
 import { nowIso, retryOnConflict, type UseCaseDeps } from './deps.js';
 import { loadSeriesViews, resolveRuleOptions } from './series-context.js';
+import { refreshStatuses, statusInvalidations } from './series-status-cache.js';
 
 /** A listening event as webhooks and the CLI send it; validated at the start of the use case. */
 export const ListeningEventInputSchema = z.object({
@@ -62,11 +63,15 @@ export async function applyListeningEvent(deps: UseCaseDeps, event: ListeningEve
     if (!out.next) return { ...out, progress: current };
     const operations: BatchOperation[] = [{ op: 'putProgress', value: out.next, expectedVersion: current?.version ?? null }];
     for (const entry of out.history) operations.push({ op: 'appendHistory', value: entry });
+    // The title's series have a new status: their cached ones go in the same batch.
+    operations.push(...statusInvalidations(title.series.map((m) => m.seriesKey)));
     await storage.applyBatch(ownerId, operations);
     return { ...out, progress: await storage.getProgress(ownerId, input.asin) };
   });
 
   const keys = new Set(title.series.map((m) => m.seriesKey));
-  const series = await loadSeriesViews(deps, await resolveRuleOptions(deps), keys);
+  const rules = await resolveRuleOptions(deps);
+  const series = await loadSeriesViews(deps, rules, keys);
+  if (outcome.next !== null) await refreshStatuses(deps, series, rules);
   return { progress: outcome.progress, changed: outcome.next !== null, ignoredRegression: outcome.ignoredRegression, history: outcome.history, series };
 }

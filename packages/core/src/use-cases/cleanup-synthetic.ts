@@ -1,5 +1,7 @@
 import type { BatchOperation } from '../ports/storage.port.js';
-import { newId } from '../util/ids.js';
+import { applyInChunks } from './apply-in-chunks.js';
+import { statusInvalidations } from './series-status-cache.js';
+import { syncRunOperation } from './sync-run-log.js';
 import { nowIso, retryOnConflict, type UseCaseDeps } from './deps.js';
 
 export interface CleanupResult {
@@ -18,7 +20,7 @@ export async function cleanupSynthetic(deps: UseCaseDeps, options: { dryRun: boo
   const { storage, ownerId } = deps;
   return retryOnConflict(async () => {
     const startedAt = nowIso(deps);
-    const [titles, progress, links] = await Promise.all([storage.listTitles(ownerId), storage.listProgress(ownerId), storage.listLinks(ownerId)]);
+    const [titles, progress, links] = await Promise.all([storage.listTitles(ownerId).then((page) => page.items), storage.listProgress(ownerId).then((page) => page.items), storage.listLinks(ownerId).then((page) => page.items)]);
     const ownedKeys = new Set<string>();
     for (const t of titles) if (t.owned) for (const m of t.series) ownedKeys.add(m.seriesKey);
     const referenced = new Set<string>([...progress.map((p) => p.asin), ...links.map((l) => l.asin)]);
@@ -27,22 +29,10 @@ export async function cleanupSynthetic(deps: UseCaseDeps, options: { dryRun: boo
     if (options.dryRun) return { removed, dryRun: true };
 
     const operations: BatchOperation[] = doomed.map((t) => ({ op: 'deleteTitle', asin: t.asin, expectedVersion: t.version }));
-    const now = nowIso(deps);
-    operations.push({
-      op: 'putSyncRun',
-      value: {
-        id: newId(Date.parse(now)),
-        kind: 'cleanup',
-        source: null,
-        status: 'succeeded',
-        startedAt,
-        finishedAt: now,
-        // The counts have no "deleted" column: removals count as updates of the library.
-        counts: { created: 0, updated: removed.length, unchanged: titles.length - removed.length, failed: 0 },
-        error: null,
-      },
-    });
-    await storage.applyBatch(ownerId, operations);
+    // The counts have no "deleted" column: removals count as updates of the library.
+    const counts = { created: 0, updated: removed.length, unchanged: titles.length - removed.length, failed: 0 };
+    const invalidations = statusInvalidations(doomed.flatMap((t) => t.series.map((m) => m.seriesKey))).map((op) => [op]);
+    await applyInChunks(storage, ownerId, [...invalidations, ...operations.map((operation) => [operation])], [syncRunOperation(deps, { kind: 'cleanup', startedAt, counts })]);
     return { removed, dryRun: false };
   });
 }

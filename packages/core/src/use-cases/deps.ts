@@ -1,16 +1,12 @@
 import { SagaSyncError } from '../errors/sagasync-error.js';
 import type { OwnerSettings } from '../model/owner.js';
 import { OwnerSettingsSchema } from '../model/owner.js';
-import type { StoragePort } from '../ports/storage.port.js';
+import type { UseCaseContext } from './context.js';
 
-/** What every use case needs: a store, the owner it acts for, and optionally a clock for tests. */
-export interface UseCaseDeps {
-  storage: StoragePort;
-  ownerId: string;
-  clock?: () => Date;
-}
+/** @deprecated The use-case context under its first name; use `UseCaseContext`. */
+export type UseCaseDeps = UseCaseContext;
 
-export const nowIso = (deps: UseCaseDeps): string => (deps.clock ? deps.clock() : new Date()).toISOString();
+export { nowIso } from './context.js';
 
 /** How many times a use case re-reads and re-plans after a concurrent write before giving up. */
 export const MAX_ATTEMPTS = 5;

@@ -3,8 +3,10 @@ import type { Progress, ProgressSource } from '../model/progress.js';
 import type { SyncKind } from '../model/sync-run.js';
 import type { Title } from '../model/title.js';
 import * as z from 'zod';
-import { changeSetToOperations, planImport, type CurrentState } from '../planning/plan-import.js';
-import { newId } from '../util/ids.js';
+import { changeSetToOperationGroups, planImport, type ChangeSet, type CurrentState } from '../planning/plan-import.js';
+import { applyInChunks } from './apply-in-chunks.js';
+import { statusInvalidations } from './series-status-cache.js';
+import { syncRunOperation, writeSyncRun } from './sync-run-log.js';
 import { nowIso, retryOnConflict, type UseCaseDeps } from './deps.js';
 
 export interface ImportOptions {
@@ -43,10 +45,10 @@ async function readState(deps: UseCaseDeps, records: LibraryRecords): Promise<Cu
   const asins = [...new Set([...records.titles.map((t) => t.asin), ...records.progress.map((p) => p.asin)])];
   const progressAsins = [...new Set(records.progress.map((p) => p.asin))];
   const [titles, series, progress] = await Promise.all([
-    asins.length > LIST_ALL_ABOVE ? storage.listTitles(ownerId) : asins.length > 0 ? storage.getTitles(ownerId, asins) : Promise.resolve([] as Title[]),
-    storage.listSeries(ownerId),
+    asins.length > LIST_ALL_ABOVE ? storage.listTitles(ownerId).then((page) => page.items) : asins.length > 0 ? storage.getTitles(ownerId, asins) : Promise.resolve([] as Title[]),
+    storage.listSeries(ownerId).then((page) => page.items),
     progressAsins.length > LIST_ALL_ABOVE / 10
-      ? storage.listProgress(ownerId)
+      ? storage.listProgress(ownerId).then((page) => page.items)
       : Promise.all(progressAsins.map((asin) => storage.getProgress(ownerId, asin))).then((rows) => rows.filter((p): p is Progress => p !== null)),
   ]);
   return {
@@ -56,9 +58,31 @@ async function readState(deps: UseCaseDeps, records: LibraryRecords): Promise<Cu
   };
 }
 
+/** Keys of the series whose status a change set may change: of changed titles (before and after), series and progress. */
+function affectedSeries(changeSet: ChangeSet, state: CurrentState): Set<string> {
+  const keys = new Set<string>();
+  const addTitle = (asin: string) => {
+    for (const m of state.titles.get(asin)?.series ?? []) keys.add(m.seriesKey);
+  };
+  for (const c of changeSet.titles) {
+    if (c.action === 'unchanged') continue;
+    for (const m of c.value.series) keys.add(m.seriesKey);
+    addTitle(c.asin);
+  }
+  for (const c of changeSet.series) if (c.action !== 'unchanged') keys.add(c.key);
+  const titleValues = new Map(changeSet.titles.map((c) => [c.asin, c.value]));
+  for (const c of changeSet.progress) {
+    if (c.action === 'unchanged') continue;
+    addTitle(c.asin);
+    for (const m of titleValues.get(c.asin)?.series ?? []) keys.add(m.seriesKey);
+  }
+  return keys;
+}
+
 /**
- * Imports records: reads the current state, plans the change set, and on commit writes all of it
- * with a sync-run row in one batch (a crash leaves the store before or after, never between). A
+ * Imports records: reads the current state, plans the change set, and on commit writes it with a
+ * sync-run row last, in as few batches as the store's limit allows (one on SQLite: a crash leaves
+ * the store before or after; on DynamoDB a rerun after a crash finishes the same change set). A
  * concurrent write makes the batch fail on a version; the import then re-reads, re-plans and tries
  * again (up to 5 plans). A preview (`commit: false`) writes nothing at all.
  */
@@ -67,33 +91,11 @@ export async function importLibrary(deps: UseCaseDeps, records: LibraryRecords, 
   try {
     return await planAndApply(deps, records, options, startedAt);
   } catch (error) {
-    if (options.commit) await logFailedRun(deps, options, startedAt, error, records.titles.length);
+    // Every record of the failed attempt counts as failed, though earlier batches may have landed:
+    // a rerun finishes them.
+    const failed = { created: 0, updated: 0, unchanged: 0, failed: records.titles.length };
+    if (options.commit) await writeSyncRun(deps, { kind: options.kind ?? 'import', source: options.source, startedAt, counts: failed, error });
     throw error;
-  }
-}
-
-/** Best effort: the status page should show a failed import, but the import's error is what matters. */
-async function logFailedRun(deps: UseCaseDeps, options: ImportOptions, startedAt: string, error: unknown, failed: number): Promise<void> {
-  const now = nowIso(deps);
-  try {
-    await deps.storage.applyBatch(deps.ownerId, [
-      {
-        op: 'putSyncRun',
-        value: {
-          id: newId(Date.parse(now)),
-          kind: options.kind ?? 'import',
-          source: options.source ?? null,
-          status: 'failed',
-          startedAt,
-          finishedAt: now,
-          // The batch applies whole or not at all: every record failed with it.
-          counts: { created: 0, updated: 0, unchanged: 0, failed },
-          error: error instanceof Error ? error.message : String(error),
-        },
-      },
-    ]);
-  } catch {
-    // The store that failed the import may fail this too; the original error is rethrown.
   }
 }
 
@@ -104,29 +106,24 @@ function planAndApply(deps: UseCaseDeps, records: LibraryRecords, options: Impor
     const changeSet = planImport(records, state, { now, progressSource: options.progressSource ?? 'import' });
     let runId: string | null = null;
     if (options.commit) {
-      runId = newId(Date.parse(now));
       const { titles, series, progress } = changeSet.summary;
-      const operations = changeSetToOperations(changeSet);
-      operations.push({
-        op: 'putSyncRun',
-        value: {
-          id: runId,
-          kind: options.kind ?? 'import',
-          source: options.source ?? null,
-          status: 'succeeded',
-          startedAt,
-          finishedAt: nowIso(deps),
-          // Counts cover every record kind the import touched: titles, series and progress rows.
-          counts: {
-            created: titles.created + series.created + progress.created,
-            updated: titles.updated + series.updated + progress.updated,
-            unchanged: titles.unchanged + series.unchanged + progress.unchanged,
-            failed: 0,
-          },
-          error: null,
+      const runRow = syncRunOperation(deps, {
+        kind: options.kind ?? 'import',
+        source: options.source,
+        startedAt,
+        // Counts cover every record kind the import touched: titles, series and progress rows.
+        counts: {
+          created: titles.created + series.created + progress.created,
+          updated: titles.updated + series.updated + progress.updated,
+          unchanged: titles.unchanged + series.unchanged + progress.unchanged,
+          failed: 0,
         },
       });
-      await deps.storage.applyBatch(deps.ownerId, operations);
+      runId = runRow.value.id;
+      // Cached series statuses of every series the change touches go first: a crash after them
+      // leaves statuses to rebuild, never a stale one.
+      const invalidations = statusInvalidations(affectedSeries(changeSet, state)).map((op) => [op]);
+      await applyInChunks(deps.storage, deps.ownerId, [...invalidations, ...changeSetToOperationGroups(changeSet)], [runRow]);
     }
     return {
       committed: options.commit,

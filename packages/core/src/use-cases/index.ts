@@ -1,3 +1,5 @@
+export * from './context.js';
+export * from './sync-run-log.js';
 export * from './deps.js';
 export * from './import-library.js';
 export * from './apply-listening-event.js';
@@ -5,3 +7,5 @@ export * from './series-context.js';
 export * from './build-series-report.js';
 export * from './recompute-series.js';
 export * from './cleanup-synthetic.js';
+export * from './apply-in-chunks.js';
+export * from './series-status-cache.js';

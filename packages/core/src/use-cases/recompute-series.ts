@@ -4,7 +4,9 @@ import type { SeriesMembership } from '../model/title.js';
 import type { BatchOperation, SeriesData } from '../ports/storage.port.js';
 import type { SeriesView } from '../series/derive-series-status.js';
 import { deriveSeriesViews } from '../series/series-views.js';
+import { applyInChunks } from './apply-in-chunks.js';
 import { nowIso, retryOnConflict, type UseCaseDeps } from './deps.js';
+import { refreshStatuses, statusInvalidations } from './series-status-cache.js';
 import { resolveRuleOptions, type SeriesReportOptions } from './series-context.js';
 
 export interface RecomputeSeriesResult {
@@ -48,7 +50,8 @@ function seriesFromMemberships(key: string, memberships: readonly SeriesMembersh
 }
 
 /**
- * Rebuilds the series rows from the titles' memberships in one batch: creates rows for series
+ * Rebuilds the series rows from the titles' memberships (in batches within the store's limit: a
+ * rerun after a crash finishes the job): creates rows for series
  * only memberships name, fixes rows whose name or ASIN the titles no longer support, and deletes
  * rows no title refers to. Retried on a concurrent write.
  */
@@ -56,7 +59,7 @@ export async function recomputeSeries(deps: UseCaseDeps, options: SeriesReportOp
   const { storage, ownerId } = deps;
   const rules = await resolveRuleOptions(deps, options);
   return retryOnConflict(async () => {
-    const [titles, storedSeries, progressRows] = await Promise.all([storage.listTitles(ownerId), storage.listSeries(ownerId), storage.listProgress(ownerId)]);
+    const [titles, storedSeries, progressRows] = await Promise.all([storage.listTitles(ownerId).then((page) => page.items), storage.listSeries(ownerId).then((page) => page.items), storage.listProgress(ownerId).then((page) => page.items)]);
     const now = nowIso(deps);
     const memberships = new Map<string, SeriesMembership[]>();
     for (const title of titles) {
@@ -93,8 +96,12 @@ export async function recomputeSeries(deps: UseCaseDeps, options: SeriesReportOp
       removed++;
       operations.push({ op: 'deleteSeries', key: row.key, expectedVersion: row.version });
     }
-    if (operations.length > 0) await storage.applyBatch(ownerId, operations);
+    // Every change in its own group, within the store's batch limit; the rebuilt series' cached
+    // statuses go with them, and are written fresh once the views are derived.
+    await applyInChunks(storage, ownerId, [...operations.map((operation) => [operation]), ...statusInvalidations(storedSeries.map((s) => s.key)).map((op) => [op])]);
     const progress = new Map<string, Progress>(progressRows.map((p) => [p.asin, p]));
-    return { created, updated, removed, series: deriveSeriesViews(titles, after, progress, rules) };
+    const views = deriveSeriesViews(titles, after, progress, rules);
+    await refreshStatuses(deps, views, rules);
+    return { created, updated, removed, series: views };
   });
 }

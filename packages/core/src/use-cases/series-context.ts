@@ -1,4 +1,5 @@
 import type { Progress } from '../model/progress.js';
+import type { Series } from '../model/series.js';
 import type { Title } from '../model/title.js';
 import type { SeriesRuleOptions, SeriesView } from '../series/derive-series-status.js';
 import { deriveSeriesViews } from '../series/series-views.js';
@@ -21,16 +22,22 @@ export async function resolveRuleOptions(deps: UseCaseDeps, options: SeriesRepor
 }
 
 /**
- * Views of the series `keys` (all series when omitted), read from the store. The port has no
- * "titles of a series" query, so this lists the titles once and filters in memory.
+ * Views of the series `keys` (all series when omitted), read from the store. For given keys only
+ * their titles, series and progress are read (indexed reads), so a listening event costs the same
+ * in a library of 100 titles or 100,000.
  */
 export async function loadSeriesViews(deps: UseCaseDeps, rules: SeriesRuleOptions, keys?: ReadonlySet<string>): Promise<SeriesView[]> {
   const { storage, ownerId } = deps;
   if (keys && keys.size === 0) return [];
-  const [titles, series] = await Promise.all([storage.listTitles(ownerId), storage.listSeries(ownerId)]);
-  const members: Title[] = keys ? titles.filter((t) => t.series.some((m) => keys.has(m.seriesKey))) : titles;
-  const progress = keys ? await progressOf(deps, members) : new Map((await storage.listProgress(ownerId)).map((p) => [p.asin, p]));
-  return deriveSeriesViews(members, series, progress, rules, keys);
+  if (!keys) {
+    const [titles, series, progress] = await Promise.all([storage.listTitles(ownerId), storage.listSeries(ownerId), storage.listProgress(ownerId)]);
+    return deriveSeriesViews(titles.items, series.items, new Map(progress.items.map((p) => [p.asin, p])), rules);
+  }
+  const [members, series] = await Promise.all([
+    storage.listTitles(ownerId, { seriesKeys: [...keys] }).then((page) => page.items),
+    Promise.all([...keys].map((key) => storage.getSeries(ownerId, key))).then((rows) => rows.filter((s): s is Series => s !== null)),
+  ]);
+  return deriveSeriesViews(members, series, await progressOf(deps, members), rules, keys);
 }
 
 async function progressOf(deps: UseCaseDeps, titles: readonly Title[]): Promise<Map<string, Progress>> {

@@ -1,6 +1,7 @@
 import {
   err,
   NotFoundError,
+  nowIso,
   ok,
   SagaSyncError,
   type BatchOperation,
@@ -12,7 +13,7 @@ import {
   type TrackerBook,
   type TrackerSource,
 } from '@sagasync/core';
-import { conflictIdFor, nowIso, type MatcherDeps } from './deps.js';
+import { conflictIdFor, type MatcherDeps } from './deps.js';
 
 export interface ManualLinkOutcome {
   link: LinkData;
@@ -40,14 +41,14 @@ export interface UnlinkOutcome {
 async function manualLinkOps(deps: MatcherDeps, source: TrackerSource, trackerId: string, asin: string, now: string): Promise<{ ops: BatchOperation[]; link: LinkData; replaced: Link | null }> {
   const { storage, ownerId } = deps;
   const [sameTitle, ownLinks, ownDecisions] = await Promise.all([
-    storage.listLinks(ownerId, { asin, source }),
-    storage.listLinks(ownerId, { source, trackerId }),
-    storage.listDecisions(ownerId, { source, trackerId }),
+    storage.listLinks(ownerId, { asin, source }).then((page) => page.items),
+    storage.listLinks(ownerId, { source, trackerId }).then((page) => page.items),
+    storage.listDecisions(ownerId, { source, trackerId }).then((page) => page.items),
   ]);
   const ops: BatchOperation[] = [];
   const replaced = sameTitle.find((l) => l.trackerId !== trackerId) ?? null;
   if (replaced) {
-    const theirs = await storage.listDecisions(ownerId, { source, trackerId: replaced.trackerId });
+    const theirs = (await storage.listDecisions(ownerId, { source, trackerId: replaced.trackerId })).items;
     for (const d of theirs) if (d.decision === 'link' && d.asin === asin) ops.push({ op: 'deleteDecision', source, trackerId: d.trackerId, asin: d.asin });
     // The other book must not take the title back automatically.
     ops.push({ op: 'putDecision', value: { source, trackerId: replaced.trackerId, asin, decision: 'reject', decidedAt: now } });
@@ -94,7 +95,7 @@ export async function resolveConflict(deps: MatcherDeps, conflictId: string, res
     if (!title.success) return title;
     const built = await manualLinkOps(deps, source, trackerId, title.value.asin, now);
     // A second resolution replaces the first: drop the manual links and decisions it made.
-    const [earlier, decided] = await Promise.all([storage.listLinks(ownerId, { source, trackerId }), storage.listDecisions(ownerId, { source, trackerId })]);
+    const [earlier, decided] = await Promise.all([storage.listLinks(ownerId, { source, trackerId }).then((page) => page.items), storage.listDecisions(ownerId, { source, trackerId }).then((page) => page.items)]);
     ops = [
       ...earlier.filter((l) => l.method === 'manual' && l.asin !== title.value.asin).map((l): BatchOperation => ({ op: 'deleteLink', asin: l.asin, source })),
       ...decided.filter((d) => d.decision === 'link' && d.asin !== title.value.asin).map((d): BatchOperation => ({ op: 'deleteDecision', source, trackerId, asin: d.asin })),
@@ -102,7 +103,7 @@ export async function resolveConflict(deps: MatcherDeps, conflictId: string, res
     ];
     ({ link, replaced } = built);
   } else {
-    const [ownLinks, ownDecisions] = await Promise.all([storage.listLinks(ownerId, { source, trackerId }), storage.listDecisions(ownerId, { source, trackerId })]);
+    const [ownLinks, ownDecisions] = await Promise.all([storage.listLinks(ownerId, { source, trackerId }).then((page) => page.items), storage.listDecisions(ownerId, { source, trackerId }).then((page) => page.items)]);
     ops = [
       ...ownLinks.map((l): BatchOperation => ({ op: 'deleteLink', asin: l.asin, source })),
       ...ownDecisions.filter((d) => d.decision === 'link').map((d): BatchOperation => ({ op: 'deleteDecision', source, trackerId, asin: d.asin })),
@@ -120,7 +121,7 @@ async function findTrackerBook(deps: MatcherDeps, trackerId: string, source: Tra
     const book = await deps.storage.getTrackerBook(deps.ownerId, source, trackerId);
     return book ? ok(book) : err(new NotFoundError('tracker book', `${source}:${trackerId}`));
   }
-  const found = (await deps.storage.listTrackerBooks(deps.ownerId)).filter((b) => b.trackerId === trackerId);
+  const found = (await deps.storage.listTrackerBooks(deps.ownerId)).items.filter((b) => b.trackerId === trackerId);
   if (found.length === 1) return ok(found[0]!);
   if (found.length === 0) return err(new NotFoundError('tracker book', trackerId));
   return err(
@@ -153,7 +154,7 @@ export async function linkManually(deps: MatcherDeps, asin: string, trackerId: s
 export async function unlink(deps: MatcherDeps, asin: string, source?: TrackerSource): Promise<Result<UnlinkOutcome, SagaSyncError>> {
   const { storage, ownerId } = deps;
   const normalised = asin.trim().toUpperCase();
-  const links = await storage.listLinks(ownerId, source ? { asin: normalised, source } : { asin: normalised });
+  const links = (await storage.listLinks(ownerId, source ? { asin: normalised, source } : { asin: normalised })).items;
   if (links.length === 0) return err(new NotFoundError('link', source ? `${normalised} (${source})` : normalised));
   const now = nowIso(deps);
   const ops: BatchOperation[] = [];

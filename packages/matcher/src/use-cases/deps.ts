@@ -1,16 +1,11 @@
-import type { StoragePort } from '@sagasync/core';
+import type { UseCaseContext } from '@sagasync/core';
 
-/** What the store-facing use cases need; apps wire the adapter and the owner. */
-export interface MatcherDeps {
-  storage: StoragePort;
-  ownerId: string;
-  /** Defaults to the system clock; tests pass a fixed one. */
-  clock?: () => Date;
-}
-
-export function nowIso(deps: MatcherDeps): string {
-  return (deps.clock?.() ?? new Date()).toISOString();
-}
+/**
+ * What the store-facing use cases take: core's use-case context (`storage`, `ownerId`, `clock`,
+ * `log`). Kept under this name for existing callers; flow options such as a deadline are named
+ * options of the use case, not part of the context.
+ */
+export type MatcherDeps = UseCaseContext;
 
 /** Conflicts are keyed by the tracker book they are about. */
 export function conflictIdFor(source: string, trackerId: string): string {

@@ -12,7 +12,7 @@ export interface ConflictView {
 /** `sagasync conflicts list`: conflicts with enough context for a person to decide. */
 export async function listConflicts(deps: MatcherDeps, filter: { status?: Conflict['status'] } = {}): Promise<ConflictView[]> {
   const { storage, ownerId } = deps;
-  const conflicts = await storage.listConflicts(ownerId, filter.status ? { status: filter.status } : undefined);
+  const conflicts = (await storage.listConflicts(ownerId, filter.status ? { status: filter.status } : undefined)).items;
   const asins = [...new Set(conflicts.flatMap((c) => c.candidates.map((x) => x.asin)))];
   const titles = new Map((asins.length ? await storage.getTitles(ownerId, asins) : []).map((t) => [t.asin, t]));
   const views: ConflictView[] = [];

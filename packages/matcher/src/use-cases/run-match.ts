@@ -1,355 +1,233 @@
+import { createHash } from 'node:crypto';
 import {
+  logOf,
+  nowIso,
+  nowOf,
+  packGroups,
+  readAll,
+  retryOnConflict,
   SagaSyncError,
-  type BatchOperation,
-  type Conflict,
-  type ConflictData,
-  type Link,
-  type LinkData,
-  type LinkMethod,
-  type MatchDecision,
-  type TrackerBook,
+  syncRunOperation,
+  TrackerSourceSchema,
+  writeSyncRun,
+  type SyncCounts,
   type TrackerSource,
 } from '@sagasync/core';
-import type { MatchCandidate, MatcherOptions, MatchOutcome } from '../decide/types.js';
-import { createMatcher } from '../matcher.js';
-import { TrackerBookInputSchema, type TrackerBookInput } from '../sources/types.js';
-import { conflictIdFor, nowIso, type MatcherDeps } from './deps.js';
+import * as z from 'zod';
+import type { MatcherOptions } from '../decide/types.js';
+import type { TrackerBookInput } from '../sources/types.js';
+import type { MatcherDeps } from './deps.js';
+import { addWriteCounts, checkTrackerBooks, emptyWriteCounts, planChecked, type MatchReport, type MatchState, type MatchWriteGroup } from './plan-match.js';
+
+export {
+  planMatch,
+  toMatchJson,
+  type LinkChange,
+  type MatchJson,
+  type MatchPlan,
+  type MatchReport,
+  type MatchState,
+  type MatchWriteCounts,
+  type MatchWriteGroup,
+  type PlanMatchOptions,
+  type ReportConflict,
+  type ReportLink,
+  type ReportUnmatched,
+} from './plan-match.js';
 
 export interface RunMatchOptions {
-  /** Write tracker books, links and conflicts (in one batch); false previews the same report. */
+  /** Write tracker books, links and conflicts; false previews the same report and writes nothing. */
   commit: boolean;
   /** Defaults to the source of the books. */
   source?: TrackerSource;
   matcher?: MatcherOptions;
   /** Also match against synthetic series volumes (not owned). Default true. */
   includeUnowned?: boolean;
+  /** No batch is started once the context clock reads this time or later; the call then returns a cursor. */
+  deadline?: Date;
+  /**
+   * At most this many write groups in this call (a group is one tracker book's writes: its tracker
+   * book, links and conflict, 1 to a few operations); the sync-run row is not counted.
+   */
+  maxWrites?: number;
+  /** The cursor of a call that stopped early, to continue that run with the same books and options. */
+  cursor?: string | null;
 }
 
-export type LinkChange = 'created' | 'updated' | 'unchanged';
-
-export interface ReportLink {
-  trackerId: string;
-  asin: string;
-  method: LinkMethod;
-  score: number;
-  change: LinkChange;
-  /** Why: the matcher's reason, `remembered decision`, or `manual link kept`. */
-  reason: string;
+/** A match report plus where the run is. */
+export interface MatchRunResult extends MatchReport {
+  /**
+   * false: the call stopped at `deadline` or `maxWrites`; call again with `cursor`. The lists
+   * are the whole match; `counts` are what the run wrote so far (over all its calls) and each
+   * link's or conflict's `change` is against the store as this call found it.
+   */
+  done: boolean;
+  cursor: string | null;
+  /** The sync-run row written with the last batch; null for a preview or while not done. */
+  runId: string | null;
+  /** Plans this call made (more than 1 after concurrent writes). */
+  attempts: number;
 }
 
-export interface ReportConflict {
-  id: string;
-  trackerId: string;
-  candidates: { asin: string; score: number; reason: string }[];
-  reason: string;
-  change: 'opened' | 'updated' | 'unchanged';
+/** What a run carries from one call to the next. Opaque to callers. */
+const CursorSchema = z.object({
+  v: z.literal(1),
+  source: TrackerSourceSchema,
+  /** Hash of the tracker ids, so a cursor is not used with another file. */
+  books: z.string(),
+  startedAt: z.string(),
+  /** Groups written so far whose tracker book was new, and the others. */
+  created: z.number().int().nonnegative(),
+  updated: z.number().int().nonnegative(),
+  counts: z.object({
+    trackerBooksWritten: z.number().int().nonnegative(),
+    linksCreated: z.number().int().nonnegative(),
+    linksUpdated: z.number().int().nonnegative(),
+    linksRemoved: z.number().int().nonnegative(),
+    conflictsOpened: z.number().int().nonnegative(),
+    conflictsUpdated: z.number().int().nonnegative(),
+    conflictsClosed: z.number().int().nonnegative(),
+    operations: z.number().int().nonnegative(),
+  }),
+});
+type RunState = z.infer<typeof CursorSchema>;
+
+function fingerprint(books: readonly TrackerBookInput[]): string {
+  const hash = createHash('sha256');
+  for (const book of books) hash.update(book.trackerId).update('\u0000');
+  return hash.digest('base64url').slice(0, 22);
 }
 
-export interface ReportUnmatched {
-  trackerId: string;
-  reason: string;
+const encodeCursor = (state: RunState): string => Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string, source: TrackerSource, books: string): RunState {
+  let parsed: ReturnType<typeof CursorSchema.safeParse>;
+  try {
+    parsed = CursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    parsed = CursorSchema.safeParse(undefined);
+  }
+  if (!parsed.success) throw new SagaSyncError('invalid_input', 'the match cursor is not one runMatch returned', { details: { location: 'cursor' } });
+  if (parsed.data.source !== source || parsed.data.books !== books) {
+    throw new SagaSyncError('invalid_input', 'the match cursor belongs to a match of other tracker books', { details: { location: 'cursor' } });
+  }
+  return parsed.data;
 }
 
-export interface MatchReport {
-  source: TrackerSource;
-  committed: boolean;
-  links: ReportLink[];
-  conflicts: ReportConflict[];
-  unmatched: string[];
-  unmatchedDetails: ReportUnmatched[];
-  counts: {
-    books: number;
-    duplicateBooks: number;
-    trackerBooksWritten: number;
-    linksCreated: number;
-    linksUpdated: number;
-    linksRemoved: number;
-    conflictsOpened: number;
-    conflictsUpdated: number;
-    /** Open conflicts that are no longer ambiguous (deleted) or settled by a person (resolved). */
-    conflictsClosed: number;
-    /** Books whose outcome came from a person's remembered decision or manual link. */
-    decidedByPerson: number;
-    operations: number;
-  };
+async function readState(deps: MatcherDeps, source: TrackerSource, includeUnowned: boolean): Promise<MatchState> {
+  const { storage, ownerId } = deps;
+  const [titles, links, decisions, conflicts, trackerBooks] = await Promise.all([
+    readAll((cursor) => storage.listTitles(ownerId, includeUnowned ? { cursor } : { owned: true, cursor })),
+    readAll((cursor) => storage.listLinks(ownerId, { source, cursor })),
+    readAll((cursor) => storage.listDecisions(ownerId, { source, cursor })),
+    readAll((cursor) => storage.listConflicts(ownerId, { cursor })),
+    readAll((cursor) => storage.listTrackerBooks(ownerId, { source, cursor })),
+  ]);
+  return { titles, links, decisions, conflicts, trackerBooks };
 }
-
-type Outcome =
-  | { kind: 'manual'; asins: string[]; reason: string }
-  | { kind: 'settled'; reason: string }
-  | { kind: 'decided_none'; reason: string }
-  | { kind: 'auto'; result: MatchOutcome };
-
-interface Claim {
-  trackerId: string;
-  method: 'asin' | 'isbn' | 'title_author';
-  score: number;
-  reason: string;
-}
-
-const METHOD_RANK = { asin: 3, isbn: 2, title_author: 1 } as const;
-
-function sameBook(a: TrackerBook, b: Omit<TrackerBook, 'ownerId' | 'updatedAt'>): boolean {
-  return (
-    a.title === b.title &&
-    a.isbn10 === b.isbn10 &&
-    a.isbn13 === b.isbn13 &&
-    a.asin === b.asin &&
-    a.status === b.status &&
-    JSON.stringify(a.authors) === JSON.stringify(b.authors) &&
-    JSON.stringify(a.seriesHint) === JSON.stringify(b.seriesHint)
-  );
-}
-
-function sameCandidates(a: Conflict['candidates'], b: Conflict['candidates']): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-const toConflictCandidates = (candidates: MatchCandidate[]) => candidates.map((c) => ({ asin: c.asin, score: c.score, reason: c.reason }));
 
 /**
  * Matches tracker books against the owner's titles and (with `commit`) stores the tracker books,
- * the links and the conflicts in one batch. A person's word always wins: a remembered link or
- * "none of these" decides the book, manual links are kept, and a resolved conflict is never
- * reopened. One title links to at most one book per source; when several books claim it, the
- * clearly strongest claim links and the others become conflicts.
+ * the links and the conflicts: reads the store, plans with `planMatch`, and writes the plan's
+ * groups in batches within `storage.limits`, the sync-run row (kind `match`) in the last one.
+ * With `deadline` or `maxWrites` a call may stop between batches and return `done: false` and a
+ * cursor; the next call with it plans again from the store (a person's decision made meanwhile
+ * wins) and writes only what is left, ending where one uninterrupted run would have. A batch that
+ * loses a race with another writer (a conflict's version) makes the call re-read and re-plan.
  */
-export async function runMatch(deps: MatcherDeps, books: readonly TrackerBookInput[], options: RunMatchOptions): Promise<MatchReport> {
-  const { storage, ownerId } = deps;
-  const source = options.source ?? books[0]?.source;
-  if (!source) throw new SagaSyncError('invalid_input', 'no tracker books to match and no source given');
-  // Validated copies: callers other than the file readers may pass records with extra fields.
-  const input = books.map((book, i): TrackerBookInput => {
-    const checked = TrackerBookInputSchema.safeParse(book);
-    if (!checked.success) throw new SagaSyncError('invalid_input', `tracker book ${i}: ${checked.error.issues[0]?.message}`, { details: { location: `books[${i}]` } });
-    if (checked.data.source !== source) throw new SagaSyncError('invalid_input', `tracker book ${book.trackerId} is from ${book.source}, not ${source}`, { details: { location: `books[${i}].source` } });
-    return checked.data;
-  });
-  const now = nowIso(deps);
+export async function runMatch(deps: MatcherDeps, books: readonly TrackerBookInput[], options: RunMatchOptions): Promise<MatchRunResult> {
+  const checked = checkTrackerBooks(books, options.source);
+  const { source } = checked;
+  const includeUnowned = options.includeUnowned !== false;
+  const planOptions = { source, matcher: options.matcher, includeUnowned };
 
-  const [titles, links, decisions, conflicts, storedBooks] = await Promise.all([
-    storage.listTitles(ownerId, options.includeUnowned === false ? { owned: true } : undefined),
-    storage.listLinks(ownerId, { source }),
-    storage.listDecisions(ownerId, { source }),
-    storage.listConflicts(ownerId),
-    storage.listTrackerBooks(ownerId, source),
-  ]);
-  const titleAsins = new Set(titles.map((t) => t.asin));
-  const storedById = new Map(storedBooks.map((b) => [b.trackerId, b]));
-  const linksByTracker = groupBy(links, (l) => l.trackerId);
-  const decisionsByTracker = groupBy(decisions, (d) => d.trackerId);
-  const conflictById = new Map(conflicts.map((c) => [c.id, c]));
-
-  const unique: TrackerBookInput[] = [];
-  const seen = new Set<string>();
-  for (const book of input) {
-    if (seen.has(book.trackerId)) continue;
-    seen.add(book.trackerId);
-    unique.push(book);
+  if (!options.commit) {
+    const plan = planChecked(checked.books, source, await readState(deps, source, includeUnowned), { ...planOptions, now: nowIso(deps) });
+    return { ...plan.report, committed: false, done: true, cursor: null, runId: null, attempts: 1 };
   }
 
-  // 1. Each book's outcome on its own, people's decisions first.
-  const matcher = createMatcher(
-    titles.filter((t) => !t.isPodcast),
-    options.matcher,
-  );
-  const outcomes = new Map<string, Outcome>();
-  for (const book of unique) outcomes.set(book.trackerId, outcomeFor(book, decisionsByTracker.get(book.trackerId) ?? [], linksByTracker.get(book.trackerId) ?? []));
+  const { deadline, maxWrites } = options;
+  if (deadline !== undefined && !(deadline instanceof Date && Number.isFinite(deadline.getTime()))) {
+    throw new SagaSyncError('invalid_input', 'deadline is not a valid date', { details: { location: 'deadline' } });
+  }
+  if (maxWrites !== undefined && !(Number.isInteger(maxWrites) && maxWrites > 0)) {
+    throw new SagaSyncError('invalid_input', `maxWrites must be a positive integer, not ${maxWrites}`, { details: { location: 'maxWrites' } });
+  }
+  const booksKey = fingerprint(checked.books);
+  const run: RunState = options.cursor
+    ? decodeCursor(options.cursor, source, booksKey)
+    : { v: 1, source, books: booksKey, startedAt: nowIso(deps), created: 0, updated: 0, counts: emptyWriteCounts() };
+  const log = logOf(deps);
+  let groupsThisCall = 0;
 
-  function outcomeFor(book: TrackerBookInput, decided: MatchDecision[], existing: Link[]): Outcome {
-    const linkDecisions = decided.filter((d) => d.decision === 'link' && d.asin && titleAsins.has(d.asin)).map((d) => d.asin!);
-    const manualLinks = existing.filter((l) => l.method === 'manual').map((l) => l.asin);
-    if (linkDecisions.length) return { kind: 'manual', asins: [...new Set([...linkDecisions, ...manualLinks])], reason: 'remembered decision' };
-    if (decided.some((d) => d.decision === 'reject' && d.asin === null)) return { kind: 'decided_none', reason: 'a person decided: none of these titles' };
-    if (manualLinks.length) return { kind: 'manual', asins: manualLinks, reason: 'manual link kept' };
-    if (conflictById.get(conflictIdFor(source!, book.trackerId))?.status === 'resolved') return { kind: 'settled', reason: 'conflict already resolved' };
-    const exclude = new Set(decided.filter((d) => d.decision === 'reject' && d.asin).map((d) => d.asin!));
-    return { kind: 'auto', result: matcher.match(book, { exclude }) };
-  }
-
-  // 2. One title, one book per source: settle competing claims.
-  const inRun = new Set(unique.map((b) => b.trackerId));
-  const reserved = new Map<string, string>(); // asin -> trackerId holding it regardless of this run's fuzzy results
-  for (const link of links) if (!inRun.has(link.trackerId)) reserved.set(link.asin, link.trackerId);
-  for (const [trackerId, outcome] of outcomes) {
-    if (outcome.kind === 'manual') for (const asin of outcome.asins) reserved.set(asin, trackerId);
-    if (outcome.kind === 'settled') for (const l of linksByTracker.get(trackerId) ?? []) reserved.set(l.asin, trackerId);
-  }
-  const claims = new Map<string, Claim[]>();
-  for (const [trackerId, outcome] of outcomes) {
-    if (outcome.kind !== 'auto' || outcome.result.kind !== 'link') continue;
-    const { asin, method, score, reason } = outcome.result;
-    const list = claims.get(asin) ?? [];
-    list.push({ trackerId, method, score, reason });
-    claims.set(asin, list);
-  }
-  const margin = options.matcher?.margin ?? 0.06;
-  for (const [asin, list] of claims) {
-    const holder = reserved.get(asin);
-    list.sort((a, b) => METHOD_RANK[b.method] - METHOD_RANK[a.method] || b.score - a.score);
-    const top = list[0]!;
-    const runner = list[1];
-    const topWins = !holder && (!runner || METHOD_RANK[top.method] > METHOD_RANK[runner.method] || top.score - runner.score >= margin);
-    for (const claim of list) {
-      if (topWins && claim === top) continue;
-      const outcome = outcomes.get(claim.trackerId) as Extract<Outcome, { kind: 'auto' }>;
-      const why = holder
-        ? `${asin} is already linked to tracker book ${holder}`
-        : topWins
-          ? `${asin} is a stronger match for tracker book ${top.trackerId}`
-          : `${asin} matches several tracker books equally (${list.map((c) => c.trackerId).join(', ')})`;
-      outcomes.set(claim.trackerId, { kind: 'auto', result: { kind: 'conflict', reason: why, candidates: outcome.result.candidates } });
+  const record = (written: readonly MatchWriteGroup[]) => {
+    for (const group of written) {
+      addWriteCounts(run.counts, group.counts);
+      if (group.change === 'created') run.created++;
+      else run.updated++;
     }
-  }
-
-  // 3. The links this run wants, by (asin, source), starting from what is stored.
-  const finalLinks = new Map<string, LinkData & { reason?: string }>(links.map((l) => [l.asin, stripOwner(l)]));
-  const report: MatchReport = {
-    source,
-    committed: false,
-    links: [],
-    conflicts: [],
-    unmatched: [],
-    unmatchedDetails: [],
-    counts: { books: unique.length, duplicateBooks: books.length - unique.length, trackerBooksWritten: 0, linksCreated: 0, linksUpdated: 0, linksRemoved: 0, conflictsOpened: 0, conflictsUpdated: 0, conflictsClosed: 0, decidedByPerson: 0, operations: 0 },
+    groupsThisCall += written.length;
   };
-  const ops: BatchOperation[] = [];
-  const reasons = new Map<string, string>(); // asin -> reason, for the report
 
-  for (const book of unique) {
-    const outcome = outcomes.get(book.trackerId)!;
-    const existing = linksByTracker.get(book.trackerId) ?? [];
-    if (outcome.kind === 'settled') continue;
-    if (outcome.kind !== 'auto') report.counts.decidedByPerson++;
-    const keepManual = outcome.kind === 'manual' || outcome.kind === 'decided_none';
-    // Automatic links are re-derived every run; manual ones stay.
-    for (const l of existing) if (!(keepManual && l.method === 'manual') && finalLinks.get(l.asin)?.trackerId === book.trackerId) finalLinks.delete(l.asin);
-    if (outcome.kind === 'manual') {
-      for (const asin of outcome.asins) {
-        const prior = existing.find((l) => l.asin === asin && l.method === 'manual');
-        finalLinks.set(asin, prior ? stripOwner(prior) : { asin, source, trackerId: book.trackerId, method: 'manual', score: 1, createdAt: now });
-        reasons.set(asin, outcome.reason);
+  try {
+    return await retryOnConflict(async (attempt) => {
+      if (attempt > 1) log.info('match: a concurrent write changed the store; planning again', { attempt });
+      const state = await readState(deps, source, includeUnowned);
+      const plan = planChecked(checked.books, source, state, { ...planOptions, now: nowIso(deps) });
+      const budget = maxWrites === undefined ? plan.groups.length : Math.max(0, maxWrites - groupsThisCall);
+      const todo = plan.groups.slice(0, budget);
+      const finishing = todo.length === plan.groups.length;
+
+      const result = (done: boolean, runId: string | null): MatchRunResult => ({
+        ...plan.report,
+        committed: true,
+        counts: { ...plan.report.counts, ...run.counts },
+        done,
+        cursor: done ? null : encodeCursor(run),
+        runId,
+        attempts: attempt,
+      });
+
+      let last: ReturnType<typeof syncRunOperation> | null = null;
+      if (finishing) {
+        const created = run.created + todo.filter((g) => g.change === 'created').length;
+        const updated = run.updated + todo.filter((g) => g.change === 'updated').length;
+        const counts: SyncCounts = { created, updated, unchanged: Math.max(0, plan.report.counts.books - created - updated), failed: 0 };
+        last = syncRunOperation(deps, { kind: 'match', source, startedAt: run.startedAt, counts });
       }
-    } else if (outcome.kind === 'auto' && outcome.result.kind === 'link') {
-      const { asin, method, score, reason } = outcome.result;
-      const prior = existing.find((l) => l.asin === asin);
-      finalLinks.set(asin, { asin, source, trackerId: book.trackerId, method, score, createdAt: prior?.createdAt ?? now });
-      reasons.set(asin, reason);
-    }
-  }
-
-  // 4. Tracker books.
-  for (const book of unique) {
-    const stored = storedById.get(book.trackerId);
-    if (!stored || !sameBook(stored, book)) {
-      ops.push({ op: 'putTrackerBook', value: { ...book, updatedAt: now } });
-      report.counts.trackerBooksWritten++;
-    }
-  }
-
-  // 5. Link operations: deletes first, so a put for the same (asin, source) is never undone.
-  const storedByAsin = new Map(links.map((l) => [l.asin, l]));
-  for (const l of links) {
-    if (!finalLinks.has(l.asin)) {
-      ops.push({ op: 'deleteLink', asin: l.asin, source });
-      report.counts.linksRemoved++;
-    }
-  }
-  for (const [asin, link] of finalLinks) {
-    const stored = storedByAsin.get(asin);
-    const { reason: _reason, ...value } = link;
-    let change: LinkChange = 'unchanged';
-    if (!stored || stored.trackerId !== link.trackerId) change = 'created';
-    else if (stored.method !== link.method || stored.score !== link.score) change = 'updated';
-    if (change !== 'unchanged') ops.push({ op: 'putLink', value });
-    if (change === 'created') report.counts.linksCreated++;
-    if (change === 'updated') report.counts.linksUpdated++;
-    if (inRun.has(link.trackerId)) {
-      report.links.push({ trackerId: link.trackerId, asin, method: link.method, score: link.score, change, reason: reasons.get(asin) ?? 'kept from an earlier run' });
-    }
-  }
-
-  // 6. Conflicts: open or refresh the ambiguous ones; close open ones that are no longer ambiguous.
-  const linkedBooks = new Set([...finalLinks.values()].map((l) => l.trackerId));
-  for (const book of unique) {
-    const outcome = outcomes.get(book.trackerId)!;
-    const id = conflictIdFor(source, book.trackerId);
-    const stored = conflictById.get(id);
-    if (outcome.kind === 'auto' && outcome.result.kind === 'conflict') {
-      const candidates = toConflictCandidates(outcome.result.candidates);
-      const reason = outcome.result.reason;
-      let change: ReportConflict['change'] = 'unchanged';
-      if (!stored) {
-        const value: ConflictData = { id, source, trackerId: book.trackerId, candidates, reason, status: 'open', createdAt: now, resolvedAt: null };
-        ops.push({ op: 'putConflict', value, expectedVersion: null });
-        change = 'opened';
-        report.counts.conflictsOpened++;
-      } else if (!sameCandidates(stored.candidates, candidates) || stored.reason !== reason) {
-        const { ownerId: _o, version, ...rest } = stored;
-        ops.push({ op: 'putConflict', value: { ...rest, candidates, reason }, expectedVersion: version });
-        change = 'updated';
-        report.counts.conflictsUpdated++;
+      const batches = packGroups(
+        todo.map((g) => g.operations),
+        last ? [last] : [],
+        deps.storage.limits.maxOperationsPerBatch,
+      );
+      let next = 0; // index in `todo` of the first group not yet written
+      for (const batch of batches) {
+        if (deadline && nowOf(deps).getTime() >= deadline.getTime()) {
+          log.info('match: deadline reached; stopping between batches', { groupsWritten: groupsThisCall, groupsLeft: plan.groups.length - next });
+          return result(false, null);
+        }
+        // packGroups keeps groups whole and in order, the sync-run row last.
+        const inBatch: MatchWriteGroup[] = [];
+        let size = last && batch[batch.length - 1] === last ? batch.length - 1 : batch.length;
+        while (size > 0) {
+          const group = todo[next++]!;
+          inBatch.push(group);
+          size -= group.operations.length;
+        }
+        await deps.storage.applyBatch(deps.ownerId, batch);
+        record(inBatch);
       }
-      report.conflicts.push({ id, trackerId: book.trackerId, candidates, reason, change });
-      continue;
-    }
-    if (stored?.status === 'open') {
-      report.counts.conflictsClosed++;
-      if (outcome.kind === 'auto') ops.push({ op: 'deleteConflict', id });
-      else {
-        // A person decided elsewhere (link command, Notion): record the conflict as resolved.
-        const { ownerId: _o, version, ...rest } = stored;
-        ops.push({ op: 'putConflict', value: { ...rest, status: 'resolved', resolvedAt: now }, expectedVersion: version });
+      if (!finishing) {
+        log.info('match: maxWrites reached; stopping', { groupsWritten: groupsThisCall, groupsLeft: plan.groups.length - todo.length });
+        return result(false, null);
       }
-    }
-    if (!linkedBooks.has(book.trackerId)) {
-      const why = outcome.kind === 'auto' ? outcome.result.reason : outcome.reason;
-      report.unmatched.push(book.trackerId);
-      report.unmatchedDetails.push({ trackerId: book.trackerId, reason: why });
-    }
+      return result(true, last!.value.id);
+    });
+  } catch (error) {
+    // What landed stays (a rerun finishes it); the books not yet written count as failed.
+    const { created, updated } = run;
+    const books = new Set(checked.books.map((b) => b.trackerId)).size;
+    await writeSyncRun(deps, { kind: 'match', source, startedAt: run.startedAt, counts: { created, updated, unchanged: 0, failed: Math.max(0, books - created - updated) }, error });
+    throw error;
   }
-
-  report.links.sort((a, b) => compare(a.trackerId, b.trackerId) || compare(a.asin, b.asin));
-  report.conflicts.sort((a, b) => compare(a.trackerId, b.trackerId));
-  report.counts.operations = ops.length;
-  if (options.commit) {
-    if (ops.length) await storage.applyBatch(ownerId, ops);
-    report.committed = true;
-  }
-  return report;
-}
-
-function stripOwner(link: Link): LinkData {
-  const { ownerId: _ownerId, ...rest } = link;
-  return rest;
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The `sagasync match --json` shape. */
-export interface MatchJson {
-  links: { trackerId: string; asin: string; method: LinkMethod; score: number }[];
-  conflicts: { trackerId: string; candidates: { asin: string; score: number }[] }[];
-  unmatched: string[];
-}
-
-export function toMatchJson(report: MatchReport): MatchJson {
-  return {
-    links: report.links.map(({ trackerId, asin, method, score }) => ({ trackerId, asin, method, score })),
-    conflicts: report.conflicts.map(({ trackerId, candidates }) => ({ trackerId, candidates: candidates.map(({ asin, score }) => ({ asin, score })) })),
-    unmatched: [...report.unmatched],
-  };
 }

@@ -49,7 +49,7 @@ describe('runMatch', () => {
   it('previews without writing, then commits links, conflicts and tracker books in one batch', async () => {
     const preview = await runMatch(deps, books, { commit: false });
     expect(preview.committed).toBe(false);
-    expect(await storage.listLinks('local')).toEqual([]);
+    expect((await storage.listLinks('local')).items).toEqual([]);
     expect(toMatchJson(preview)).toEqual({
       links: [
         { trackerId: '1', asin: 'B000000001', method: 'title_author', score: expect.any(Number) },
@@ -62,14 +62,14 @@ describe('runMatch', () => {
     const report = await runMatch(deps, books, { commit: true });
     expect(report.committed).toBe(true);
     expect(report.counts).toMatchObject({ books: 5, trackerBooksWritten: 5, linksCreated: 2, conflictsOpened: 1 });
-    expect((await storage.listLinks('local')).map((l) => [l.asin, l.trackerId, l.method])).toEqual([
+    expect((await storage.listLinks('local')).items.map((l) => [l.asin, l.trackerId, l.method])).toEqual([
       ['0553418025', '5', 'isbn'],
       ['B000000001', '1', 'title_author'],
     ]);
-    const [conflict] = await storage.listConflicts('local');
+    const [conflict] = (await storage.listConflicts('local')).items;
     expect(conflict).toMatchObject({ id: 'goodreads:2', status: 'open', trackerId: '2' });
     expect(conflict!.candidates[0]!.reason).toMatch(/title 1\.00/);
-    expect(await storage.listTrackerBooks('local', 'goodreads')).toHaveLength(5);
+    expect((await storage.listTrackerBooks('local', { source: 'goodreads' })).items).toHaveLength(5);
   });
 
   it('is idempotent: a second run changes nothing', async () => {
@@ -97,7 +97,7 @@ describe('runMatch', () => {
     const again = await runMatch(deps, books, { commit: true });
     expect(again.unmatched).toContain('2');
     expect(again.unmatchedDetails.find((u) => u.trackerId === '2')!.reason).toMatch(/none of these/);
-    expect(await storage.listConflicts('local', { status: 'open' })).toEqual([]);
+    expect((await storage.listConflicts('local', { status: 'open' })).items).toEqual([]);
   });
 
   it('lets one title link to one book per source: an exact tie becomes two conflicts', async () => {
@@ -128,8 +128,8 @@ describe('runMatch', () => {
     await resolveConflict(deps, 'goodreads:2', { link: 'B000000003' });
     const again = await resolveConflict(deps, 'goodreads:2', { link: 'B000000002' });
     expect(again.success).toBe(true);
-    expect((await storage.listLinks('local', { trackerId: '2' })).map((l) => l.asin)).toEqual(['B000000002']);
-    expect((await storage.listDecisions('local', { trackerId: '2' })).map((d) => [d.asin, d.decision])).toEqual([['B000000002', 'link']]);
+    expect((await storage.listLinks('local', { trackerId: '2' })).items.map((l) => l.asin)).toEqual(['B000000002']);
+    expect((await storage.listDecisions('local', { trackerId: '2' })).items.map((d) => [d.asin, d.decision])).toEqual([['B000000002', 'link']]);
     const rerun = await runMatch(deps, books, { commit: true });
     expect(rerun.links.find((l) => l.trackerId === '2')).toMatchObject({ asin: 'B000000002', method: 'manual' });
   });

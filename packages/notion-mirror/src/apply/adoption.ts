@@ -37,7 +37,10 @@ export function trackerBookFromPage(ownerId: string, page: MirroredPage): Tracke
 export interface AdoptionPlan {
   /** page id -> ASIN it now mirrors. */
   adopt: Map<string, string>;
+  /** Every store write, `groups` flattened. */
   operations: BatchOperation[];
+  /** The writes per page (tracker book with its link or conflict), each to land in one batch. */
+  groups: { pageId: string; operations: BatchOperation[] }[];
   conflicts: number;
 }
 
@@ -57,7 +60,7 @@ export function planAdoption(args: {
   now: string;
 }): AdoptionPlan {
   const adopt = new Map<string, string>();
-  const operations: BatchOperation[] = [];
+  const groups: AdoptionPlan['groups'] = [];
   let conflicts = 0;
   const free = new Map(args.titles.map((t) => [t.asin, t]));
   const match = args.matcher ? args.matcher(args.titles) : undefined;
@@ -73,12 +76,16 @@ export function planAdoption(args: {
     if (outcome.kind === 'match' && free.has(outcome.asin)) {
       free.delete(outcome.asin);
       adopt.set(page.id, outcome.asin);
-      operations.push({ op: 'putTrackerBook', value: bookData });
-      operations.push({ op: 'putLink', value: { asin: outcome.asin, source: 'notion', trackerId: page.id, method: outcome.method, score: outcome.score, createdAt: args.now } });
+      groups.push({
+        pageId: page.id,
+        operations: [
+          { op: 'putTrackerBook', value: bookData },
+          { op: 'putLink', value: { asin: outcome.asin, source: 'notion', trackerId: page.id, method: outcome.method, score: outcome.score, createdAt: args.now } },
+        ],
+      });
     } else if (outcome.kind === 'ambiguous' && !args.knownConflictIds.has(`notion:${page.id}`)) {
       conflicts += 1;
-      operations.push({ op: 'putTrackerBook', value: bookData });
-      operations.push({
+      const conflict: BatchOperation = {
         op: 'putConflict',
         value: {
           id: `notion:${page.id}`,
@@ -90,8 +97,9 @@ export function planAdoption(args: {
           createdAt: args.now,
           resolvedAt: null,
         },
-      });
+      };
+      groups.push({ pageId: page.id, operations: [{ op: 'putTrackerBook', value: bookData }, conflict] });
     }
   }
-  return { adopt, operations, conflicts };
+  return { adopt, operations: groups.flatMap((g) => g.operations), groups, conflicts };
 }

@@ -1,35 +1,40 @@
-import { newId, SagaSyncError, type Progress, type StoragePort, type SyncRunData } from '@sagasync/core';
-import { createNotionGateway, AmbiguousCreateError, type NotionConnectionOptions, type NotionGateway } from '../client/notion-gateway.js';
+import { applyInChunks, logOf, newId, nowIso, nowOf, SagaSyncError, syncRunOperation, writeSyncRun, type BatchOperation, type MirrorTableName, type Progress, type SyncCounts, type Title } from '@sagasync/core';
+import { createNotionGateway, AmbiguousCreateError, type NotionGateway } from '../client/notion-gateway.js';
 import { botUserId, createPage, findByText, queryAll, trashPage, updatePage, type MirroredPage } from '../client/pages.js';
-import { bookValues, seriesRowFrom, seriesValues } from '../plan/desired-values.js';
-import { planTable, type PlannedWrite, type TablePlan } from '../plan/plan-table.js';
+import type { NotionDeps } from '../context.js';
+import { bookValues } from '../plan/desired-values.js';
+import { mirroredTitles, planPush, type PushPlan, type PushWrite } from '../plan/plan-push.js';
+import type { PlannedWrite } from '../plan/plan-table.js';
 import { hashValue, hashValues, plainTextOf, type PropertyValues } from '../plan/property-values.js';
 import { PULLED_PROPERTIES } from '../pull/hand-edits.js';
 import { BOOKS, BOOKS_PROPERTIES, SERIES, SERIES_PROPERTIES } from '../schema/definitions.js';
-import { loadMirror, requireDatabases, saveMirror, type MirrorEntry, type MirrorState, type MirrorTable, type NotionDatabases } from '../state/settings.js';
+import { changedRecordGroups, deleteRecordOperation, loadMirror, migrateMirrorSettings, putRecordOperation, snapshotOf } from '../state/mirror-records.js';
+import { loadPushMarker, requireDatabases, SETTINGS_KEYS, type MirrorEntry, type MirrorState, type MirrorTable, type NotionDatabases, type PushMarker } from '../state/settings.js';
 import { planAdoption, type TrackerMatcherFactory } from './adoption.js';
 import { coreRules } from './core-rules.js';
 import { matcherFactory } from './matcher-adapter.js';
+import { decodePushCursor, encodePushCursor, type PushCursor } from './push-cursor.js';
 import type { MirrorRules } from './rules.js';
 
-export interface PushDeps {
-  storage: StoragePort;
-  ownerId: string;
-  notion: NotionConnectionOptions;
+export type PushDeps = NotionDeps & {
   /** Default `coreRules`. */
   rules?: Pick<MirrorRules, 'seriesReport'>;
   /** Links the user's own Books pages (no ASIN) to titles; default @sagasync/matcher's engine. */
   matcher?: TrackerMatcherFactory;
   onProgress?: (progress: PushProgress) => void;
-}
+};
 
 export interface PushOptions {
-  /** Plan and report without writing to Notion or the store (reads still happen). */
+  /** Plan and report without writing to Notion or the store (reads still happen). Ignores `cursor`. */
   dryRun?: boolean;
-  /** Mirror state is saved after this many writes, so a crash loses little. Default 20. */
-  checkpointEvery?: number;
   /** Mirror synthetic volumes (series volumes not owned) as pages with Owned unticked. Default true. */
   includeSynthetic?: boolean;
+  /** Stop before the next page write once the context's clock has reached this time. */
+  deadline?: Date;
+  /** Stop once this many page writes (creates and updates) are done. A positive integer. */
+  maxWrites?: number;
+  /** The `cursor` of a call that stopped early: continues that run. */
+  cursor?: string | null;
 }
 
 export interface PushProgress {
@@ -49,8 +54,27 @@ export interface TableCounts {
   duplicatesTrashed: number;
 }
 
+/** The push run a call belongs to; one run may take several calls (each stopped by a deadline or `maxWrites`). */
+export interface PushRun {
+  id: string;
+  startedAt: string;
+  /** `stopped`: more to write, call again with `cursor`; `failed`: done, some pages were refused. */
+  status: 'stopped' | 'succeeded' | 'failed';
+  /** Totals over every call of the run so far; the sync-run row (id `id`) gets them when the run is done. */
+  counts: SyncCounts;
+}
+
 export interface PushResult {
   dryRun: boolean;
+  /** False when the call stopped early: call again with `cursor`. */
+  done: boolean;
+  cursor: string | null;
+  stoppedBy: 'deadline' | 'max_writes' | null;
+  /** Page writes (creates and updates, refused ones included) this call made. */
+  writes: number;
+  /** Null for a dry run. */
+  run: PushRun | null;
+  // Everything below describes this call.
   series: TableCounts;
   books: TableCounts;
   /** Planned writes (all of them on a dry run); property counts keyed `Books.Owned`, `Series.Missing`. */
@@ -64,37 +88,75 @@ export interface PushResult {
 }
 
 const emptyCounts = (): TableCounts => ({ created: 0, updated: 0, unchanged: 0, failed: 0, adopted: 0, duplicatesTrashed: 0 });
+const zeroSyncCounts = (): SyncCounts => ({ created: 0, updated: 0, unchanged: 0, failed: 0 });
 const BOOK_NAMES = new Set(BOOKS_PROPERTIES.map((p) => p.name));
 const SERIES_NAMES = new Set(SERIES_PROPERTIES.map((p) => p.name).filter((n) => n !== SERIES.books));
 
 const pick = (values: PropertyValues, names: ReadonlySet<string>): PropertyValues => Object.fromEntries(Object.entries(values).filter(([k]) => names.has(k)));
 
 interface TableContext {
-  name: 'books' | 'series';
+  name: MirrorTableName;
   dataSourceId: string;
   keyProperty: string;
   names: ReadonlySet<string>;
   mirror: MirrorTable;
   counts: TableCounts;
   normaliseKey(raw: string): string;
+  /** A synthetic volume (not owned) now: recorded with the page. */
+  isSynthetic(key: string): boolean;
   entryFor(key: string, pageId: string, origin: MirrorEntry['origin'], hashes: Record<string, string>): MirrorEntry;
 }
 
+/** The run a call continues (from its cursor) or starts. */
+interface RunState {
+  id: string;
+  startedAt: string;
+  seq: number;
+  counts: SyncCounts;
+  skip: Set<string>;
+  /** True for the run's first call: it counts the unchanged pages. */
+  first: boolean;
+}
+
 /**
- * Pushes the store to Notion: scans both data sources once (to adopt pages whose answer was lost,
- * pages a crash left unrecorded and the user's own tracker pages), then writes Series pages, then
- * Books pages, only the properties whose values changed since last mirrored.
+ * Pushes the store to Notion: a thin apply around `planPush`.
+ *
+ * 1. Unless it continues a run whose cursor the store confirms, scans both data sources once and
+ *    reconciles the mirror records with them: adopts pages whose create answer was lost, pages a
+ *    crash left unrecorded and the user's own tracker pages; trashes SagaSync's duplicates;
+ *    forgets pages gone. The changed records are stored.
+ * 2. Plans from the store and the records (`planPush`) and writes Series pages, then Books pages
+ *    (planned again once the series pages exist), only the properties whose values changed. Each
+ *    page's mirror record is stored right after its Notion write.
+ * 3. Stops before the next write when `deadline` has passed (by the context's clock) or
+ *    `maxWrites` writes are done, and returns `{ done: false, cursor }`; a call with that cursor
+ *    plans again from the records, so no Notion write is repeated. When nothing is left the run's
+ *    sync-run row is written (status `failed` when Notion refused some pages).
  */
 export async function pushToNotion(deps: PushDeps, options: PushOptions = {}): Promise<PushResult> {
-  const started = Date.now();
+  if (options.maxWrites !== undefined && !(Number.isInteger(options.maxWrites) && options.maxWrites > 0)) {
+    throw new SagaSyncError('invalid_input', 'maxWrites must be a positive integer', { details: { location: 'maxWrites' } });
+  }
+  if (options.deadline !== undefined && Number.isNaN(options.deadline.getTime())) {
+    throw new SagaSyncError('invalid_input', 'deadline is not a valid date', { details: { location: 'deadline' } });
+  }
   const dryRun = options.dryRun ?? false;
-  const checkpointEvery = options.checkpointEvery ?? 20;
+  const started = nowOf(deps);
   const { storage, ownerId } = deps;
+  const log = logOf(deps);
   const dbs = await requireDatabases(storage, ownerId);
-  const mirror = await loadMirror(storage, ownerId);
-  const gateway = createNotionGateway(deps.notion);
+  const incoming = !dryRun && options.cursor ? decodePushCursor(options.cursor) : null;
+  const run: RunState = incoming
+    ? { id: incoming.runId, startedAt: incoming.startedAt, seq: incoming.seq, counts: { ...incoming.counts }, skip: new Set(incoming.skip), first: false }
+    : { id: newId(started.getTime()), startedAt: started.toISOString(), seq: 0, counts: zeroSyncCounts(), skip: new Set(), first: true };
+
   const result: PushResult = {
     dryRun,
+    done: false,
+    cursor: null,
+    stoppedBy: null,
+    writes: 0,
+    run: null,
     series: emptyCounts(),
     books: emptyCounts(),
     planned: { creates: 0, updates: 0, propertiesChanged: {} },
@@ -105,32 +167,154 @@ export async function pushToNotion(deps: PushDeps, options: PushOptions = {}): P
     throttled: 0,
     elapsedMs: 0,
   };
+  let gateway: NotionGateway | undefined;
+  try {
+    let resumed = false;
+    if (!dryRun) {
+      await migrateMirrorSettings(deps);
+      resumed = incoming !== null && isCurrent(await loadPushMarker(storage, ownerId), incoming);
+      // Marks the run as running: a retry of this cursor after a crash finds it stale and scans.
+      await storage.applyBatch(ownerId, [{ op: 'putSetting', key: SETTINGS_KEYS.push, value: { runId: run.id, seq: run.seq, state: 'running' } satisfies PushMarker }]);
+      if (incoming && !resumed) log.info('notion push: the cursor is stale, scanning Notion again', { runId: run.id });
+    }
+    gateway = createNotionGateway(deps.notion);
+    await pushCall(deps, options, { dbs, run, resumed, gateway, result });
+  } catch (error) {
+    const counts = addCallCounts(run, result);
+    if (!dryRun) await writeSyncRun(deps, { kind: 'notion_push', source: dbs.books.databaseId, startedAt: run.startedAt, counts, error });
+    log.error('notion push failed', { runId: run.id, error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  } finally {
+    if (gateway) {
+      result.requests = gateway.stats.requests;
+      result.retries = gateway.stats.retries;
+      result.throttled = gateway.stats.throttled;
+    }
+    result.elapsedMs = nowOf(deps).getTime() - started.getTime();
+  }
+  return result;
+}
 
-  const [allTitles, progressList, views] = await Promise.all([storage.listTitles(ownerId), storage.listProgress(ownerId), (deps.rules ?? coreRules).seriesReport(storage, ownerId)]);
-  const titles = options.includeSynthetic === false ? allTitles.filter((t) => t.owned) : allTitles;
+const isCurrent = (marker: PushMarker | null, cursor: PushCursor): boolean => marker !== null && marker.runId === cursor.runId && marker.seq === cursor.seq && marker.state === 'stopped';
+
+/** The run's totals with this call's writes added. */
+function addCallCounts(run: RunState, result: PushResult): SyncCounts {
+  const sum = (k: 'created' | 'updated' | 'failed') => result.series[k] + result.books[k];
+  return {
+    created: run.counts.created + sum('created'),
+    updated: run.counts.updated + sum('updated'),
+    unchanged: run.counts.unchanged + (run.first ? result.series.unchanged + result.books.unchanged : 0),
+    failed: run.counts.failed + sum('failed'),
+  };
+}
+
+async function pushCall(
+  deps: PushDeps,
+  options: PushOptions,
+  call: { dbs: NotionDatabases; run: RunState; resumed: boolean; gateway: NotionGateway; result: PushResult },
+): Promise<void> {
+  const { storage, ownerId } = deps;
+  const { dbs, run, gateway, result } = call;
+  const dryRun = result.dryRun;
+  const [allTitles, progressList, views, mirror] = await Promise.all([
+    storage.listTitles(ownerId).then((page) => page.items),
+    storage.listProgress(ownerId).then((page) => page.items),
+    (deps.rules ?? coreRules).seriesReport(storage, ownerId),
+    loadMirror(storage, ownerId),
+  ]);
+  const titles = mirroredTitles(allTitles, options.includeSynthetic);
   const progress = new Map<string, Progress>(progressList.map((p) => [p.asin, p]));
-
   const titleByAsin = new Map(titles.map((t) => [t.asin, t]));
-  const seriesCtx = tableContext('series', dbs, mirror, result, () => false);
-  const booksCtx = tableContext('books', dbs, mirror, result, (asin) => titleByAsin.get(asin)?.owned === false);
-  for (const [asin, entry] of Object.entries(mirror.books)) entry.synthetic = titleByAsin.get(asin) ? !titleByAsin.get(asin)!.owned : entry.synthetic;
+  const isSynthetic = (asin: string) => titleByAsin.get(asin)?.owned === false;
+  const tables: Record<MirrorTableName, TableContext> = {
+    series: tableContext('series', dbs, mirror, result, () => false),
+    books: tableContext('books', dbs, mirror, result, isSynthetic),
+  };
 
+  if (!call.resumed) await scanAndReconcile(deps, { dryRun, gateway, result, mirror, tables, titles, progress, wanted: { series: new Set(views.map((v) => v.key)), books: new Set(titleByAsin.keys()) } });
+
+  const plan = (): PushPlan => planPush({ titles, progress, series: views, mirror, includeSynthetic: true, skip: run.skip });
+  const seriesPlan = plan();
+  let booksPlan = seriesPlan;
+  if (dryRun) {
+    tally(result, seriesPlan, booksPlan);
+    result.done = true;
+    return;
+  }
+
+  const stopReason = (): PushResult['stoppedBy'] => {
+    if (options.maxWrites !== undefined && result.writes >= options.maxWrites) return 'max_writes';
+    if (options.deadline !== undefined && nowOf(deps).getTime() >= options.deadline.getTime()) return 'deadline';
+    return null;
+  };
+  let stoppedBy: PushResult['stoppedBy'] = null;
+  try {
+    stoppedBy = await applyWrites(deps, tables.series, seriesPlan.writes.filter((w) => w.table === 'series'), gateway, result, run, stopReason);
+    if (!stoppedBy) {
+      // Book relations need the series pages just created: plan the books again.
+      booksPlan = plan();
+      stoppedBy = await applyWrites(deps, tables.books, booksPlan.writes.filter((w) => w.table === 'books'), gateway, result, run, stopReason);
+    }
+  } finally {
+    tally(result, seriesPlan, booksPlan);
+  }
+
+  const counts = addCallCounts(run, result);
+  if (stoppedBy) {
+    const seq = run.seq + 1;
+    const cursor: PushCursor = { v: 1, runId: run.id, startedAt: run.startedAt, seq, counts, skip: [...run.skip] };
+    await storage.applyBatch(ownerId, [{ op: 'putSetting', key: SETTINGS_KEYS.push, value: { runId: run.id, seq, state: 'stopped' } satisfies PushMarker }]);
+    Object.assign(result, { done: false, cursor: encodePushCursor(cursor), stoppedBy, run: { id: run.id, startedAt: run.startedAt, status: 'stopped', counts } });
+    logOf(deps).info('notion push stopped early', { runId: run.id, stoppedBy, writes: result.writes });
+    return;
+  }
+  const firstFailure = result.failures[0]?.message;
+  const error = counts.failed > 0 ? (firstFailure ?? `${counts.failed} pages could not be written`) : undefined;
+  const row = syncRunOperation(deps, { kind: 'notion_push', source: dbs.books.databaseId, startedAt: run.startedAt, counts, ...(error !== undefined ? { error } : {}) });
+  // The run's id names its row: a stale cursor of a finished run rewrites the same row, never adds one.
+  await storage.applyBatch(ownerId, [
+    { op: 'deleteSetting', key: SETTINGS_KEYS.push },
+    { ...row, value: { ...row.value, id: run.id } },
+  ]);
+  Object.assign(result, { done: true, run: { id: run.id, startedAt: run.startedAt, status: error === undefined ? 'succeeded' : 'failed', counts } });
+}
+
+interface ScanContext {
+  dryRun: boolean;
+  gateway: NotionGateway;
+  result: PushResult;
+  mirror: MirrorState;
+  tables: Record<MirrorTableName, TableContext>;
+  titles: readonly Title[];
+  progress: ReadonlyMap<string, Progress>;
+  wanted: Record<MirrorTableName, ReadonlySet<string>>;
+}
+
+/** Step 1: scan both data sources, reconcile the records with them, adopt the user's pages, store what changed. */
+async function scanAndReconcile(deps: PushDeps, scan: ScanContext): Promise<void> {
+  const { storage, ownerId } = deps;
+  const { dryRun, gateway, result, mirror, tables, titles, progress } = scan;
+  const before = snapshotOf(mirror);
   deps.onProgress?.({ phase: 'scan', done: 0, total: 2 });
-  const seriesPages = await queryAll(gateway, dbs.series.dataSourceId);
+  const seriesPages = await queryAll(gateway, tables.series.dataSourceId);
   deps.onProgress?.({ phase: 'scan', done: 1, total: 2 });
-  const bookPages = await queryAll(gateway, dbs.books.dataSourceId);
+  const bookPages = await queryAll(gateway, tables.books.dataSourceId);
   deps.onProgress?.({ phase: 'scan', done: 2, total: 2 });
 
-  const wanted = { series: new Set(views.map((v) => v.key)), books: new Set(titles.map((t) => t.asin)) };
   let bot: Promise<string> | undefined;
   const whoAmI = () => (bot ??= botUserId(gateway));
-  await reconcile(seriesCtx, seriesPages, wanted.series, gateway, dryRun, whoAmI);
-  const { unkeyed, adoptedFromUser } = await reconcile(booksCtx, bookPages, wanted.books, gateway, dryRun, whoAmI);
+  await reconcile(tables.series, seriesPages, scan.wanted.series, gateway, dryRun, whoAmI);
+  const { unkeyed, adoptedFromUser } = await reconcile(tables.books, bookPages, scan.wanted.books, gateway, dryRun, whoAmI);
 
   // The user's own pages (no ASIN) are matched against titles that have no page yet.
+  const groups: BatchOperation[][] = [];
+  const grouped = new Set<string>();
+  const now = nowIso(deps);
   const unmirrored = titles.filter((t) => !mirror.books[t.asin]);
+  let adoptedByMatcher = new Map<string, string>();
+  let adoptionGroups: { pageId: string; operations: BatchOperation[] }[] = [];
   if (unkeyed.length > 0 && unmirrored.length > 0) {
-    const [decisions, conflicts] = await Promise.all([storage.listDecisions(ownerId, { source: 'notion' }), storage.listConflicts(ownerId)]);
+    const [decisions, conflicts] = await Promise.all([storage.listDecisions(ownerId, { source: 'notion' }).then((page) => page.items), storage.listConflicts(ownerId).then((page) => page.items)]);
     const adoption = planAdoption({
       ownerId,
       pages: unkeyed,
@@ -138,21 +322,23 @@ export async function pushToNotion(deps: PushDeps, options: PushOptions = {}): P
       decisions,
       matcher: deps.matcher ?? matcherFactory(),
       knownConflictIds: new Set(conflicts.map((c) => c.id)),
-      now: new Date().toISOString(),
+      now,
     });
     result.conflicts = adoption.conflicts;
     const byId = new Map(unkeyed.map((p) => [p.id, p]));
     for (const [pageId, asin] of adoption.adopt) {
       const page = byId.get(pageId)!;
-      mirror.books[asin] = booksCtx.entryFor(asin, pageId, 'adopted', hashValues(pick(page.values, BOOK_NAMES)));
+      mirror.books[asin] = tables.books.entryFor(asin, pageId, 'adopted', hashValues(pick(page.values, BOOK_NAMES)));
       adoptedFromUser.push(asin);
       result.books.adopted += 1;
     }
-    if (!dryRun && adoption.operations.length > 0) await storage.applyBatch(ownerId, adoption.operations);
+    adoptedByMatcher = adoption.adopt;
+    adoptionGroups = adoption.groups;
   }
 
   // On a page from the user's own tracker, their Status and Progress % are news for the store, not
   // stale values: mark them as in step with the store so push keeps them and the next pull reads them.
+  const titleByAsin = new Map(titles.map((t) => [t.asin, t]));
   for (const asin of adoptedFromUser) {
     const title = titleByAsin.get(asin);
     const entry = mirror.books[asin];
@@ -160,54 +346,22 @@ export async function pushToNotion(deps: PushDeps, options: PushOptions = {}): P
     const wantedValues = bookValues(title, progress.get(asin) ?? null, new Map());
     for (const name of PULLED_PROPERTIES) entry.hashes[name] = hashValue(wantedValues[name]!);
   }
+  if (dryRun) return;
 
-  const seriesDesired = new Map(views.map((v) => [v.key, seriesValues(seriesRowFrom(v))]));
-  const seriesPlan = planTable(seriesDesired, mirror.series);
-  // Book relations need series page ids, known once the series phase has run (or, on a dry run, planned).
-  const seriesPageIds = () => new Map(Object.entries(mirror.series).map(([k, e]) => [k, e.pageId]));
-  const planBooks = () => planTable(new Map(titles.map((t) => [t.asin, bookValues(t, progress.get(t.asin) ?? null, seriesPageIds())])), mirror.books);
-
-  let lastSaved = 0;
-  let writes = 0;
-  const checkpoint = async (force = false) => {
-    if (dryRun || (!force && writes - lastSaved < checkpointEvery)) return;
-    lastSaved = writes;
-    await saveMirror(storage, ownerId, mirror);
-  };
-
-  let failure: unknown;
-  try {
-    if (dryRun) {
-      const booksPlan = planBooks();
-      tally(result, seriesPlan, booksPlan);
-    } else {
-      tally(result, seriesPlan, undefined);
-      await applyPlan(seriesCtx, seriesPlan, gateway, result, deps, async () => {
-        writes += 1;
-        await checkpoint();
-      });
-      const booksPlan = planBooks();
-      tally(result, undefined, booksPlan);
-      await applyPlan(booksCtx, booksPlan, gateway, result, deps, async () => {
-        writes += 1;
-        await checkpoint();
-      });
-    }
-  } catch (error) {
-    failure = error;
-    throw error;
-  } finally {
-    await checkpoint(true);
-    result.requests = gateway.stats.requests;
-    result.retries = gateway.stats.retries;
-    result.throttled = gateway.stats.throttled;
-    result.elapsedMs = Date.now() - started;
-    if (!dryRun) await logRun(storage, ownerId, result, dbs, started, failure);
+  // A page adopted by the matcher lands in one batch with its link; the rest, one record each.
+  for (const group of adoptionGroups) {
+    const asin = adoptedByMatcher.get(group.pageId);
+    const entry = asin ? mirror.books[asin] : undefined;
+    if (asin && entry) {
+      groups.push([...group.operations, putRecordOperation('books', asin, entry, now)]);
+      grouped.add(`books:${asin}`);
+    } else groups.push(group.operations);
   }
-  return result;
+  groups.push(...changedRecordGroups(before, mirror, now, grouped));
+  await applyInChunks(storage, ownerId, groups);
 }
 
-function tableContext(name: 'books' | 'series', dbs: NotionDatabases, mirror: MirrorState, result: PushResult, isSynthetic: (key: string) => boolean): TableContext {
+function tableContext(name: MirrorTableName, dbs: NotionDatabases, mirror: MirrorState, result: PushResult, isSynthetic: (key: string) => boolean): TableContext {
   const books = name === 'books';
   return {
     name,
@@ -217,18 +371,20 @@ function tableContext(name: 'books' | 'series', dbs: NotionDatabases, mirror: Mi
     mirror: books ? mirror.books : mirror.series,
     counts: books ? result.books : result.series,
     normaliseKey: books ? (raw) => raw.trim().toUpperCase() : (raw) => raw.trim(),
+    isSynthetic,
     entryFor: (key, pageId, origin, hashes) => ({ pageId, origin, synthetic: isSynthetic(key), hashes }),
   };
 }
 
-function tally(result: PushResult, series: TablePlan | undefined, books: TablePlan | undefined): void {
-  for (const [plan, counts, label] of [
-    [series, result.series, 'Series'],
-    [books, result.books, 'Books'],
+/** Counts the plans of this call: unchanged keys and planned writes, and on a dry run the writes as done. */
+function tally(result: PushResult, seriesPlan: PushPlan, booksPlan: PushPlan): void {
+  for (const [plan, table, counts, label] of [
+    [seriesPlan, 'series', result.series, 'Series'],
+    [booksPlan, 'books', result.books, 'Books'],
   ] as const) {
-    if (!plan) continue;
-    counts.unchanged += plan.unchanged.length;
+    counts.unchanged += plan.unchanged[table].length;
     for (const w of plan.writes) {
+      if (w.table !== table) continue;
       if (w.kind === 'create') result.planned.creates += 1;
       else {
         result.planned.updates += 1;
@@ -302,23 +458,54 @@ async function reconcile(
   return { unkeyed, adoptedFromUser };
 }
 
-async function applyPlan(ctx: TableContext, plan: TablePlan, gateway: NotionGateway, result: PushResult, deps: PushDeps, afterWrite: () => Promise<void>): Promise<void> {
-  const total = plan.writes.length;
+/**
+ * Step 2 for one table: applies the writes in order, storing each page's record right after its
+ * Notion write. Returns why it stopped early, or null when every write was applied.
+ */
+async function applyWrites(
+  deps: PushDeps,
+  ctx: TableContext,
+  writes: readonly PushWrite[],
+  gateway: NotionGateway,
+  result: PushResult,
+  run: RunState,
+  stopReason: () => PushResult['stoppedBy'],
+): Promise<PushResult['stoppedBy']> {
+  const total = writes.length;
   let done = 0;
   deps.onProgress?.({ phase: ctx.name, done, total });
-  for (const write of plan.writes) {
+  for (const write of writes) {
+    const stop = stopReason();
+    if (stop) return stop;
+    const before = JSON.stringify(ctx.mirror[write.key] ?? null);
+    result.writes += 1;
     try {
       await applyWrite(ctx, write, gateway);
     } catch (error) {
-      // A page Notion rejects (validation) is reported and skipped; anything else stops the push.
-      if (!(SagaSyncError.isInstance(error) && error.code === 'invalid_input')) throw error;
+      // A page Notion rejects (validation) is reported and skipped for the rest of the run; anything else stops the push.
+      if (!(SagaSyncError.isInstance(error) && error.code === 'invalid_input')) {
+        // Keep what is known (a page found gone); the push's own error is the one to report.
+        await storeRecord(deps, ctx, write.key, before).catch(() => undefined);
+        throw error;
+      }
       ctx.counts.failed += 1;
+      run.skip.add(`${ctx.name}:${write.key}`);
       result.failures.push({ table: ctx.name, key: write.key, message: error.message });
+      logOf(deps).warn('notion push: Notion refused a page', { table: ctx.name, key: write.key, error: error.message });
     }
+    await storeRecord(deps, ctx, write.key, before);
     done += 1;
     deps.onProgress?.({ phase: ctx.name, done, total });
-    await afterWrite();
   }
+  return null;
+}
+
+/** Stores the record of `key` when the write changed it: a put, or a delete for a page found gone. */
+async function storeRecord(deps: PushDeps, ctx: TableContext, key: string, before: string): Promise<void> {
+  const entry = ctx.mirror[key];
+  if (JSON.stringify(entry ?? null) === before) return;
+  const operation = entry ? putRecordOperation(ctx.name, key, entry, nowIso(deps)) : deleteRecordOperation(ctx.name, key);
+  await deps.storage.applyBatch(deps.ownerId, [operation]);
 }
 
 async function applyWrite(ctx: TableContext, write: PlannedWrite, gateway: NotionGateway): Promise<void> {
@@ -326,7 +513,7 @@ async function applyWrite(ctx: TableContext, write: PlannedWrite, gateway: Notio
     try {
       await updatePage(gateway, write.pageId, write.values);
       const entry = ctx.mirror[write.key]!;
-      Object.assign(entry.hashes, hashValues(write.values));
+      ctx.mirror[write.key] = { ...entry, synthetic: ctx.isSynthetic(write.key), hashes: { ...entry.hashes, ...hashValues(write.values) } };
       ctx.counts.updated += 1;
       return;
     } catch (error) {
@@ -369,23 +556,31 @@ async function createOnce(ctx: TableContext, key: string, values: PropertyValues
   }
 }
 
-async function logRun(storage: StoragePort, ownerId: string, result: PushResult, dbs: NotionDatabases, started: number, failure: unknown): Promise<void> {
-  const counts = {
-    created: result.books.created + result.series.created,
-    updated: result.books.updated + result.series.updated,
-    unchanged: result.books.unchanged + result.series.unchanged,
-    failed: result.books.failed + result.series.failed,
+/**
+ * Folds the result of a call that continued a run into the previous calls' result, for a caller
+ * that loops until `done` and reports once (the CLI): writes, adoptions, failures and requests
+ * add up; unchanged and planned counts are those of the first call; the rest is the last call's.
+ */
+export function mergePushResults(previous: PushResult, next: PushResult): PushResult {
+  const add = (a: TableCounts, b: TableCounts): TableCounts => ({
+    created: a.created + b.created,
+    updated: a.updated + b.updated,
+    unchanged: a.unchanged,
+    failed: a.failed + b.failed,
+    adopted: a.adopted + b.adopted,
+    duplicatesTrashed: a.duplicatesTrashed + b.duplicatesTrashed,
+  });
+  return {
+    ...next,
+    writes: previous.writes + next.writes,
+    series: add(previous.series, next.series),
+    books: add(previous.books, next.books),
+    planned: previous.planned,
+    conflicts: previous.conflicts + next.conflicts,
+    failures: [...previous.failures, ...next.failures],
+    requests: previous.requests + next.requests,
+    retries: previous.retries + next.retries,
+    throttled: previous.throttled + next.throttled,
+    elapsedMs: previous.elapsedMs + next.elapsedMs,
   };
-  const run: SyncRunData = {
-    id: newId(started),
-    kind: 'notion_push',
-    source: dbs.books.databaseId,
-    status: failure !== undefined || result.failures.length > 0 ? 'failed' : 'succeeded',
-    startedAt: new Date(started).toISOString(),
-    finishedAt: new Date().toISOString(),
-    counts,
-    error: failure !== undefined ? (failure instanceof Error ? failure.message : String(failure)) : (result.failures[0]?.message ?? null),
-  };
-  await storage.applyBatch(ownerId, [{ op: 'putSyncRun', value: run }]);
 }
-

@@ -1,19 +1,19 @@
-import { newId, SagaSyncError, type StoragePort } from '@sagasync/core';
-import { createNotionGateway, type NotionConnectionOptions } from '../client/notion-gateway.js';
+import { applyInChunks, nowIso, SagaSyncError, syncRunOperation, type BatchOperation } from '@sagasync/core';
+import { createNotionGateway } from '../client/notion-gateway.js';
 import { queryAll, retrievePage, type MirroredPage } from '../client/pages.js';
 import { coreRules } from '../apply/core-rules.js';
 import type { MirrorRules, NotionListeningEvent } from '../apply/rules.js';
-import { normalisePageId } from '../plan/property-values.js';
-import { loadMirror, loadPullState, requireDatabases, saveMirror, SETTINGS_KEYS, type MirrorState } from '../state/settings.js';
+import type { NotionDeps } from '../context.js';
+import { normalisePageId, plainTextOf } from '../plan/property-values.js';
+import { BOOKS } from '../schema/definitions.js';
+import { entryOf, loadMirror, migrateMirrorSettings, putRecordOperation } from '../state/mirror-records.js';
+import { loadPullState, requireDatabases, SETTINGS_KEYS, type MirrorEntry, type MirrorTable } from '../state/settings.js';
 import { handEditFrom, markSeen } from './hand-edits.js';
 
-export interface PullDeps {
-  storage: StoragePort;
-  ownerId: string;
-  notion: NotionConnectionOptions;
+export type PullDeps = NotionDeps & {
   /** Default `coreRules`. */
   rules?: Pick<MirrorRules, 'applyListeningEvent'>;
-}
+};
 
 export interface PullOptions {
   /** Read every page instead of those edited since the last pull. */
@@ -34,26 +34,30 @@ export interface PullResult {
 /** Notion's last_edited_time is rounded to the minute; look back a little further than the last pull. */
 const LOOKBACK_MS = 2 * 60_000;
 
-function collectEvents(mirror: MirrorState, pages: readonly MirroredPage[]): { events: NotionListeningEvent[]; seen: { asin: string; page: MirroredPage }[] } {
-  const asinByPage = new Map(Object.entries(mirror.books).map(([asin, e]) => [e.pageId, asin]));
+function collectEvents(books: MirrorTable, pages: readonly MirroredPage[]): { events: NotionListeningEvent[]; seen: { asin: string; page: MirroredPage }[] } {
+  const asinByPage = new Map(Object.entries(books).map(([asin, e]) => [e.pageId, asin]));
   const events: NotionListeningEvent[] = [];
   const seen: { asin: string; page: MirroredPage }[] = [];
   for (const page of pages) {
     const asin = asinByPage.get(normalisePageId(page.id));
     if (!asin) continue;
     seen.push({ asin, page });
-    const edit = handEditFrom(mirror.books[asin]!, page.values);
+    const edit = handEditFrom(books[asin]!, page.values);
     if (edit) events.push({ asin, ...edit, at: page.lastEditedTime, source: 'notion' });
   }
   return { events, seen };
 }
 
+/**
+ * Applies the events (core runs the cascade), then stores the records of the pages seen, with the
+ * pulled values marked as seen, in chunks within the store's limit; `last` lands in the final batch.
+ */
 async function applyAndRecord(
   deps: PullDeps,
-  mirror: MirrorState,
+  books: MirrorTable,
   events: NotionListeningEvent[],
   seen: { asin: string; page: MirroredPage }[],
-  extra: { key: string; value: unknown }[],
+  last: (counts: { applied: number; skipped: number }) => BatchOperation[],
 ): Promise<{ applied: NotionListeningEvent[]; skipped: PullResult['skipped'] }> {
   const rules = deps.rules ?? coreRules;
   const applied: NotionListeningEvent[] = [];
@@ -68,9 +72,14 @@ async function applyAndRecord(
       skipped.push({ event, reason: error.message });
     }
   }
-  for (const { asin, page } of seen) markSeen(mirror.books[asin]!, page.values);
-  await saveMirror(deps.storage, deps.ownerId, mirror);
-  if (extra.length > 0) await deps.storage.applyBatch(deps.ownerId, extra.map((e) => ({ op: 'putSetting' as const, key: e.key, value: e.value })));
+  const now = nowIso(deps);
+  const groups: BatchOperation[][] = [];
+  for (const { asin, page } of seen) {
+    const entry: MirrorEntry = { ...books[asin]!, hashes: { ...books[asin]!.hashes } };
+    markSeen(entry, page.values);
+    if (JSON.stringify(entry.hashes) !== JSON.stringify(books[asin]!.hashes)) groups.push([putRecordOperation('books', asin, entry, now)]);
+  }
+  await applyInChunks(deps.storage, deps.ownerId, groups, last({ applied: applied.length, skipped: skipped.length }));
   return { applied, skipped };
 }
 
@@ -79,42 +88,50 @@ async function applyAndRecord(
  * (core runs the cascade). Only pages edited since the last pull are read, unless `full`.
  */
 export async function pullFromNotion(deps: PullDeps, options: PullOptions = {}): Promise<PullResult> {
-  const startedAt = new Date();
+  const startedAt = nowIso(deps);
   const dbs = await requireDatabases(deps.storage, deps.ownerId);
+  if (!options.dryRun) await migrateMirrorSettings(deps);
   const mirror = await loadMirror(deps.storage, deps.ownerId);
   const state = await loadPullState(deps.storage, deps.ownerId);
   const gateway = createNotionGateway(deps.notion);
   const since = !options.full && state.lastPulledAt ? new Date(Date.parse(state.lastPulledAt) - LOOKBACK_MS).toISOString() : null;
   const pages = await queryAll(gateway, dbs.books.dataSourceId, since ? { timestamp: 'last_edited_time', last_edited_time: { on_or_after: since } } : undefined);
-  const { events, seen } = collectEvents(mirror, pages);
+  const { events, seen } = collectEvents(mirror.books, pages);
   if (options.dryRun) return { checked: pages.length, events, skipped: [], requests: gateway.stats.requests };
-  const { applied, skipped } = await applyAndRecord(deps, mirror, events, seen, [{ key: SETTINGS_KEYS.pull, value: { lastPulledAt: startedAt.toISOString() } }]);
-  await deps.storage.applyBatch(deps.ownerId, [
-    {
-      op: 'putSyncRun',
-      value: {
-        id: newId(startedAt.getTime()),
-        kind: 'notion_pull',
-        source: dbs.books.databaseId,
-        status: 'succeeded',
-        startedAt: startedAt.toISOString(),
-        finishedAt: new Date().toISOString(),
-        counts: { created: 0, updated: applied.length, unchanged: seen.length - events.length, failed: skipped.length },
-        error: null,
-      },
-    },
+  const { applied, skipped } = await applyAndRecord(deps, mirror.books, events, seen, (done) => [
+    { op: 'putSetting', key: SETTINGS_KEYS.pull, value: { lastPulledAt: startedAt } },
+    syncRunOperation(deps, {
+      kind: 'notion_pull',
+      source: dbs.books.databaseId,
+      startedAt,
+      counts: { created: 0, updated: done.applied, unchanged: seen.length - events.length, failed: done.skipped },
+    }),
   ]);
   return { checked: pages.length, events: applied, skipped, requests: gateway.stats.requests };
 }
 
-/** Pulls one page, as a webhook asks: a page SagaSync does not mirror is ignored. */
+/**
+ * Pulls one page, as a webhook asks. The page is read first and its ASIN names the one mirror
+ * record to check, so a webhook never reads the whole mirror; a page SagaSync does not mirror (no
+ * record for its ASIN, a record for another page, or a page the integration cannot read) is ignored.
+ */
 export async function pullNotionPage(deps: PullDeps, pageId: string): Promise<PullResult> {
-  const mirror = await loadMirror(deps.storage, deps.ownerId);
+  await migrateMirrorSettings(deps);
   const id = normalisePageId(pageId);
-  if (!Object.values(mirror.books).some((e) => e.pageId === id)) return { checked: 0, events: [], skipped: [], requests: 0 };
   const gateway = createNotionGateway(deps.notion);
-  const page = await retrievePage(gateway, id);
-  const { events, seen } = collectEvents(mirror, page.inTrash ? [] : [page]);
-  const { applied, skipped } = await applyAndRecord(deps, mirror, events, seen, []);
+  const ignored = (): PullResult => ({ checked: 0, events: [], skipped: [], requests: gateway.stats.requests });
+  let page: MirroredPage;
+  try {
+    page = await retrievePage(gateway, id);
+  } catch (error) {
+    if (SagaSyncError.isInstance(error) && error.code === 'not_found') return ignored();
+    throw error;
+  }
+  const asin = plainTextOf(page.values[BOOKS.asin]).trim().toUpperCase();
+  const record = asin ? await deps.storage.getMirrorRecord(deps.ownerId, 'books', asin) : null;
+  if (!record || record.pageId !== id) return ignored();
+  const books: MirrorTable = { [asin]: entryOf(record) };
+  const { events, seen } = collectEvents(books, page.inTrash ? [] : [page]);
+  const { applied, skipped } = await applyAndRecord(deps, books, events, seen, () => []);
   return { checked: 1, events: applied, skipped, requests: gateway.stats.requests };
 }

@@ -1,16 +1,14 @@
-import { SagaSyncError, type StoragePort } from '@sagasync/core';
+import { SagaSyncError } from '@sagasync/core';
 import * as z from 'zod';
-import { createNotionGateway, type NotionConnectionOptions, type NotionGateway } from '../client/notion-gateway.js';
+import { createNotionGateway, type NotionGateway } from '../client/notion-gateway.js';
+import type { NotionDeps } from '../context.js';
 import { normalisePageId } from '../plan/property-values.js';
-import { clearMirror, loadDatabases, saveDatabases, type NotionDatabases } from '../state/settings.js';
+import { clearMirror } from '../state/mirror-records.js';
+import { loadDatabases, saveDatabases, type NotionDatabases } from '../state/settings.js';
 import { checkDatabases, DataSourceSchemaSchema, isBlocking, propertyIds, type DataSourceSchema, type SchemaIssue } from './check-databases.js';
 import { BOOKS, BOOKS_PROPERTIES, propertyConfig, SERIES, SERIES_PROPERTIES } from './definitions.js';
 
-export interface NotionDeps {
-  storage: StoragePort;
-  ownerId: string;
-  notion: NotionConnectionOptions;
-}
+export type { NotionDeps };
 
 const DatabaseSchema = z.object({ id: z.string(), data_sources: z.array(z.object({ id: z.string(), name: z.string().optional() })) });
 

@@ -1,12 +1,20 @@
 import { SagaSyncError, type StoragePort } from '@sagasync/core';
 import * as z from 'zod';
 
-/** Settings keys under which the mirror keeps its state in the store. */
+/**
+ * Settings keys under which the mirror keeps its small state in the store. Mirrored pages are
+ * not settings: each is one mirror record (see `mirror-records.ts`). `books` and `series` name the
+ * whole-table settings of earlier versions, read once to migrate them into records.
+ */
 export const SETTINGS_KEYS = {
   databases: 'notion.databases',
+  /** @deprecated Earlier versions' whole-table state; migrated into mirror records, then deleted. */
   books: 'notion.mirror.books',
+  /** @deprecated As `books`. */
   series: 'notion.mirror.series',
   pull: 'notion.pull',
+  /** Where a push that stopped early stands, so its cursor can be checked. */
+  push: 'notion.push',
 } as const;
 
 const TableIdsSchema = z.object({ databaseId: z.string().min(1), dataSourceId: z.string().min(1) });
@@ -29,6 +37,7 @@ export const MirrorEntrySchema = z.object({
 });
 export type MirrorEntry = z.infer<typeof MirrorEntrySchema>;
 
+/** Entries by key: the in-memory form of one table's mirror records (and the old settings' shape). */
 export const MirrorTableSchema = z.record(z.string(), MirrorEntrySchema);
 export type MirrorTable = z.infer<typeof MirrorTableSchema>;
 
@@ -42,7 +51,11 @@ export interface MirrorState {
 export const PullStateSchema = z.object({ lastPulledAt: z.string().nullable() });
 export type PullState = z.infer<typeof PullStateSchema>;
 
-function parseSetting<T>(schema: z.ZodType<T>, value: unknown, key: string): T {
+/** The push run a cursor may continue: `stopped` at `seq` (the cursor is good), or `running`. */
+export const PushMarkerSchema = z.object({ runId: z.string().min(1), seq: z.number().int().nonnegative(), state: z.enum(['running', 'stopped']) });
+export type PushMarker = z.infer<typeof PushMarkerSchema>;
+
+export function parseSetting<T>(schema: z.ZodType<T>, value: unknown, key: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw new SagaSyncError('invalid_input', `stored setting ${key} is malformed: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { details: { location: key } });
@@ -69,32 +82,13 @@ export async function saveDatabases(storage: StoragePort, ownerId: string, dbs: 
   await storage.applyBatch(ownerId, [{ op: 'putSetting', key: SETTINGS_KEYS.databases, value: dbs }]);
 }
 
-export async function loadMirror(storage: StoragePort, ownerId: string): Promise<MirrorState> {
-  const [books, series] = await Promise.all([storage.getSetting(ownerId, SETTINGS_KEYS.books), storage.getSetting(ownerId, SETTINGS_KEYS.series)]);
-  return {
-    books: books == null ? {} : parseSetting(MirrorTableSchema, books, SETTINGS_KEYS.books),
-    series: series == null ? {} : parseSetting(MirrorTableSchema, series, SETTINGS_KEYS.series),
-  };
-}
-
-/** Writes both tables in one batch, so a crash never leaves them out of step. */
-export async function saveMirror(storage: StoragePort, ownerId: string, mirror: MirrorState): Promise<void> {
-  await storage.applyBatch(ownerId, [
-    { op: 'putSetting', key: SETTINGS_KEYS.books, value: mirror.books },
-    { op: 'putSetting', key: SETTINGS_KEYS.series, value: mirror.series },
-  ]);
-}
-
-/** Forgets every mirrored page (after the databases change). */
-export async function clearMirror(storage: StoragePort, ownerId: string): Promise<void> {
-  await storage.applyBatch(ownerId, [
-    { op: 'deleteSetting', key: SETTINGS_KEYS.books },
-    { op: 'deleteSetting', key: SETTINGS_KEYS.series },
-    { op: 'deleteSetting', key: SETTINGS_KEYS.pull },
-  ]);
-}
-
 export async function loadPullState(storage: StoragePort, ownerId: string): Promise<PullState> {
   const raw = await storage.getSetting(ownerId, SETTINGS_KEYS.pull);
   return raw == null ? { lastPulledAt: null } : parseSetting(PullStateSchema, raw, SETTINGS_KEYS.pull);
+}
+
+/** The stored push marker; a malformed one counts as none (the next push scans). */
+export async function loadPushMarker(storage: StoragePort, ownerId: string): Promise<PushMarker | null> {
+  const parsed = PushMarkerSchema.safeParse(await storage.getSetting(ownerId, SETTINGS_KEYS.push));
+  return parsed.success ? parsed.data : null;
 }

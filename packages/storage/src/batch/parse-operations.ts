@@ -2,13 +2,18 @@ import {
   AsinSchema,
   ConflictSchema,
   CredentialBlobSchema,
+  ExpiringRecordSchema,
   LinkSchema,
   MatchDecisionSchema,
+  MirrorRecordSchema,
+  MirrorTableNameSchema,
   OwnerIdSchema,
   ProgressHistoryEntrySchema,
   ProgressSchema,
   SagaSyncError,
+  SeriesAliasSchema,
   SeriesSchema,
+  SourceBaselineSchema,
   SyncRunSchema,
   TitleSchema,
   TrackerBookSchema,
@@ -32,6 +37,10 @@ const dataSchemas = {
   putDecision: MatchDecisionSchema.omit(owner),
   putSyncRun: SyncRunSchema.omit(owner),
   putCredential: CredentialBlobSchema.omit(owner),
+  putMirrorRecord: MirrorRecordSchema.omit(owner),
+  putBaseline: SourceBaselineSchema.omit(owner),
+  putSeriesAlias: SeriesAliasSchema.omit(owner),
+  putExpiring: ExpiringRecordSchema.omit(owner),
 } as const;
 
 const putVersion = VersionSchema.nullable().optional();
@@ -71,6 +80,14 @@ const fieldChecks: Record<BatchOperation['op'], Record<string, Check>> = {
   deleteSetting: { key: nonEmpty },
   putCredential: {},
   deleteCredential: { name: nonEmpty },
+  putMirrorRecord: {},
+  deleteMirrorRecord: { table: MirrorTableNameSchema, key: nonEmpty },
+  putBaseline: {},
+  deleteBaseline: { asin: AsinSchema, source: nonEmpty },
+  putSeriesAlias: {},
+  deleteSeriesAlias: { alias: nonEmpty },
+  putExpiring: {},
+  deleteExpiring: { kind: nonEmpty, key: nonEmpty },
 };
 
 /**

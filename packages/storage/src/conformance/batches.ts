@@ -84,8 +84,8 @@ export function describeBatches(ctx: SuiteContext): void {
       );
       expect(await ctx.store().getTitle(owner, asinOf(20))).not.toBeNull();
       expect(await ctx.store().getSetting(owner, 'atomic')).toBe(true);
-      expect(await ctx.store().listCredentialNames(owner)).toEqual(['atomic']);
-      expect(await ctx.store().listLinks(owner)).toHaveLength(1);
+      expect((await ctx.store().listCredentialNames(owner)).items).toEqual(['atomic']);
+      expect((await ctx.store().listLinks(owner)).items).toHaveLength(1);
       expect(await ctx.store().getSeries(owner, 'title:atomic')).not.toBeNull();
     });
 
@@ -101,7 +101,7 @@ export function describeBatches(ctx: SuiteContext): void {
       ]);
       expect(await ctx.store().getTitle(owner, asinOf(23))).toMatchObject({ title: 'Second', version: 2 });
       expect(await ctx.store().getSeries(owner, 'title:gone')).toBeNull();
-      expect((await ctx.store().listHistory(owner, asinOf(23))).map((entry) => entry.note)).toEqual(['first']);
+      expect((await ctx.store().listHistory(owner, asinOf(23))).items.map((entry) => entry.note)).toEqual(['first']);
     });
   });
 }
@@ -111,12 +111,12 @@ async function expectNothingOfEveryKindOfWrite(ctx: SuiteContext, owner: string)
   expect(await store.getTitle(owner, asinOf(20))).toBeNull();
   expect(await store.getSeries(owner, 'title:atomic')).toBeNull();
   expect(await store.getProgress(owner, asinOf(20))).toBeNull();
-  expect(await store.listHistory(owner, asinOf(20))).toEqual([]);
+  expect((await store.listHistory(owner, asinOf(20))).items).toEqual([]);
   expect(await store.getTrackerBook(owner, 'csv', 'row-1')).toBeNull();
-  expect(await store.listLinks(owner)).toEqual([]);
+  expect((await store.listLinks(owner)).items).toEqual([]);
   expect(await store.getConflict(owner, 'csv:row-2')).toBeNull();
-  expect(await store.listDecisions(owner)).toEqual([]);
-  expect(await store.listSyncRuns(owner)).toEqual([]);
+  expect((await store.listDecisions(owner)).items).toEqual([]);
+  expect((await store.listSyncRuns(owner)).items).toEqual([]);
   expect(await store.getSetting(owner, 'atomic')).toBeNull();
   expect(await store.getCredential(owner, 'atomic')).toBeNull();
 }

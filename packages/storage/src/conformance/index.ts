@@ -1,14 +1,21 @@
 import { describe } from 'vitest';
 import { describeBatches } from './batches.js';
+import { describeChunks } from './chunks.js';
 import { describeConcurrency } from './concurrency.js';
+import { describeExpiring } from './expiring.js';
+import { describeIndexedReads } from './indexed-reads.js';
 import { describeIsolation } from './isolation.js';
 import { describeLargeBatch } from './large-batch.js';
+import { describeLeases } from './leases.js';
+import { describePagination } from './pagination.js';
 import { describeQueries } from './queries.js';
+import { describeRawRows } from './raw-rows.js';
 import { describeRoundTrips } from './round-trips.js';
+import { describeSideRecords } from './side-records.js';
 import { createSuiteContext, type StorageConformanceOptions } from './suite-context.js';
 import { describeVersions } from './versions.js';
 
-export type { StorageCapabilities, StorageConformanceOptions } from './suite-context.js';
+export type { RawRowsHook, StorageCapabilities, StorageConformanceOptions } from './suite-context.js';
 
 /**
  * The storage conformance suite: registers vitest tests that hold an adapter to every guarantee
@@ -28,6 +35,14 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
     describeConcurrency(ctx);
     describeIsolation(ctx);
     describeQueries(ctx);
+    describeIndexedReads(ctx);
+    describePagination(ctx);
+    describeSideRecords(ctx);
+    describeLeases(ctx);
+    describeExpiring(ctx);
+    describeChunks(ctx);
+    describeRawRows(ctx);
     describeLargeBatch(ctx);
   });
 }
+export { runDirectoryConformance, type DirectoryConformanceOptions } from '../directory-conformance/index.js';

@@ -37,9 +37,9 @@ export function describeQueries(ctx: SuiteContext): void {
         owner,
         asins.map((asin, i) => ({ op: 'putTitle' as const, value: bareTitle(asin, { owned: i % 2 === 0 }) })),
       );
-      expect((await ctx.store().listTitles(owner)).map((title) => title.asin)).toEqual(['0441013597', 'B000000777', 'B0A1111111', 'B0C9000001']);
-      expect((await ctx.store().listTitles(owner, { owned: true })).map((title) => title.asin)).toEqual(['B000000777', 'B0C9000001']);
-      expect((await ctx.store().listTitles(owner, { owned: false })).map((title) => title.asin)).toEqual(['0441013597', 'B0A1111111']);
+      expect((await ctx.store().listTitles(owner)).items.map((title) => title.asin)).toEqual(['0441013597', 'B000000777', 'B0A1111111', 'B0C9000001']);
+      expect((await ctx.store().listTitles(owner, { owned: true })).items.map((title) => title.asin)).toEqual(['B000000777', 'B0C9000001']);
+      expect((await ctx.store().listTitles(owner, { owned: false })).items.map((title) => title.asin)).toEqual(['0441013597', 'B0A1111111']);
       expect(await ctx.store().countTitles(owner)).toBe(4);
       expect(await ctx.store().countTitles(owner, { owned: true })).toBe(2);
       expect(await ctx.store().countTitles(owner, { owned: false })).toBe(2);
@@ -61,7 +61,7 @@ export function describeQueries(ctx: SuiteContext): void {
           { op: 'putProgress', value: progressData(asinOf(1)) },
         ]);
       // Every adapter must agree, so a PostgreSQL adapter needs COLLATE "C" on its keys.
-      expect((await ctx.store().listSeries(owner)).map((series) => series.key)).toEqual([
+      expect((await ctx.store().listSeries(owner)).items.map((series) => series.key)).toEqual([
         'B0SERIES01',
         'title:Beta',
         'title:Zeta',
@@ -69,7 +69,7 @@ export function describeQueries(ctx: SuiteContext): void {
         'title:zeta',
         'title:ärger',
       ]);
-      expect((await ctx.store().listProgress(owner)).map((progress) => progress.asin)).toEqual([asinOf(1), asinOf(3)]);
+      expect((await ctx.store().listProgress(owner)).items.map((progress) => progress.asin)).toEqual([asinOf(1), asinOf(3)]);
     });
   });
 
@@ -91,9 +91,9 @@ export function describeQueries(ctx: SuiteContext): void {
         owner,
         entries.map((value) => ({ op: 'appendHistory' as const, value })),
       );
-      expect((await ctx.store().listHistory(owner, asin)).map((entry) => entry.id)).toEqual(['09Z', '01A', '01B', '01C', '05M', '00Z']);
-      expect((await ctx.store().listHistory(owner, asinOf(51))).map((entry) => entry.id)).toEqual(['00A']);
-      expect(await ctx.store().listHistory(owner, asinOf(52))).toEqual([]);
+      expect((await ctx.store().listHistory(owner, asin)).items.map((entry) => entry.id)).toEqual(['09Z', '01A', '01B', '01C', '05M', '00Z']);
+      expect((await ctx.store().listHistory(owner, asinOf(51))).items.map((entry) => entry.id)).toEqual(['00A']);
+      expect((await ctx.store().listHistory(owner, asinOf(52))).items).toEqual([]);
     });
 
     it('appending an entry whose id exists is a no-op, also across batches', async () => {
@@ -102,7 +102,7 @@ export function describeQueries(ctx: SuiteContext): void {
       const first = historyData(asin, 'retry-me', T0, { note: 'first' });
       await ctx.store().applyBatch(owner, [{ op: 'appendHistory', value: first }]);
       await ctx.store().applyBatch(owner, [{ op: 'appendHistory', value: { ...first, note: 'second', at: T2 } }]);
-      expect(await ctx.store().listHistory(owner, asin)).toEqual([{ ...first, ownerId: owner }]);
+      expect((await ctx.store().listHistory(owner, asin)).items).toEqual([{ ...first, ownerId: owner }]);
     });
   });
 
@@ -115,13 +115,13 @@ export function describeQueries(ctx: SuiteContext): void {
         { op: 'putTrackerBook', value: trackerBookData('goodreads', 'a') },
         { op: 'putTrackerBook', value: trackerBookData('goodreads', 'a', { title: 'Replaced' }) },
       ]);
-      const listed = await ctx.store().listTrackerBooks(owner);
+      const listed = (await ctx.store().listTrackerBooks(owner)).items;
       expect(listed.map((book) => `${book.source}/${book.trackerId}`)).toEqual(['goodreads/a', 'goodreads/z', 'storygraph/b']);
       expect(listed[0]!.title).toBe('Replaced');
-      expect((await ctx.store().listTrackerBooks(owner, 'storygraph')).map((book) => book.trackerId)).toEqual(['b']);
+      expect((await ctx.store().listTrackerBooks(owner, { source: 'storygraph' })).items.map((book) => book.trackerId)).toEqual(['b']);
       await ctx.store().applyBatch(owner, [{ op: 'deleteTrackerBook', source: 'goodreads', trackerId: 'a' }]);
       expect(await ctx.store().getTrackerBook(owner, 'goodreads', 'a')).toBeNull();
-      expect(await ctx.store().listTrackerBooks(owner)).toHaveLength(2);
+      expect((await ctx.store().listTrackerBooks(owner)).items).toHaveLength(2);
     });
 
     it('keeps one link per (asin, source), ordered by (asin, source), with AND filters', async () => {
@@ -132,20 +132,20 @@ export function describeQueries(ctx: SuiteContext): void {
         { op: 'putLink', value: linkData(asinOf(1), 'goodreads', 'z-old') },
         { op: 'putLink', value: linkData(asinOf(1), 'goodreads', 'z-new', { method: 'manual', score: 1 }) },
       ]);
-      const links = await ctx.store().listLinks(owner);
+      const links = (await ctx.store().listLinks(owner)).items;
       expect(links.map((link) => `${link.asin}/${link.source}/${link.trackerId}`)).toEqual([
         `${asinOf(1)}/goodreads/z-new`,
         `${asinOf(1)}/notion/c-page`,
         `${asinOf(2)}/notion/a-page`,
       ]);
       expect(links[0]).toMatchObject({ method: 'manual', score: 1 });
-      expect((await ctx.store().listLinks(owner, { source: 'notion' })).map((link) => link.trackerId)).toEqual(['c-page', 'a-page']);
-      expect((await ctx.store().listLinks(owner, { asin: asinOf(1), source: 'notion' })).map((link) => link.trackerId)).toEqual(['c-page']);
-      expect((await ctx.store().listLinks(owner, { trackerId: 'z-new' })).map((link) => link.asin)).toEqual([asinOf(1)]);
-      expect(await ctx.store().listLinks(owner, { trackerId: 'z-old' })).toEqual([]);
-      expect(await ctx.store().listLinks(owner, { asin: asinOf(2), source: 'goodreads' })).toEqual([]);
+      expect((await ctx.store().listLinks(owner, { source: 'notion' })).items.map((link) => link.trackerId)).toEqual(['c-page', 'a-page']);
+      expect((await ctx.store().listLinks(owner, { asin: asinOf(1), source: 'notion' })).items.map((link) => link.trackerId)).toEqual(['c-page']);
+      expect((await ctx.store().listLinks(owner, { trackerId: 'z-new' })).items.map((link) => link.asin)).toEqual([asinOf(1)]);
+      expect((await ctx.store().listLinks(owner, { trackerId: 'z-old' })).items).toEqual([]);
+      expect((await ctx.store().listLinks(owner, { asin: asinOf(2), source: 'goodreads' })).items).toEqual([]);
       await ctx.store().applyBatch(owner, [{ op: 'deleteLink', asin: asinOf(1), source: 'goodreads' }]);
-      expect(await ctx.store().listLinks(owner, { asin: asinOf(1) })).toHaveLength(1);
+      expect((await ctx.store().listLinks(owner, { asin: asinOf(1) })).items).toHaveLength(1);
     });
 
     it('filters conflicts by status, orders them by id and deletes them', async () => {
@@ -155,11 +155,11 @@ export function describeQueries(ctx: SuiteContext): void {
         { op: 'putConflict', value: conflictData('goodreads', 'g1', { status: 'resolved', resolvedAt: T2 }) },
         { op: 'putConflict', value: conflictData('csv', 'c1') },
       ]);
-      expect((await ctx.store().listConflicts(owner)).map((conflict) => conflict.id)).toEqual(['csv:c1', 'goodreads:g1', 'notion:p2']);
-      expect((await ctx.store().listConflicts(owner, { status: 'open' })).map((conflict) => conflict.id)).toEqual(['csv:c1', 'notion:p2']);
-      expect((await ctx.store().listConflicts(owner, { status: 'resolved' })).map((conflict) => conflict.id)).toEqual(['goodreads:g1']);
+      expect((await ctx.store().listConflicts(owner)).items.map((conflict) => conflict.id)).toEqual(['csv:c1', 'goodreads:g1', 'notion:p2']);
+      expect((await ctx.store().listConflicts(owner, { status: 'open' })).items.map((conflict) => conflict.id)).toEqual(['csv:c1', 'notion:p2']);
+      expect((await ctx.store().listConflicts(owner, { status: 'resolved' })).items.map((conflict) => conflict.id)).toEqual(['goodreads:g1']);
       await ctx.store().applyBatch(owner, [{ op: 'deleteConflict', id: 'csv:c1' }]);
-      expect((await ctx.store().listConflicts(owner, { status: 'open' })).map((conflict) => conflict.id)).toEqual(['notion:p2']);
+      expect((await ctx.store().listConflicts(owner, { status: 'open' })).items.map((conflict) => conflict.id)).toEqual(['notion:p2']);
     });
 
     it('remembers one decision per (source, trackerId, asin), a null asin included', async () => {
@@ -174,7 +174,7 @@ export function describeQueries(ctx: SuiteContext): void {
         { op: 'putDecision', value: decisionData('goodreads', 'g1', asinOf(2), { decision: 'reject', decidedAt: T2 }) },
         { op: 'putDecision', value: decisionData('goodreads', 'g1', null, { decidedAt: T2 }) },
       ]);
-      const all = await ctx.store().listDecisions(owner);
+      const all = (await ctx.store().listDecisions(owner)).items;
       expect(all.map((d) => `${d.source}/${d.trackerId}/${d.asin ?? '-'}/${d.decision}`)).toEqual([
         `csv/c1/${asinOf(1)}/link`,
         `goodreads/g0/${asinOf(1)}/link`,
@@ -183,14 +183,14 @@ export function describeQueries(ctx: SuiteContext): void {
         `goodreads/g1/${asinOf(2)}/reject`,
       ]);
       expect(all.find((d) => d.asin === null)?.decidedAt).toBe(T2);
-      expect(await ctx.store().listDecisions(owner, { source: 'csv' })).toHaveLength(1);
-      expect((await ctx.store().listDecisions(owner, { source: 'goodreads', trackerId: 'g1' })).map((d) => d.asin)).toEqual([null, asinOf(1), asinOf(2)]);
-      expect(await ctx.store().listDecisions(owner, { trackerId: 'g0' })).toHaveLength(1);
+      expect((await ctx.store().listDecisions(owner, { source: 'csv' })).items).toHaveLength(1);
+      expect((await ctx.store().listDecisions(owner, { source: 'goodreads', trackerId: 'g1' })).items.map((d) => d.asin)).toEqual([null, asinOf(1), asinOf(2)]);
+      expect((await ctx.store().listDecisions(owner, { trackerId: 'g0' })).items).toHaveLength(1);
 
       await ctx.store().applyBatch(owner, [{ op: 'deleteDecision', source: 'goodreads', trackerId: 'g1', asin: null }]);
-      expect((await ctx.store().listDecisions(owner, { trackerId: 'g1' })).map((d) => d.asin)).toEqual([asinOf(1), asinOf(2)]);
+      expect((await ctx.store().listDecisions(owner, { trackerId: 'g1' })).items.map((d) => d.asin)).toEqual([asinOf(1), asinOf(2)]);
       await ctx.store().applyBatch(owner, [{ op: 'deleteDecision', source: 'goodreads', trackerId: 'g1', asin: asinOf(2) }]);
-      expect((await ctx.store().listDecisions(owner, { trackerId: 'g1' })).map((d) => d.asin)).toEqual([asinOf(1)]);
+      expect((await ctx.store().listDecisions(owner, { trackerId: 'g1' })).items.map((d) => d.asin)).toEqual([asinOf(1)]);
     });
   });
 
@@ -204,13 +204,13 @@ export function describeQueries(ctx: SuiteContext): void {
         { op: 'putSyncRun', value: syncRunData('r2b', '2024-03-02T12:30:00+01:00', { kind: 'match' }) },
         { op: 'putSyncRun', value: syncRunData('r0', '2024-03-01T09:59:59.999Z', { kind: 'notion_push' }) },
       ]);
-      expect((await ctx.store().listSyncRuns(owner)).map((run) => run.id)).toEqual(['r3', 'r2b', 'r2a', 'r1', 'r0']);
-      expect((await ctx.store().listSyncRuns(owner, { limit: 2 })).map((run) => run.id)).toEqual(['r3', 'r2b']);
-      expect((await ctx.store().listSyncRuns(owner, { kind: 'match' })).map((run) => run.id)).toEqual(['r3', 'r2b']);
-      expect((await ctx.store().listSyncRuns(owner, { kind: 'import', limit: 1 })).map((run) => run.id)).toEqual(['r2a']);
-      expect(await ctx.store().listSyncRuns(owner, { kind: 'cleanup' })).toEqual([]);
-      expect(await ctx.store().listSyncRuns(owner, { limit: 0 })).toEqual([]);
+      expect((await ctx.store().listSyncRuns(owner)).items.map((run) => run.id)).toEqual(['r3', 'r2b', 'r2a', 'r1', 'r0']);
+      expect((await ctx.store().listSyncRuns(owner, { limit: 2 })).items.map((run) => run.id)).toEqual(['r3', 'r2b']);
+      expect((await ctx.store().listSyncRuns(owner, { kind: 'match' })).items.map((run) => run.id)).toEqual(['r3', 'r2b']);
+      expect((await ctx.store().listSyncRuns(owner, { kind: 'import', limit: 1 })).items.map((run) => run.id)).toEqual(['r2a']);
+      expect((await ctx.store().listSyncRuns(owner, { kind: 'cleanup' })).items).toEqual([]);
       await expectFailure(ctx.store().listSyncRuns(owner, { limit: -1 }), 'invalid_input');
+      await expectFailure(ctx.store().listSyncRuns(owner, { limit: 0 }), 'invalid_input');
     });
 
     it('a put with the same id updates the run (running, then succeeded)', async () => {
@@ -219,7 +219,7 @@ export function describeQueries(ctx: SuiteContext): void {
       await ctx.store().applyBatch(owner, [{ op: 'putSyncRun', value: running }]);
       const done = { ...running, status: 'succeeded' as const, finishedAt: T1, counts: { created: 10, updated: 0, unchanged: 0, failed: 0 } };
       await ctx.store().applyBatch(owner, [{ op: 'putSyncRun', value: done }]);
-      expect(await ctx.store().listSyncRuns(owner)).toEqual([{ ...done, ownerId: owner }]);
+      expect((await ctx.store().listSyncRuns(owner)).items).toEqual([{ ...done, ownerId: owner }]);
     });
   });
 
@@ -244,10 +244,10 @@ export function describeQueries(ctx: SuiteContext): void {
         { op: 'deleteConflict', id: 'never' },
       ]);
       expect(result.applied).toBe(8);
-      expect((await ctx.store().listTitles(owner)).map((title) => title.asin)).toEqual([asinOf(61)]);
-      expect(await ctx.store().listSeries(owner)).toEqual([]);
+      expect((await ctx.store().listTitles(owner)).items.map((title) => title.asin)).toEqual([asinOf(61)]);
+      expect((await ctx.store().listSeries(owner)).items).toEqual([]);
       expect(await ctx.store().getSetting(owner, 'a')).toBeNull();
-      expect(await ctx.store().listCredentialNames(owner)).toEqual([]);
+      expect((await ctx.store().listCredentialNames(owner)).items).toEqual([]);
       // A deleted title can be created again from scratch.
       await ctx.store().applyBatch(owner, [{ op: 'putTitle', value: bareTitle(asinOf(60)), expectedVersion: null }]);
       expect((await ctx.store().getTitle(owner, asinOf(60)))?.version).toBe(1);

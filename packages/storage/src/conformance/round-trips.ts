@@ -57,8 +57,8 @@ export function describeRoundTrips(ctx: SuiteContext): void {
       ]);
       expect(await ctx.store().getSeries(owner, series.key)).toEqual({ ...series, ownerId: owner, version: 1 });
       expect(await ctx.store().getProgress(owner, progress.asin)).toEqual({ ...progress, ownerId: owner, version: 1 });
-      expect(await ctx.store().listProgress(owner)).toEqual([{ ...progress, ownerId: owner, version: 1 }]);
-      expect(await ctx.store().listHistory(owner, progress.asin)).toEqual([{ ...entry, ownerId: owner }]);
+      expect((await ctx.store().listProgress(owner)).items).toEqual([{ ...progress, ownerId: owner, version: 1 }]);
+      expect((await ctx.store().listHistory(owner, progress.asin)).items).toEqual([{ ...entry, ownerId: owner }]);
     });
 
     it('stores tracker books, links, conflicts and decisions', async () => {
@@ -77,9 +77,9 @@ export function describeRoundTrips(ctx: SuiteContext): void {
       ]);
       expect(await ctx.store().getTrackerBook(owner, 'goodreads', '234225')).toEqual({ ...book, ownerId: owner });
       expect(await ctx.store().getTrackerBook(owner, 'notion', 'page-1')).toEqual({ ...bare, ownerId: owner });
-      expect(await ctx.store().listLinks(owner)).toEqual([{ ...link, ownerId: owner }]);
+      expect((await ctx.store().listLinks(owner)).items).toEqual([{ ...link, ownerId: owner }]);
       expect(await ctx.store().getConflict(owner, conflict.id)).toEqual({ ...conflict, ownerId: owner, version: 1 });
-      expect(await ctx.store().listDecisions(owner)).toEqual([{ ...decision, ownerId: owner }]);
+      expect((await ctx.store().listDecisions(owner)).items).toEqual([{ ...decision, ownerId: owner }]);
     });
 
     it('stores sync runs, a running one (no finish, error) and a failed one', async () => {
@@ -90,7 +90,7 @@ export function describeRoundTrips(ctx: SuiteContext): void {
         { op: 'putSyncRun', value: running },
         { op: 'putSyncRun', value: failed },
       ]);
-      expect(await ctx.store().listSyncRuns(owner)).toEqual([
+      expect((await ctx.store().listSyncRuns(owner)).items).toEqual([
         { ...failed, ownerId: owner },
         { ...running, ownerId: owner },
       ]);
@@ -124,7 +124,7 @@ export function describeRoundTrips(ctx: SuiteContext): void {
         { op: 'putCredential', value: audible },
       ]);
       expect(await ctx.store().getCredential(owner, 'notion')).toEqual({ ...notion, ownerId: owner });
-      expect((await ctx.store().listCredentialNames(owner)).sort()).toEqual([audible.name, 'notion']);
+      expect((await ctx.store().listCredentialNames(owner)).items.sort()).toEqual([audible.name, 'notion']);
     });
 
     it('hands out copies: mutating a value passed in or read out changes nothing stored', async () => {
@@ -141,7 +141,7 @@ export function describeRoundTrips(ctx: SuiteContext): void {
       const read = (await ctx.store().getTitle(owner, title.asin))!;
       read.narrators.push('Intruder');
       read.title = 'changed';
-      const listed = await ctx.store().listTitles(owner);
+      const listed = (await ctx.store().listTitles(owner)).items;
       listed[0]!.series.pop();
       const stored = await ctx.store().getTitle(owner, title.asin);
       expect(stored).toEqual({ ...fullTitle(asinOf(6)), ownerId: owner, version: 1 });

@@ -24,7 +24,15 @@ export interface StorageConformanceOptions {
   /** Disposes of a store after its test; defaults to `store.close()`. */
   destroy?: (store: StoragePort) => Promise<void>;
   capabilities?: StorageCapabilities;
+  /**
+   * Reads back every row the adapter stored for an owner, in whatever form it stores them (table
+   * rows, items); the suite checks for leftovers and cross-owner data no port read would show.
+   * Tests that need it are skipped without it.
+   */
+  rawRows?: RawRowsHook;
 }
+
+export type RawRowsHook = (store: StoragePort, ownerId: string) => Promise<unknown[]>;
 
 export interface SuiteContext {
   /** The current test's store. */
@@ -32,6 +40,7 @@ export interface SuiteContext {
   /** A new random owner id, so tests never see each other's records on a shared backend. */
   owner(): string;
   readonly capabilities: Required<StorageCapabilities>;
+  readonly rawRows: RawRowsHook | undefined;
 }
 
 /** Registers the per-test store lifecycle in the enclosing `describe`. */
@@ -55,6 +64,7 @@ export function createSuiteContext(options: StorageConformanceOptions): SuiteCon
       largeBatchSize: options.capabilities?.largeBatchSize ?? 10_000,
       parallelWriters: options.capabilities?.parallelWriters ?? 8,
     },
+    rawRows: options.rawRows,
   };
 }
 

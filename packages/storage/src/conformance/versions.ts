@@ -118,7 +118,7 @@ export function describeVersions(ctx: SuiteContext): void {
       await ctx.store().applyBatch(owner, batch);
       await ctx.store().applyBatch(owner, batch);
       expect(await ctx.store().countTitles(owner)).toBe(1);
-      expect(await ctx.store().listCredentialNames(owner)).toEqual(['notion']);
+      expect((await ctx.store().listCredentialNames(owner)).items).toEqual(['notion']);
       expect(await ctx.store().getSetting(owner, 'k')).toBe(1);
     });
   });

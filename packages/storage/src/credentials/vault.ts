@@ -103,7 +103,7 @@ export function createCredentialVault(options: CredentialVaultOptions): Credenti
     },
 
     async list() {
-      return storage.listCredentialNames(ownerId);
+      return storage.listCredentialNames(ownerId).then((page) => page.items);
     },
   };
 }

@@ -78,6 +78,30 @@ export function applyOperation(tables: StagedTables, ownerId: string, operation:
     case 'deleteCredential':
       tables.remove('credentials', operation.name);
       return;
+    case 'putMirrorRecord':
+      tables.set('mirrorRecords', keyOf(operation.value.table, operation.value.key), { ...operation.value, ownerId });
+      return;
+    case 'deleteMirrorRecord':
+      tables.remove('mirrorRecords', keyOf(operation.table, operation.key));
+      return;
+    case 'putBaseline':
+      tables.set('baselines', keyOf(operation.value.asin, operation.value.source), { ...operation.value, ownerId });
+      return;
+    case 'deleteBaseline':
+      tables.remove('baselines', keyOf(operation.asin, operation.source));
+      return;
+    case 'putSeriesAlias':
+      tables.set('seriesAliases', operation.value.alias, { ...operation.value, ownerId });
+      return;
+    case 'deleteSeriesAlias':
+      tables.remove('seriesAliases', operation.alias);
+      return;
+    case 'putExpiring':
+      tables.set('expiring', keyOf(operation.value.kind, operation.value.key), { ...operation.value, ownerId });
+      return;
+    case 'deleteExpiring':
+      tables.remove('expiring', keyOf(operation.kind, operation.key));
+      return;
   }
 }
 

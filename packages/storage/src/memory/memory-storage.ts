@@ -1,18 +1,52 @@
-import { SagaSyncError, StorageError, type BatchOperation, type BatchResult, type StoragePort, type SyncKind, type TrackerSource } from '@sagasync/core';
+import {
+  normaliseSeriesTitle,
+  SagaSyncError,
+  StorageError,
+  type BatchOperation,
+  type BatchResult,
+  type ListeningStatus,
+  type Page,
+  type PageRequest,
+  type StatusCounts,
+  type StorageLimits,
+  type StoragePort,
+  type Title,
+} from '@sagasync/core';
 import { compareKeys, instantMs } from '../batch/ordering.js';
 import { parseOperations, parseOwnerId } from '../batch/parse-operations.js';
+import { checkBatchSize } from '../batch/limits.js';
+import { parsePageRequest, pageFrom, type CursorKey } from '../paging/cursor.js';
+import { checkKindAndKey, isUnexpired, parseExpiringData, parseNow } from '../records/expiring-rules.js';
+import { decideAcquire, decideRenew, parseLeaseRequest, checkName } from '../records/lease-rules.js';
 import { applyOperation } from './apply-operation.js';
 import { emptyTables, keyOf, StagedTables, type OwnerTables, type TableName, type TableRows } from './owner-tables.js';
+
+/** Each memory store's tables, for `memoryRawRows`; weak, so a dropped store is collected. */
+const tablesOfStore = new WeakMap<StoragePort, Map<string, OwnerTables>>();
+
+/** Every row an owner has in a memory store, as stored: the conformance suite's raw-row hook. */
+export async function memoryRawRows(store: StoragePort, ownerId: string): Promise<unknown[]> {
+  const tables = tablesOfStore.get(store)?.get(ownerId);
+  if (!tables) return [];
+  return Object.entries(tables).flatMap(([table, rows]) => [...(rows as Map<string, unknown>).values()].map((row) => ({ table, row: structuredClone(row) })));
+}
+
+export interface MemoryStorageOptions {
+  /** Declared limits; a batch over `maxOperationsPerBatch` is refused as DynamoDB's would be. Default: unbounded. */
+  limits?: Partial<StorageLimits>;
+}
 
 /**
  * The reference adapter: every guarantee of the port, in process memory. Tests and the demo use
  * it; the conformance suite holds it to the same rules as the real backends.
  *
  * Values are copied on the way in (batch parsing) and on the way out (`structuredClone`), so no
- * caller can change stored state by mutating an object it passed or received.
+ * caller can change stored state by mutating an object it passed or received. Lists sort and
+ * filter in full on every call: the reference is about being right, not fast.
  */
-export function createMemoryStorage(): StoragePort {
+export function createMemoryStorage(options: MemoryStorageOptions = {}): StoragePort {
   const owners = new Map<string, OwnerTables>();
+  const limits: StorageLimits = { maxOperationsPerBatch: options.limits?.maxOperationsPerBatch ?? Number.POSITIVE_INFINITY };
   let closed = false;
 
   const nothing = emptyTables();
@@ -35,21 +69,46 @@ export function createMemoryStorage(): StoragePort {
     return row === undefined ? null : structuredClone(row);
   }
 
-  /** Rows matching `keep`, sorted by `sortKey`, copied out. */
+  /**
+   * A page of the rows matching `keep`, sorted by `sortKey` (of `arity` parts; descending with
+   * `descending`), after the request's cursor, copied out.
+   */
   function list<T extends TableName>(
     operation: string,
     ownerId: string,
     table: T,
+    request: PageRequest | undefined,
     keep: (row: TableRows[T]) => boolean,
-    sortKey: (row: TableRows[T]) => (string | number)[],
-  ): TableRows[T][] {
-    const rows = [...tablesFor(operation, ownerId)[table].values()].filter(keep);
-    const keyed = rows.map((row) => ({ row, key: sortKey(row) }));
-    keyed.sort((a, b) => compareKeys(a.key, b.key));
-    return keyed.map(({ row }) => structuredClone(row));
+    sortKey: (row: TableRows[T]) => CursorKey,
+    arity = 1,
+    descending = false,
+  ): Page<TableRows[T]> {
+    const rows = tablesFor(operation, ownerId)[table];
+    const { limit, after } = parsePageRequest(request, arity);
+    const direction = descending ? -1 : 1;
+    const keyed: { row: TableRows[T]; key: CursorKey }[] = [];
+    for (const row of rows.values()) {
+      if (!keep(row)) continue;
+      const key = sortKey(row);
+      if (after && compareKeys(key, after) * direction <= 0) continue;
+      keyed.push({ row, key });
+    }
+    keyed.sort((a, b) => compareKeys(a.key, b.key) * direction);
+    const taken = limit === undefined ? keyed : keyed.slice(0, limit + 1);
+    return pageFrom(
+      taken.map(({ row }) => structuredClone(row)),
+      limit,
+      sortKey,
+    );
   }
 
-  return {
+  function statusOf(tables: OwnerTables, title: Title): ListeningStatus {
+    return tables.progress.get(title.asin)?.status ?? 'not_started';
+  }
+
+  const store: StoragePort = {
+    limits,
+
     async getTitle(ownerId, asin) {
       return get('getTitle', ownerId, 'titles', asin);
     },
@@ -59,12 +118,18 @@ export function createMemoryStorage(): StoragePort {
       for (const asin of asins) if (titles.has(asin)) found.add(asin);
       return [...found].map((asin) => structuredClone(titles.get(asin)!));
     },
-    async listTitles(ownerId, filter = {}) {
+    async listTitles(ownerId, query = {}) {
+      const tables = tablesFor('listTitles', ownerId);
+      const seriesKeys = query.seriesKeys ? new Set(query.seriesKeys) : null;
       return list(
         'listTitles',
         ownerId,
         'titles',
-        (title) => filter.owned === undefined || title.owned === filter.owned,
+        query,
+        (title) =>
+          (query.owned === undefined || title.owned === query.owned) &&
+          (seriesKeys === null || title.series.some((m) => seriesKeys.has(m.seriesKey))) &&
+          (query.status === undefined || statusOf(tables, title) === query.status),
         (title) => [title.asin],
       );
     },
@@ -75,103 +140,114 @@ export function createMemoryStorage(): StoragePort {
       for (const title of titles.values()) if (title.owned === filter.owned) count++;
       return count;
     },
+    async countTitlesByStatus(ownerId, filter = {}) {
+      const tables = tablesFor('countTitlesByStatus', ownerId);
+      const counts: StatusCounts = { not_started: 0, in_progress: 0, finished: 0 };
+      for (const title of tables.titles.values()) if (filter.owned === undefined || title.owned === filter.owned) counts[statusOf(tables, title)]++;
+      return counts;
+    },
 
     async getSeries(ownerId, key) {
       return get('getSeries', ownerId, 'series', key);
     },
-    async listSeries(ownerId) {
+    async listSeries(ownerId, query) {
+      return list('listSeries', ownerId, 'series', query, () => true, (series) => [series.key]);
+    },
+    async findSeriesByName(ownerId, name, query = {}) {
+      if (typeof name !== 'string') throw new SagaSyncError('invalid_input', 'a series name must be a string', { details: { location: 'name' } });
+      const wanted = normaliseSeriesTitle(name);
       return list(
-        'listSeries',
+        'findSeriesByName',
         ownerId,
         'series',
-        () => true,
-        (series) => [series.key],
+        query,
+        (series) => {
+          const normalised = normaliseSeriesTitle(series.title);
+          return query.prefix ? normalised.startsWith(wanted) : normalised === wanted;
+        },
+        (series) => [normaliseSeriesTitle(series.title), series.key],
+        2,
       );
     },
 
     async getProgress(ownerId, asin) {
       return get('getProgress', ownerId, 'progress', asin);
     },
-    async listProgress(ownerId) {
-      return list(
-        'listProgress',
-        ownerId,
-        'progress',
-        () => true,
-        (progress) => [progress.asin],
-      );
+    async listProgress(ownerId, query = {}) {
+      return list('listProgress', ownerId, 'progress', query, (p) => query.status === undefined || p.status === query.status, (p) => [p.asin]);
     },
-    async listHistory(ownerId, asin) {
+    async listHistory(ownerId, asin, query) {
       return list(
         'listHistory',
         ownerId,
         'history',
+        query,
         (entry) => entry.asin === asin,
         (entry) => [instantMs(entry.at), entry.id],
+        2,
       );
     },
 
     async getTrackerBook(ownerId, source, trackerId) {
       return get('getTrackerBook', ownerId, 'trackerBooks', keyOf(source, trackerId));
     },
-    async listTrackerBooks(ownerId, source?: TrackerSource) {
+    async listTrackerBooks(ownerId, query = {}) {
       return list(
         'listTrackerBooks',
         ownerId,
         'trackerBooks',
-        (book) => source === undefined || book.source === source,
+        query,
+        (book) => query.source === undefined || book.source === query.source,
         (book) => [book.source, book.trackerId],
+        2,
       );
     },
 
-    async listLinks(ownerId, filter = {}) {
+    async listLinks(ownerId, query = {}) {
       return list(
         'listLinks',
         ownerId,
         'links',
+        query,
         (link) =>
-          (filter.asin === undefined || link.asin === filter.asin) &&
-          (filter.source === undefined || link.source === filter.source) &&
-          (filter.trackerId === undefined || link.trackerId === filter.trackerId),
+          (query.asin === undefined || link.asin === query.asin) &&
+          (query.source === undefined || link.source === query.source) &&
+          (query.trackerId === undefined || link.trackerId === query.trackerId),
         (link) => [link.asin, link.source],
+        2,
       );
     },
 
     async getConflict(ownerId, id) {
       return get('getConflict', ownerId, 'conflicts', id);
     },
-    async listConflicts(ownerId, filter = {}) {
-      return list(
-        'listConflicts',
-        ownerId,
-        'conflicts',
-        (conflict) => filter.status === undefined || conflict.status === filter.status,
-        (conflict) => [conflict.id],
-      );
+    async listConflicts(ownerId, query = {}) {
+      return list('listConflicts', ownerId, 'conflicts', query, (c) => query.status === undefined || c.status === query.status, (c) => [c.id]);
     },
-    async listDecisions(ownerId, filter = {}) {
+    async listDecisions(ownerId, query = {}) {
       return list(
         'listDecisions',
         ownerId,
         'decisions',
-        (decision) =>
-          (filter.source === undefined || decision.source === filter.source) && (filter.trackerId === undefined || decision.trackerId === filter.trackerId),
+        query,
+        (decision) => (query.source === undefined || decision.source === query.source) && (query.trackerId === undefined || decision.trackerId === query.trackerId),
         // A null asin ("none of these") sorts first, as the empty string.
         (decision) => [decision.source, decision.trackerId, decision.asin ?? ''],
+        3,
       );
     },
 
-    async listSyncRuns(ownerId, filter: { kind?: SyncKind; limit?: number } = {}) {
-      const limit = parseLimit(filter.limit);
-      const runs = list(
+    async listSyncRuns(ownerId, query = {}) {
+      return list(
         'listSyncRuns',
         ownerId,
         'syncRuns',
-        (run) => filter.kind === undefined || run.kind === filter.kind,
+        query,
+        (run) => query.kind === undefined || run.kind === query.kind,
         (run) => [instantMs(run.startedAt), run.id],
+        2,
+        true,
       );
-      runs.reverse();
-      return limit === undefined ? runs : runs.slice(0, limit);
     },
 
     async getSetting(ownerId, key) {
@@ -181,18 +257,93 @@ export function createMemoryStorage(): StoragePort {
     async getCredential(ownerId, name) {
       return get('getCredential', ownerId, 'credentials', name);
     },
-    async listCredentialNames(ownerId) {
-      return list(
-        'listCredentialNames',
-        ownerId,
-        'credentials',
-        () => true,
-        (credential) => [credential.name],
-      ).map((credential) => credential.name);
+    async listCredentialNames(ownerId, query) {
+      const page = list('listCredentialNames', ownerId, 'credentials', query, () => true, (credential) => [credential.name]);
+      return { items: page.items.map((credential) => credential.name), nextCursor: page.nextCursor };
+    },
+
+    async getMirrorRecord(ownerId, table, key) {
+      return get('getMirrorRecord', ownerId, 'mirrorRecords', keyOf(table, key));
+    },
+    async listMirrorRecords(ownerId, query = {}) {
+      return list('listMirrorRecords', ownerId, 'mirrorRecords', query, (r) => query.table === undefined || r.table === query.table, (r) => [r.table, r.key], 2);
+    },
+
+    async listBaselines(ownerId, asin) {
+      return list('listBaselines', ownerId, 'baselines', undefined, (b) => b.asin === asin, (b) => [b.source]).items;
+    },
+
+    async getSeriesAlias(ownerId, alias) {
+      return get('getSeriesAlias', ownerId, 'seriesAliases', alias);
+    },
+    async listSeriesAliases(ownerId, query = {}) {
+      return list('listSeriesAliases', ownerId, 'seriesAliases', query, (a) => query.seriesKey === undefined || a.seriesKey === query.seriesKey, (a) => [a.alias]);
+    },
+
+    async acquireLease(ownerId, request) {
+      const parsed = parseLeaseRequest(request);
+      const leases = tablesFor('acquireLease', ownerId, true).leases;
+      const next = decideAcquire(ownerId, leases.get(parsed.name) ?? null, parsed);
+      if (next) leases.set(parsed.name, next);
+      return next && structuredClone(next);
+    },
+    async renewLease(ownerId, request) {
+      const parsed = parseLeaseRequest(request);
+      const leases = tablesFor('renewLease', ownerId).leases;
+      const next = decideRenew(leases.get(parsed.name) ?? null, parsed);
+      if (next) leases.set(parsed.name, next);
+      return next && structuredClone(next);
+    },
+    async releaseLease(ownerId, name, holder) {
+      checkName(name, 'name');
+      checkName(holder, 'holder');
+      const leases = tablesFor('releaseLease', ownerId).leases;
+      if (leases.get(name)?.holder !== holder) return false;
+      leases.delete(name);
+      return true;
+    },
+    async getLease(ownerId, name) {
+      return get('getLease', ownerId, 'leases', name);
+    },
+
+    async getExpiring(ownerId, kind, key, now) {
+      checkKindAndKey(kind, key);
+      const nowMs = parseNow(now);
+      const record = get('getExpiring', ownerId, 'expiring', keyOf(kind, key));
+      return record && isUnexpired(record, nowMs) ? record : null;
+    },
+    async putExpiring(ownerId, record, options) {
+      const value = parseExpiringData(record);
+      const nowMs = parseNow(options?.now);
+      const table = tablesFor('putExpiring', ownerId, true).expiring;
+      const key = keyOf(value.kind, value.key);
+      const existing = table.get(key);
+      if (options.ifAbsent && existing && isUnexpired(existing, nowMs)) return { stored: false, current: structuredClone(existing) };
+      const stored = { ...value, ownerId: parseOwnerId(ownerId) };
+      table.set(key, stored);
+      return { stored: true, current: structuredClone(stored) };
+    },
+    async listExpiring(ownerId, kind, now, query) {
+      checkName(kind, 'kind');
+      const nowMs = parseNow(now);
+      return list('listExpiring', ownerId, 'expiring', query, (r) => r.kind === kind && isUnexpired(r, nowMs), (r) => [r.key]);
+    },
+    async purgeExpired(ownerId, now) {
+      const nowMs = parseNow(now);
+      const table = tablesFor('purgeExpired', ownerId).expiring;
+      let purged = 0;
+      for (const [key, record] of table) {
+        if (!isUnexpired(record, nowMs)) {
+          table.delete(key);
+          purged++;
+        }
+      }
+      return purged;
     },
 
     async applyBatch(ownerId, operations: readonly BatchOperation[]): Promise<BatchResult> {
       const tables = tablesFor('applyBatch', ownerId, true);
+      checkBatchSize(operations, limits);
       const parsed = parseOperations(operations);
       const staged = new StagedTables(tables);
       // No await between the first check and the commit: the batch is atomic for other callers.
@@ -206,12 +357,7 @@ export function createMemoryStorage(): StoragePort {
       owners.clear();
     },
   };
+  tablesOfStore.set(store, owners);
+  return store;
 }
 
-function parseLimit(limit: number | undefined): number | undefined {
-  if (limit === undefined) return undefined;
-  if (!Number.isInteger(limit) || limit < 0) {
-    throw new SagaSyncError('invalid_input', 'listSyncRuns limit must be a non-negative integer', { details: { location: 'filter.limit' } });
-  }
-  return limit;
-}

@@ -1,4 +1,20 @@
-import type { Conflict, CredentialBlob, Link, MatchDecision, Progress, ProgressHistoryEntry, Series, SyncRun, Title, TrackerBook } from '@sagasync/core';
+import type {
+  Conflict,
+  CredentialBlob,
+  ExpiringRecord,
+  Lease,
+  Link,
+  MatchDecision,
+  MirrorRecord,
+  Progress,
+  ProgressHistoryEntry,
+  Series,
+  SeriesAlias,
+  SourceBaseline,
+  SyncRun,
+  Title,
+  TrackerBook,
+} from '@sagasync/core';
 
 /** One owner's records, each table keyed by its natural key (see `keyOf`). */
 export interface TableRows {
@@ -13,6 +29,11 @@ export interface TableRows {
   syncRuns: SyncRun;
   settings: { key: string; value: unknown };
   credentials: CredentialBlob;
+  mirrorRecords: MirrorRecord;
+  baselines: SourceBaseline;
+  seriesAliases: SeriesAlias;
+  leases: Lease;
+  expiring: ExpiringRecord;
 }
 export type TableName = keyof TableRows;
 export type OwnerTables = { [T in TableName]: Map<string, TableRows[T]> };
@@ -29,6 +50,11 @@ const TABLE_NAMES: readonly TableName[] = [
   'syncRuns',
   'settings',
   'credentials',
+  'mirrorRecords',
+  'baselines',
+  'seriesAliases',
+  'leases',
+  'expiring',
 ];
 
 export function emptyTables(): OwnerTables {

@@ -1,0 +1,46 @@
+import type { LibraryRecords, TrackerSource, UseCaseContext } from '@sagasync/core';
+import type { Job, JobKind } from '../jobs/job.js';
+
+/**
+ * What a handler is called with: the use-case context of the authenticated owner, the host's job
+ * runner, and the optional services the host wired (matching, Notion, Audible), so a host that
+ * never matches never loads the matcher.
+ */
+export interface ApiContext extends UseCaseContext {
+  jobs: JobRunner;
+  services: ApiServices;
+}
+
+/**
+ * How a host runs long work. The server runs it in-process; the Lambda host starts a Step
+ * Functions execution. Either way the job's state is kept in the owner's store (see `saveJob`).
+ */
+export interface JobRunner {
+  start(ctx: ApiContext, kind: JobKind, input: unknown): Promise<Job>;
+}
+
+/**
+ * What a host may plug in for the routes that need more than the store. Each is optional: a route
+ * whose service is missing answers `config_missing` (422), so a host states what it supports.
+ */
+export interface ApiServices {
+  /** Links titles to a tracker export's books (the matcher); `text` is the tracker file's contents. */
+  match?: (ctx: ApiContext, input: { text: string; source?: TrackerSource; commit: boolean }) => Promise<unknown>;
+  /** Mirrors the library into Notion, within `deadline` when given. */
+  notionPush?: (ctx: ApiContext, input: { dryRun: boolean; deadline?: Date; cursor?: string | null }) => Promise<unknown>;
+  /** What the Notion mirror looks like (databases, mirrored pages). */
+  notionStatus?: (ctx: ApiContext) => Promise<unknown>;
+  /** Applies a Notion webhook event (signature already checked by the host). */
+  notionWebhook?: (ctx: ApiContext, event: unknown) => Promise<unknown>;
+  /** Fetches the owner's library from Audible as records for the import planner. */
+  audibleFetch?: (ctx: ApiContext) => Promise<{ records: LibraryRecords; source: string }>;
+  /** The owner's sync schedule: `can_sync`, `reason`, `next_allowed_sync`, `syncs_remaining_today`. */
+  audibleSchedule?: (ctx: ApiContext, claim: boolean) => Promise<AudibleScheduleState>;
+}
+
+export interface AudibleScheduleState {
+  can_sync: boolean;
+  reason: string;
+  next_allowed_sync: string | null;
+  syncs_remaining_today: number;
+}

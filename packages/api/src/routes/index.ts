@@ -1,0 +1,40 @@
+import type { AnyRoute } from '../http/route.js';
+import { audibleStatusRoute, audibleSyncRoute, getJobRoute, notionPushRoute, notionStatusRoute, notionWebhookRoute } from './integrations.js';
+import { exportRoute, importRoute, listBooksRoute } from './library.js';
+import { linkRoute, listConflictsRoute, matchRoute, resolveConflictRoute, unlinkRoute } from './matching.js';
+import { progressEventRoute, progressHistoryRoute, webhookFinishedRoute, webhookStartedRoute } from './progress.js';
+import { listSeriesRoute, recomputeSeriesRoute, showSeriesRoute } from './series.js';
+import { statusRoute } from './status.js';
+
+export * from './integrations.js';
+export * from './library.js';
+export * from './matching.js';
+export * from './progress.js';
+export * from './series.js';
+export * from './status.js';
+
+/** Every route of the API, in the order hosts match them (fixed paths before parameters). */
+export const routes: readonly AnyRoute[] = [
+  importRoute,
+  listBooksRoute,
+  exportRoute,
+  statusRoute,
+  recomputeSeriesRoute,
+  listSeriesRoute,
+  showSeriesRoute,
+  progressEventRoute,
+  progressHistoryRoute,
+  matchRoute,
+  listConflictsRoute,
+  resolveConflictRoute,
+  linkRoute,
+  unlinkRoute,
+  notionStatusRoute,
+  notionPushRoute,
+  audibleStatusRoute,
+  audibleSyncRoute,
+  getJobRoute,
+  webhookStartedRoute,
+  webhookFinishedRoute,
+  notionWebhookRoute,
+];
