@@ -12,6 +12,7 @@ import { registerSeriesCommands } from './commands/series.js';
 import { registerStatusCommand } from './commands/status.js';
 import { CommandContext } from './runtime/context.js';
 import { exitCodeFor } from '@sagasync/api';
+import { hintFor } from './output/hints.js';
 import { CliError, EXIT, ExitWith, readEnv } from './runtime/env.js';
 import type { CliIo } from './runtime/io.js';
 
@@ -91,7 +92,7 @@ function reportError(error: unknown, io: CliIo, verbose: boolean): number {
   }
   if (SagaSyncError.isInstance(error)) {
     write(`error: ${error.message}`);
-    const hint = typeof error.details.hint === 'string' ? error.details.hint : hintFor(error.code);
+    const hint = hintFor(error);
     if (hint) write(`hint: ${hint}`);
     if (verbose) write(error.stack ?? '');
     return exitCodeFor(error);
@@ -102,15 +103,3 @@ function reportError(error: unknown, io: CliIo, verbose: boolean): number {
   return EXIT.error;
 }
 
-function hintFor(code: SagaSyncError['code']): string | undefined {
-  switch (code) {
-    case 'store_locked':
-      return 'another sagasync command is using the store; wait for it to finish and try again';
-    case 'not_found':
-      return 'check the ASIN or name with `sagasync books list` or `sagasync series list`';
-    case 'version_conflict':
-      return 'the store changed while this command ran; run it again';
-    default:
-      return undefined;
-  }
-}

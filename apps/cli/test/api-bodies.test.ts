@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { listBooksRoute, listSeriesRoute, progressEventRoute, progressHistoryRoute, recomputeSeriesRoute, showSeriesRoute, StatusSchema, type AnyRoute } from '@sagasync/api';
+import { listBooksRoute, listConflictsRoute, listSeriesRoute, progressEventRoute, progressHistoryRoute, recomputeSeriesRoute, showSeriesRoute, StatusSchema, type AnyRoute } from '@sagasync/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import { examples, run, scratch } from './harness.js';
@@ -33,6 +33,7 @@ describe('--json output is the route response body', () => {
     ['progress history', ['progress', 'history', 'B0DEMO0004', '--json'], ok(progressHistoryRoute)],
     ['series recompute', ['series', 'recompute', '--json'], ok(recomputeSeriesRoute)],
     ['status', ['status', '--json'], StatusSchema],
+    ['conflicts list', ['conflicts', 'list', '--all', '--json'], ok(listConflictsRoute)],
   ];
   for (const [name, args, schema] of cases) {
     it(name, async () => {

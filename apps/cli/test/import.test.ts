@@ -1,4 +1,6 @@
 import { createServer } from 'node:http';
+import { createInProcessJobRunner, createRouter, respond, routes } from '@sagasync/api';
+import { createMemoryStorage } from '@sagasync/storage';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -113,27 +115,45 @@ describe('sagasync import', () => {
     expect(again.json<ImportJson>().titles).toMatchObject({ created: 0, updated: 0 });
   });
 
-  it('posts the parsed records to a deployed API with --api-url', async () => {
-    let received: { commit: boolean; source: string; records: { titles: unknown[] } } | null = null;
+  it('posts the parsed records to the SagaSync API with --api-url and its token, and prints the API\'s answer', async () => {
+    const storage = createMemoryStorage();
+    const jobs = createInProcessJobRunner();
+    const router = createRouter(routes);
+    const seen: { authorization?: string; path?: string }[] = [];
+    // The API's own routes behind a bare node server: what a host does, without a framework.
     const server = createServer((req, res) => {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));
       req.on('end', () => {
-        received = JSON.parse(body);
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ titles: { created: 21, updated: 0, unchanged: 0 } }));
+        seen.push({ authorization: req.headers.authorization, path: req.url });
+        const { found } = router.match(req.method!, req.url!);
+        const reply = (status: number, value: unknown) => {
+          res.statusCode = status;
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify(value));
+        };
+        if (!found) return reply(404, { error: { code: 'not_found', message: 'no route' } });
+        if (req.headers.authorization !== 'Bearer tok-123') return reply(401, { error: { code: 'auth_failed', message: 'a valid token is needed' } });
+        void respond(found.route, { storage, ownerId: 'u1', jobs, services: {} }, { params: found.params, body: body ? JSON.parse(body) : undefined }).then((r) => reply(r.status, r.body));
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as { port: number }).port;
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     try {
-      const result = await run(['import', library, '--commit', '--api-url', `http://127.0.0.1:${port}/import`, '--json'], { store: s.store });
-      expect(result.code).toBe(0);
-      expect(received).not.toBeNull();
-      expect(received!.commit).toBe(true);
-      expect(received!.source).toBe('library.tsv');
-      expect(received!.records.titles).toHaveLength(21);
-      expect(result.json<ImportJson>().titles.created).toBe(21);
+      const denied = await run(['import', library, '--commit', '--api-url', url], { store: s.store });
+      expect(denied.code).toBe(1);
+      expect(denied.stderr).toContain('answered 401: a valid token is needed');
+      expect(denied.stderr).toContain('SAGASYNC_API_TOKEN');
+
+      const env = { SAGASYNC_API_TOKEN: 'tok-123' };
+      const preview = await run(['import', library, '--api-url', url, '--json'], { store: s.store, env });
+      expect(preview.code, preview.stderr).toBe(0);
+      expect(preview.json<ImportJson>()).toMatchObject({ committed: false, titles: { created: 21 } });
+      const result = await run(['import', library, '--commit', '--api-url', url, '--json'], { store: s.store, env });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.json<ImportJson>()).toMatchObject({ format: 'audible-cli-tsv', committed: true, titles: { created: 21, updated: 0 } });
+      expect(seen.at(-1)).toEqual({ authorization: 'Bearer tok-123', path: '/api/import' });
+      expect(await storage.countTitles('u1')).toBe(21);
       // Nothing went to the local store.
       const books = await run(['books', 'list', '--json'], { store: s.store });
       expect(books.json()).toEqual({ items: [], nextCursor: null });

@@ -42,13 +42,13 @@ describe('sagasync match, conflicts, link and unlink', () => {
     expect(preview.unmatched).toEqual(expect.arrayContaining(['9000005', '9000006']));
     // A preview stores nothing.
     const list = await run(['conflicts', 'list', '--json'], { store: s.store });
-    expect(list.json()).toEqual([]);
+    expect(list.json()).toEqual({ items: [] });
   });
 
   it('remembers a decision and never reopens a decided conflict', async () => {
     await match('--commit');
     const open = await run(['conflicts', 'list', '--json'], { store: s.store });
-    const conflicts = open.json<{ id: string; candidates: { asin: string; title: string | null }[] }[]>();
+    const conflicts = open.json<{ items: { id: string; candidates: { asin: string; title: string | null }[] }[] }>().items;
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]!.candidates[0]!.title).not.toBeNull();
     const resolved = await run(['conflicts', 'resolve', conflicts[0]!.id, '--link', 'B0DEMO0005', '--json'], { store: s.store });
@@ -58,7 +58,7 @@ describe('sagasync match, conflicts, link and unlink', () => {
     const again = await match('--commit');
     expect(again.conflicts).toEqual([]);
     expect(again.links).toContainEqual(expect.objectContaining({ trackerId: '9000004', asin: 'B0DEMO0005', method: 'manual' }));
-    expect((await run(['conflicts', 'list', '--json'], { store: s.store })).json()).toEqual([]);
+    expect((await run(['conflicts', 'list', '--json'], { store: s.store })).json()).toEqual({ items: [] });
   });
 
   it('links and unlinks by hand, and an unlink is remembered', async () => {

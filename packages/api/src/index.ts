@@ -16,6 +16,7 @@ export { createInlineJobRunner, createInProcessJobRunner, type InProcessJobRunne
 export { runJobWork } from './jobs/job-work.js';
 export { BookRowSchema, bookRow, listBooks, type BookQuery, type BookRow } from './read-models/books.js';
 export { pageOf, PageQuerySchema } from './read-models/page.js';
+export { IMPORT_ANSWER_MAX_CHANGES, ImportAnswerSchema, importAnswer, type ImportAnswer } from './read-models/import-answer.js';
 export { resolveSeriesKeys, SeriesJsonSchema, seriesJson, seriesReport, showSeries, type SeriesJson } from './read-models/series.js';
 export { readStatus, StatusSchema, type Status } from './read-models/status.js';
 export { HistoryEntrySchema, listeningEventResponse, ListeningEventResponseSchema, type ListeningEventResponse } from './read-models/progress.js';

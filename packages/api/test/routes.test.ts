@@ -128,6 +128,23 @@ describe('library routes', () => {
   });
 });
 
+describe('import answers', () => {
+  it('list only changed records, at most 1,000 of each kind, and count the rest', async () => {
+    const ctx = context();
+    const base = await exampleRecords();
+    const titles = Array.from({ length: 2_100 }, (_, i) => ({ ...base.titles[0]!, asin: `B1${String(i).padStart(8, '0')}`, series: [] }));
+    const preview = await expectOk(ctx, 'POST', '/api/import', { body: { records: { titles, series: [], progress: [] } } });
+    expect(preview.summary.titles.created).toBe(2_100);
+    expect(preview.titles).toHaveLength(1_000);
+    expect(preview.omitted).toEqual({ titles: 1_100, series: 0, progress: 0 });
+    await expectOk(ctx, 'POST', '/api/import', { body: { records: { titles: titles.slice(0, 50), series: [], progress: [] }, commit: true } });
+    const again = await expectOk(ctx, 'POST', '/api/import', { body: { records: { titles: titles.slice(0, 50), series: [], progress: [] } } });
+    expect(again.summary.titles.unchanged).toBe(50);
+    expect(again.titles).toEqual([]);
+    expect(again.omitted.titles).toBe(50);
+  });
+});
+
 describe('jobs', () => {
   it('runs a large committed import as a job: 202 at once, then the finished report under GET /api/jobs/:id', async () => {
     const jobs = createInProcessJobRunner();

@@ -6,9 +6,9 @@ function isBusy(code: string): boolean {
 }
 
 export function storeLocked(path: string, cause?: unknown): SagaSyncError {
-  return new SagaSyncError('store_locked', `the SagaSync store ${path} is busy: another sagasync process is writing; try again`, {
+  return new SagaSyncError('store_locked', `the SagaSync store ${path} is busy: another process is writing to it`, {
     cause,
-    details: { location: path, hint: 'wait for the other sagasync command to finish, or raise busyTimeoutMs' },
+    details: { location: path, reason: 'store_busy' },
   });
 }
 

@@ -61,7 +61,7 @@ describe('two processes on one store', () => {
     const [a, b] = await Promise.all([summaryOf(patient), summaryOf(hasty)]);
     expect(a.committed).toBe(batches);
     expect(b.committed + b.locked).toBe(batches);
-    if (b.locked > 0) expect(b.lockedMessage).toBe(`the SagaSync store ${path} is busy: another sagasync process is writing; try again`);
+    if (b.locked > 0) expect(b.lockedMessage).toBe(`the SagaSync store ${path} is busy: another process is writing to it`);
     expect(integrity(path)).toBe('ok');
     const store = openSqliteStorage({ path });
     expect(await store.countTitles('local')).toBe((a.committed + b.committed) * size);
@@ -76,7 +76,8 @@ describe('two processes on one store', () => {
     const error = await store.applyBatch('local', [{ op: 'putSetting', key: 'mine', value: 1 }]).catch((caught: unknown) => caught);
     const waited = Date.now() - started;
     expect(SagaSyncError.isInstance(error) && error.code).toBe('store_locked');
-    expect((error as Error).message).toBe(`the SagaSync store ${path} is busy: another sagasync process is writing; try again`);
+    expect((error as Error).message).toBe(`the SagaSync store ${path} is busy: another process is writing to it`);
+    expect((error as SagaSyncError).details.reason).toBe('store_busy');
     expect(waited).toBeGreaterThanOrEqual(250);
     // Reads do not wait for the writer (WAL), and see only committed data.
     expect(await store.getSetting('local', 'held')).toBeNull();

@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { EXPORT_FORMATS, parseExportFile, type ExportFormat } from '@sagasync/audible-parser';
-import { formatIssue, importLibrary, type InputIssue, type LibraryRecords } from '@sagasync/core';
+import { formatIssue, importLibrary, type ImportReport, type InputIssue, type LibraryRecords } from '@sagasync/core';
+import type { Printer } from '../output/printer.js';
 import type { CommandContext } from '../runtime/context.js';
 import { CliError, EXIT, ExitWith } from '../runtime/env.js';
 import { postImport } from '../runtime/remote-api.js';
@@ -59,12 +60,14 @@ async function runImport(ctx: CommandContext, file: string, options: ImportOptio
 
   const { format, formatLabel, records, rows, invalid, notes } = parsed.value;
   if (options.apiUrl) {
-    const remote = (await postImport(options.apiUrl, records, { commit: Boolean(options.commit), source: basename(file) })) as Record<string, unknown>;
-    if (options.json) out.json({ format, rows, committed: Boolean(options.commit), ...remote, invalid: invalid.map(issueJson), notes });
-    else {
-      out.line(`Sent ${rows} rows (${formatLabel}) to ${options.apiUrl}${options.commit ? '' : ' as a preview'}.`);
-      out.line(JSON.stringify(remote, null, 2));
+    const answer = await postImport(options.apiUrl, records, { commit: Boolean(options.commit), source: basename(file), token: ctx.env.SAGASYNC_API_TOKEN });
+    const { summary } = answer;
+    if (options.json) {
+      out.json({ format, rows, committed: answer.committed, ...summary, invalid: invalid.map(issueJson), notes: [...notes, ...answer.notes], runId: answer.runId });
+      return EXIT.ok;
     }
+    out.line(`Sent ${rows} rows (${formatLabel}) to ${options.apiUrl}${answer.committed ? '' : ' as a preview'}.`);
+    printSummary(out, summary, answer.committed);
     return EXIT.ok;
   }
 
@@ -90,11 +93,7 @@ async function runImport(ctx: CommandContext, file: string, options: ImportOptio
   const c = out.color;
   out.line(`${c.bold(basename(file))}: ${formatLabel}, ${rows} row${rows === 1 ? '' : 's'}`);
   for (const note of notes) out.line(c.dim(`  note: ${note}`));
-  const verb = report.committed ? ['created', 'updated', 'unchanged'] : ['to create', 'to update', 'unchanged'];
-  out.table(
-    ['', verb[0]!, verb[1]!, verb[2]!],
-    (['titles', 'series', 'progress'] as const).map((k) => [k, summary[k].created, summary[k].updated, summary[k].unchanged]),
-  );
+  printSummary(out, summary, report.committed);
   if (invalid.length > 0) {
     out.line(c.yellow(`${invalid.length} invalid row${invalid.length === 1 ? '' : 's'} skipped:`));
     for (const issue of invalid.slice(0, 20)) out.line(`  ${formatIssue(issue)}`);
@@ -105,6 +104,14 @@ async function runImport(ctx: CommandContext, file: string, options: ImportOptio
 }
 
 const zero = () => ({ created: 0, updated: 0, unchanged: 0 });
+
+function printSummary(out: Printer, summary: ImportReport['summary'], committed: boolean): void {
+  const verb = committed ? ['created', 'updated', 'unchanged'] : ['to create', 'to update', 'unchanged'];
+  out.table(
+    ['', verb[0]!, verb[1]!, verb[2]!],
+    (['titles', 'series', 'progress'] as const).map((k) => [k, summary[k].created, summary[k].updated, summary[k].unchanged]),
+  );
+}
 
 function issueJson(issue: InputIssue) {
   return { line: issue.line ?? null, column: issue.column ?? issue.path ?? null, message: issue.message, ...(issue.value !== undefined ? { value: issue.value } : {}) };

@@ -2,9 +2,9 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { TRACKER_SOURCES, formatIssue } from '@sagasync/core';
 import type { ColumnMapping } from '@sagasync/matcher';
+import { invokeRoute, linkRoute, listConflictsRoute, resolveConflictRoute, unlinkRoute } from '@sagasync/api';
 import type { CommandContext } from '../runtime/context.js';
 import { CliError, EXIT, ExitWith } from '../runtime/env.js';
-import { unwrap } from '../runtime/results.js';
 import { asinArgument, choiceOption } from '../runtime/arguments.js';
 
 // Spelled out so that `--help` does not load the matcher; a test keeps them equal to its own lists.
@@ -75,26 +75,14 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
     .option('--all', 'include resolved conflicts')
     .option('--json', 'print JSON')
     .action(async (options: { all?: boolean; json?: boolean }) => {
-      const { listConflicts } = await matcher();
-      const views = await listConflicts(ctx.deps(), options.all ? {} : { status: 'open' });
+      const { body } = await invokeRoute(listConflictsRoute, ctx.api(), { query: { status: options.all ? 'all' : 'open' } });
       const out = ctx.printer;
-      if (options.json) {
-        return out.json(
-          views.map((v) => ({
-            id: v.conflict.id,
-            status: v.conflict.status,
-            trackerId: v.conflict.trackerId,
-            source: v.conflict.source,
-            book: v.book ? { title: v.book.title, authors: v.book.authors } : null,
-            reason: v.conflict.reason,
-            candidates: v.candidates,
-          })),
-        );
-      }
+      if (options.json) return out.json(body);
+      const views = body.items;
       if (views.length === 0) return out.line('No conflicts to decide.');
       const c = out.color;
       for (const v of views) {
-        out.line(`${c.bold(v.conflict.id)}  ${v.book ? `"${v.book.title}" by ${v.book.authors.join(', ') || 'unknown'}` : ''}  ${c.dim(v.conflict.reason)}`);
+        out.line(`${c.bold(v.id)}  ${v.book ? `"${v.book.title}" by ${v.book.authors.join(', ') || 'unknown'}` : ''}  ${c.dim(v.reason)}`);
         v.candidates.forEach((cand, i) => out.line(`  ${i + 1}. ${cand.asin}  ${cand.score.toFixed(2)}  ${cand.title ?? '?'}${cand.authors.length ? ` by ${cand.authors.join(', ')}` : ''}  ${c.dim(cand.reason)}`));
       }
       out.line(c.dim(`Resolve with: sagasync conflicts resolve <id> --link <asin>   or   --none`));
@@ -108,10 +96,9 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
     .option('--json', 'print JSON')
     .action(async (id: string, options: { link?: string; none?: boolean; json?: boolean }) => {
       if (Boolean(options.link) === Boolean(options.none)) throw new CliError('give exactly one of --link <asin> or --none');
-      const { resolveConflict } = await matcher();
-      const outcome = unwrap(await resolveConflict(ctx.deps(), id, options.link ? { link: asinArgument(options.link) } : { none: true }));
+      const { body: outcome } = await invokeRoute(resolveConflictRoute, ctx.api(), { params: { id }, body: options.link ? { link: asinArgument(options.link) } : { none: true } });
       const out = ctx.printer;
-      if (options.json) return out.json({ id, status: outcome.conflict.status, link: outcome.link ? { asin: outcome.link.asin, trackerId: outcome.link.trackerId, method: outcome.link.method } : null });
+      if (options.json) return out.json(outcome);
       out.line(outcome.link ? `Linked ${outcome.link.trackerId} to ${outcome.link.asin}; remembered.` : `Marked ${id} as none of these; remembered.`);
     });
 
@@ -124,10 +111,9 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
     .option('--json', 'print JSON')
     .action(async (asin: string, trackerId: string, options: { source?: string; json?: boolean }) => {
       const source = choiceOption(options.source, TRACKER_SOURCES, '--source');
-      const { linkManually } = await matcher();
-      const outcome = unwrap(await linkManually(ctx.deps(), asinArgument(asin), trackerId, source));
-      if (options.json) return ctx.printer.json({ asin: outcome.link.asin, trackerId: outcome.link.trackerId, source: outcome.link.source, method: outcome.link.method, replaced: outcome.replaced?.trackerId ?? null });
-      ctx.printer.line(`Linked ${outcome.link.asin} to ${outcome.link.source} ${outcome.link.trackerId}${outcome.replaced ? ` (was ${outcome.replaced.trackerId})` : ''}.`);
+      const { body: outcome } = await invokeRoute(linkRoute, ctx.api(), { body: { asin: asinArgument(asin), trackerId, source } });
+      if (options.json) return ctx.printer.json(outcome);
+      ctx.printer.line(`Linked ${outcome.asin} to ${outcome.source} ${outcome.trackerId}${outcome.replaced ? ` (was ${outcome.replaced})` : ''}.`);
     });
 
   program
@@ -138,9 +124,8 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
     .option('--json', 'print JSON')
     .action(async (asin: string, options: { source?: string; json?: boolean }) => {
       const source = choiceOption(options.source, TRACKER_SOURCES, '--source');
-      const { unlink } = await matcher();
-      const outcome = unwrap(await unlink(ctx.deps(), asinArgument(asin), source));
-      if (options.json) return ctx.printer.json({ removed: outcome.removed.map((l) => ({ asin: l.asin, trackerId: l.trackerId, source: l.source })) });
+      const { body: outcome } = await invokeRoute(unlinkRoute, ctx.api(), { params: { asin: asinArgument(asin) }, query: { source } });
+      if (options.json) return ctx.printer.json(outcome);
       ctx.printer.line(outcome.removed.length === 0 ? `${asin} had no link.` : `Removed ${outcome.removed.length} link${outcome.removed.length === 1 ? '' : 's'} of ${asin}.`);
     });
 }

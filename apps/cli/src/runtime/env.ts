@@ -25,6 +25,8 @@ export const CliEnvSchema = z.object({
   /** Base URLs of the Audible API and Amazon's auth hosts: for proxies and tests. */
   SAGASYNC_AUDIBLE_API_URL: z.url().optional(),
   SAGASYNC_AMAZON_API_URL: z.url().optional(),
+  /** A token of a SagaSync server, for `import --api-url`. */
+  SAGASYNC_API_TOKEN: z.string().min(1).optional(),
   NOTION_TOKEN: z.string().min(1).optional(),
   NOTION_BASE_URL: z.url().optional(),
   /** Notion's average limit is 3 a second; a proxy or a test server may allow another. */

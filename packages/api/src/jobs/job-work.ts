@@ -2,6 +2,7 @@ import { importLibrary, LibraryRecordsSchema, SagaSyncError } from '@sagasync/co
 import * as z from 'zod';
 import { parseWith } from '../http/parse.js';
 import type { ApiContext, ApiServices } from '../http/context.js';
+import { importAnswer } from '../read-models/import-answer.js';
 import type { JobKind } from './job.js';
 
 export const ImportJobInputSchema = z.object({ records: LibraryRecordsSchema, source: z.string().nullable().optional(), commit: z.boolean() });
@@ -11,11 +12,11 @@ export async function runJobWork(ctx: ApiContext, kind: JobKind, input: unknown)
   switch (kind) {
     case 'import': {
       const { records, source, commit } = parseWith(ImportJobInputSchema, input, 'job');
-      return importLibrary(ctx, records, { commit, source: source ?? undefined });
+      return importAnswer(await importLibrary(ctx, records, { commit, source: source ?? undefined }));
     }
     case 'audible_sync': {
       const { records, source } = await service(ctx, 'audibleFetch')(ctx);
-      return importLibrary(ctx, records, { commit: true, source, kind: 'audible_sync', progressSource: 'sync' });
+      return importAnswer(await importLibrary(ctx, records, { commit: true, source, kind: 'audible_sync', progressSource: 'sync' }));
     }
     case 'notion_push': {
       const options = parseWith(z.object({ dryRun: z.boolean().default(false) }), input ?? {}, 'job');

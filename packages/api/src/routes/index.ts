@@ -1,7 +1,16 @@
 import type { AnyRoute } from '../http/route.js';
 import { audibleStatusRoute, audibleSyncRoute, getJobRoute, notionPushRoute, notionStatusRoute, notionWebhookRoute } from './integrations.js';
 import { exportRoute, importRoute, listBooksRoute } from './library.js';
-import { linkRoute, listConflictsRoute, matchRoute, resolveConflictRoute, unlinkRoute } from './matching.js';
+import {
+  audibleConflictsRoute,
+  audibleLinkRoute,
+  audibleResolveConflictRoute,
+  linkRoute,
+  listConflictsRoute,
+  matchRoute,
+  resolveConflictRoute,
+  unlinkRoute,
+} from './matching.js';
 import { progressEventRoute, progressHistoryRoute, webhookFinishedRoute, webhookStartedRoute } from './progress.js';
 import { listSeriesRoute, recomputeSeriesRoute, showSeriesRoute } from './series.js';
 import { statusRoute } from './status.js';
@@ -33,6 +42,9 @@ export const routes: readonly AnyRoute[] = [
   notionPushRoute,
   audibleStatusRoute,
   audibleSyncRoute,
+  audibleLinkRoute,
+  audibleConflictsRoute,
+  audibleResolveConflictRoute,
   getJobRoute,
   webhookStartedRoute,
   webhookFinishedRoute,

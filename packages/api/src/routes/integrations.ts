@@ -52,9 +52,14 @@ export const AudibleStatusSchema = z.object({
   next_allowed_sync: z.string().nullable(),
   syncs_remaining_today: z.number().int(),
   stats: z.object({
+    /** Owned titles. */
+    total_mappings: z.number().int(),
+    /** Owned titles linked to a tracker book. */
+    mapped: z.number().int(),
+    unmapped: z.number().int(),
+    currently_reading: z.number().int(),
     last_sync: z.string().nullable(),
     last_status: z.enum(['running', 'succeeded', 'failed']).nullable(),
-    syncs_logged: z.number().int(),
   }),
 });
 
@@ -67,9 +72,28 @@ export const audibleStatusRoute = defineRoute({
   summary: 'Whether a sync may run now (15 minutes apart, 600 a day by default) and the last syncs',
   responses: { 200: AudibleStatusSchema },
   async handler(ctx) {
-    const [schedule, runs] = await Promise.all([service(ctx, 'audibleSchedule')(ctx, false), ctx.storage.listSyncRuns(ctx.ownerId, { kind: 'audible_sync', limit: 50 })]);
+    const { storage, ownerId } = ctx;
+    const [schedule, runs, owned, byStatus, links] = await Promise.all([
+      service(ctx, 'audibleSchedule')(ctx, false),
+      storage.listSyncRuns(ownerId, { kind: 'audible_sync', limit: 1 }),
+      storage.countTitles(ownerId, { owned: true }),
+      storage.countTitlesByStatus(ownerId, { owned: true }),
+      storage.listLinks(ownerId),
+    ]);
+    const linked = new Set(links.items.map((l) => l.asin));
+    const mapped = linked.size === 0 ? 0 : (await storage.getTitles(ownerId, [...linked])).filter((t) => t.owned).length;
     const last = runs.items[0] ?? null;
-    return ok({ ...schedule, stats: { last_sync: last?.startedAt ?? null, last_status: last?.status ?? null, syncs_logged: runs.items.length } });
+    return ok({
+      ...schedule,
+      stats: {
+        total_mappings: owned,
+        mapped,
+        unmapped: owned - mapped,
+        currently_reading: byStatus.in_progress,
+        last_sync: last?.startedAt ?? null,
+        last_status: last?.status ?? null,
+      },
+    });
   },
 });
 

@@ -1,9 +1,10 @@
 import { SagasyncLibraryFileSchema } from '@sagasync/audible-parser';
-import { ImportReportSchema, LibraryRecordsSchema, LISTENING_STATUSES, SagaSyncError, importLibrary } from '@sagasync/core';
+import { LibraryRecordsSchema, LISTENING_STATUSES, SagaSyncError, importLibrary } from '@sagasync/core';
 import * as z from 'zod';
 import { accepted, defineRoute, ok, type RouteResult } from '../http/route.js';
 import { JobSchema } from '../jobs/job.js';
 import { BookRowSchema, listBooks } from '../read-models/books.js';
+import { ImportAnswerSchema, importAnswer } from '../read-models/import-answer.js';
 import { pageOf, PageQuerySchema } from '../read-models/page.js';
 
 /** Above this many titles a committed import runs as a job, so the request returns at once. */
@@ -25,12 +26,12 @@ export const importRoute = defineRoute({
   tag: 'library',
   summary: 'Preview or commit an import of library records (a large commit runs as a job)',
   body: ImportRequestSchema,
-  responses: { 200: ImportReportSchema, 202: JobSchema },
+  responses: { 200: ImportAnswerSchema, 202: JobSchema },
   async handler(ctx, { body }): Promise<RouteResult<unknown>> {
     if (body.commit && body.records.titles.length > IMPORT_INLINE_MAX_TITLES) {
       return accepted(await ctx.jobs.start(ctx, 'import', body));
     }
-    return ok(await importLibrary(ctx, body.records, { commit: body.commit, source: body.source ?? undefined }));
+    return ok(importAnswer(await importLibrary(ctx, body.records, { commit: body.commit, source: body.source ?? undefined })));
   },
 });
 

@@ -121,3 +121,18 @@ export const unlinkRoute = defineRoute({
     return ok({ removed: outcome.removed.map((l) => ({ asin: l.asin, trackerId: l.trackerId, source: l.source })) });
   },
 });
+
+/** The auto-tracking design's paths for the same operations, kept for its clients. */
+export const audibleLinkRoute = defineRoute({ ...linkRoute, id: 'audibleLink', path: '/api/audible/link', summary: `${linkRoute.summary} (the auto-tracking path)` });
+export const audibleConflictsRoute = defineRoute({
+  ...listConflictsRoute,
+  id: 'audibleConflicts',
+  path: '/api/audible/conflicts',
+  summary: `${listConflictsRoute.summary} (the auto-tracking path)`,
+});
+export const audibleResolveConflictRoute = defineRoute({
+  ...resolveConflictRoute,
+  id: 'audibleResolveConflict',
+  path: '/api/audible/conflicts/:id/resolve',
+  summary: `${resolveConflictRoute.summary} (the auto-tracking path)`,
+});

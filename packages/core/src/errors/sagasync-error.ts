@@ -25,6 +25,11 @@ export interface ErrorDetails {
   readonly location?: string;
   /** A short suggestion for the person reading the message. */
   readonly hint?: string;
+  /**
+   * A stable reason a host can phrase its own advice for (the CLI names a command, a server a
+   * route): packages give reasons, not terminal hints.
+   */
+  readonly reason?: string;
   readonly [key: string]: unknown;
 }
 

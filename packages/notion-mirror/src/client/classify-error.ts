@@ -61,9 +61,9 @@ export function classifyFailure(error: unknown, now: number): Failure {
 export function toSagaSyncError(failure: Failure, operation: string, cause: unknown): SagaSyncError {
   const details = { operation, status: failure.status, notionCode: failure.code };
   const message = `Notion ${operation} failed: ${failure.message}`;
-  if (failure.status === 401) return new SagaSyncError('auth_failed', message, { cause, details: { ...details, hint: 'check the Notion integration token' } });
+  if (failure.status === 401) return new SagaSyncError('auth_failed', message, { cause, details: { ...details, reason: 'notion_unauthorized' } });
   if (failure.status === 403 || failure.status === 404) {
-    return new SagaSyncError('not_found', message, { cause, details: { ...details, hint: 'share the page or database with the integration' } });
+    return new SagaSyncError('not_found', message, { cause, details: { ...details, reason: 'notion_not_shared' } });
   }
   if (failure.kind === 'throttled') return new SagaSyncError('rate_limited', message, { cause, details });
   if (failure.status === 400) return new SagaSyncError('invalid_input', message, { cause, details });

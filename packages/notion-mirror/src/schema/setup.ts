@@ -41,7 +41,7 @@ export async function setupNotion(deps: NotionDeps, options: { parentPageId: str
   const existing = await loadDatabases(deps.storage, deps.ownerId);
   if (existing && !options.force) {
     throw new SagaSyncError('already_exists', 'Notion databases are already set up for this store', {
-      details: { hint: 'run `sagasync notion check`, or pass --force to create a new pair' },
+      details: { reason: 'notion_already_set_up' },
     });
   }
   const gateway = createNotionGateway(deps.notion);
@@ -95,7 +95,7 @@ export async function checkNotion(deps: NotionDeps, options: CheckOptions = {}):
   const ids = options.databaseIds ?? (stored ? { books: stored.books.databaseId, series: stored.series.databaseId } : null);
   if (!ids) {
     throw new SagaSyncError('config_missing', 'No Notion databases to check', {
-      details: { hint: 'run `sagasync notion setup --parent <page-id>`, or set NOTION_BOOKS_DB_ID and NOTION_SERIES_DB_ID' },
+      details: { reason: 'notion_not_configured' },
     });
   }
   const gateway = createNotionGateway(deps.notion);

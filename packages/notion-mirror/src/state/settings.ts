@@ -72,7 +72,7 @@ export async function requireDatabases(storage: StoragePort, ownerId: string): P
   const dbs = await loadDatabases(storage, ownerId);
   if (!dbs) {
     throw new SagaSyncError('config_missing', 'No Notion databases configured', {
-      details: { hint: 'run `sagasync notion setup --parent <page-id>`, or set NOTION_BOOKS_DB_ID and NOTION_SERIES_DB_ID and run `sagasync notion check`' },
+      details: { reason: 'notion_not_configured' },
     });
   }
   return dbs;
