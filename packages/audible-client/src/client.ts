@@ -51,7 +51,7 @@ export class AudibleClient {
     const parsed = AudibleCredentialsSchema.safeParse(options.credentials);
     if (!parsed.success) {
       throw new SagaSyncError('invalid_input', 'The Audible credentials are incomplete or malformed; sign in again with `sagasync audible login`', {
-        details: { location: 'credentials', hint: 'sagasync audible login' },
+        details: { location: 'credentials', reason: 'audible_signed_out' },
       });
     }
     this.current = parsed.data;
@@ -137,7 +137,7 @@ export class AudibleClient {
       try {
         this.signingKey = { pem, key: createPrivateKey(pem) };
       } catch (error) {
-        throw new SagaSyncError('auth_failed', 'The stored device key is unreadable; sign in again with `sagasync audible login`', { cause: error, details: { hint: 'sagasync audible login' } });
+        throw new SagaSyncError('auth_failed', 'The stored device key is unreadable; sign in again', { cause: error, details: { reason: 'audible_signed_out' } });
       }
     }
     return this.signingKey.key;

@@ -20,10 +20,11 @@ export { DEFAULT_RETRY_POLICY, backoffDelay, parseRetryAfter } from './http/retr
 export type { RetryPolicy } from './http/retry.js';
 export type { FetchLike, HttpOptions } from './http/transport.js';
 
+// Library items and products are read with the parser's schema; these are its old names here.
 export { LIBRARY_RESPONSE_GROUPS, LibraryItemSchema, ProductSchema } from './api/schemas.js';
 export type { LibraryItem, Product } from './api/schemas.js';
 export { fetchLibrary, MAX_LIBRARY_PAGE_SIZE } from './api/library.js';
-export type { FetchLibraryOptions } from './api/library.js';
+export type { FetchLibraryOptions, RejectedLibraryItem } from './api/library.js';
 export { fetchProduct, fetchProducts, MAX_ASINS_PER_CATALOGUE_CALL } from './api/catalogue.js';
 export type { FetchProductsOptions, FetchProductsResult } from './api/catalogue.js';
 export { hydrateSeries } from './api/series.js';
@@ -35,11 +36,11 @@ export type { FinishedState, LastPosition } from './api/progress.js';
 export { fetchAccountSnapshot, seriesAsinsOf } from './api/fetch-account.js';
 export type { AccountSnapshot, FetchAccountOptions } from './api/fetch-account.js';
 
-export { buildLibraryRecords } from './mapping/to-records.js';
-export type { BuildRecordsInput, BuildRecordsResult } from './mapping/to-records.js';
+export { buildLibraryRecords } from './sync/build-records.js';
+export type { BuildRecordsInput, BuildRecordsResult } from './sync/build-records.js';
 
 export { AUDIBLE_CLI_COLUMNS, toAudibleCliRow, writeAudibleCliLibrary } from './export/library-csv.js';
-export { buildSeriesMetadata, seriesMetadataFileName } from './export/series-metadata.js';
+export { buildSeriesMetadata, seriesMetadataFileName, seriesOfCatalogues } from './export/series-metadata.js';
 export type { SeriesMetadataFile } from './export/series-metadata.js';
 export { buildAudibleExport, writeAudibleExport } from './export/export-files.js';
 export type { ExportFile } from './export/export-files.js';

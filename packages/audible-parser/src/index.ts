@@ -11,7 +11,29 @@ export {
   type SeriesMetadataSeries,
   type SeriesMetadataVolume,
 } from './formats/series-metadata/schema.js';
-export { AudibleApiItemSchema, type AudibleApiItem } from './formats/audible-api/schema.js';
+export {
+  AUDIBLE_IMAGE_SIZES,
+  AudibleApiItemSchema,
+  AudibleLibraryItemSchema,
+  AudibleProductSchema,
+  type AudibleApiItem,
+  type AudibleImageSize,
+  type AudibleLibraryItem,
+  type AudibleProduct,
+} from './formats/audible-api/schema.js';
+export {
+  mapLibraryItems,
+  parseLibraryItem,
+  seriesVolumeOf,
+  type AudibleSeriesVolume,
+  type InvalidLibraryItem,
+  type ItemFinishedEvent,
+  type ItemLastPosition,
+  type ItemLocation,
+  type MapLibraryItemsOptions,
+  type MappedLibraryItems,
+} from './formats/audible-api/map-items.js';
+export { contributorNames, coverUrlOf, podcastFlag } from './formats/audible-api/product-values.js';
 export { splitSeriesOrder, type SeriesOrderEntry } from './formats/libation/series-order.js';
 export { SagasyncLibraryFileSchema, type SagasyncLibraryFile } from './formats/sagasync-library/schema.js';
 export { AUDIBLE_CLI_HEADERS, buildLibraryFile, buildSeriesMetadataFile, csvCell, pythonFloat, writeAudibleCliLibrary, type AudibleCliHeader } from './writers/index.js';

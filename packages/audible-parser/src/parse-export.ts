@@ -4,8 +4,8 @@ import type { InputIssue, LibraryRecords, Result } from '@sagasync/core';
 import { detectDelimited, detectJson, type Detection } from './detect/detect-format.js';
 import { HEAD_BYTES, sniffHead, type Sniffed } from './detect/sniff.js';
 import { describeExportFormats, exportFormatLabel, formatContainer, type ExportFormat } from './export-format.js';
-import { AudibleApiItemSchema } from './formats/audible-api/schema.js';
 import { mapAudibleApiItem } from './formats/audible-api/map-item.js';
+import { parseLibraryItem } from './formats/audible-api/map-items.js';
 import { audibleCliLibrary, audibleCliWishlist } from './formats/audible-cli/map-row.js';
 import { libation } from './formats/libation/map-row.js';
 import { openAudible } from './formats/openaudible/map-row.js';
@@ -13,12 +13,12 @@ import type { RowFormat, RowMapper, RowOutcome } from './formats/row-format.js';
 import { readSeriesMetadata } from './formats/series-metadata/map-file.js';
 import { readSagasyncLibrary } from './formats/sagasync-library/read-file.js';
 import { IssueList } from './issues.js';
-import { zodIssues } from './json/json-path.js';
 import { parseJson } from './json/parse-json.js';
 import { RecordsBuilder } from './records/records-builder.js';
 import { resolveColumns, shortenList } from './tabular/columns.js';
 import { readDelimited, type DelimitedSource } from './tabular/read-delimited.js';
 import { DelimitedRow, JsonRow } from './tabular/row-reader.js';
+import { displayValue } from './values/parsed.js';
 
 export interface ParseOptions {
   /** Read the file as this format instead of detecting it. */
@@ -348,14 +348,16 @@ function readAudibleApi(root: unknown, session: Session): ParseResult {
   items.forEach((raw, i) => {
     session.row();
     const itemPath = base === '$.item' ? base : `${base}[${i}]`;
-    const parsed = AudibleApiItemSchema.safeParse(raw);
+    const parsed = parseLibraryItem(raw, { file, path: itemPath });
     if (!parsed.success) {
-      for (const issue of zodIssues(parsed.error, raw, itemPath, file)) session.issues.add(issue);
+      for (const issue of parsed.error) session.issues.add(issue);
       session.invalid();
       return;
     }
-    const mapped = mapAudibleApiItem(parsed.data, session.builder, (relative, value, message) => {
-      session.issues.add({ file, path: `${itemPath}.${relative}`, value: typeof value === 'string' ? value.slice(0, 80) : JSON.stringify(value)?.slice(0, 80) ?? '', message });
+    // The same per-item mapping as `mapLibraryItems` (a live sync); a dump has no catalogue or
+    // progress calls beside it.
+    const mapped = mapAudibleApiItem(parsed.value, session.builder, (relative, value, message) => {
+      session.issues.add({ file, path: `${itemPath}.${relative}`, value: displayValue(value), message });
     });
     if (mapped === null) {
       session.invalid();

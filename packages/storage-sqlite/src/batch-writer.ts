@@ -48,6 +48,11 @@ export function createBatchWriter(db: Database.Database, digests: TableDigests) 
   // A title's series memberships as rows, rewritten with the title, for "titles of these series".
   const clearMemberships = db.prepare<[string, string]>('DELETE FROM title_series WHERE owner_id = ? AND asin = ?');
   const addMembership = db.prepare<[string, string, string]>('INSERT OR IGNORE INTO title_series (owner_id, series_key, asin) VALUES (?, ?, ?)');
+  // The title's copy of its progress status (see migration 3).
+  const titleStatusFromProgress = db.prepare<[string, string, string, string]>(
+    "UPDATE titles SET status = coalesce((SELECT status FROM progress WHERE owner_id = ? AND asin = ?), 'not_started') WHERE owner_id = ? AND asin = ?",
+  );
+  const titleStatus = db.prepare<[string, string, string]>('UPDATE titles SET status = ? WHERE owner_id = ? AND asin = ?');
   const json = JSON.stringify;
   /** The `data` and `digest` columns of a record. */
   const record = (digest: RowDigest, value: unknown): [string, string] => {
@@ -62,6 +67,7 @@ export function createBatchWriter(db: Database.Database, digests: TableDigests) 
         titles.put([owner, value.asin], [value.owned ? 1 : 0, ...record(digests.titles, value)], operation.expectedVersion, value.asin);
         clearMemberships.run(owner, value.asin);
         for (const membership of value.series) addMembership.run(owner, membership.seriesKey, value.asin);
+        titleStatusFromProgress.run(owner, value.asin, owner, value.asin);
         return;
       }
       case 'deleteTitle':
@@ -75,7 +81,9 @@ export function createBatchWriter(db: Database.Database, digests: TableDigests) 
       case 'deleteSeries':
         return series.remove([owner, operation.key], operation.expectedVersion, operation.key);
       case 'putProgress':
-        return progress.put([owner, operation.value.asin], [operation.value.status, ...record(digests.progress, operation.value)], operation.expectedVersion, operation.value.asin);
+        progress.put([owner, operation.value.asin], [operation.value.status, ...record(digests.progress, operation.value)], operation.expectedVersion, operation.value.asin);
+        titleStatus.run(operation.value.status, owner, operation.value.asin);
+        return;
       case 'appendHistory': {
         const value = operation.value;
         return history.insertOnce([owner, value.asin, value.id], [instantMs(value.at), ...record(digests.history, value)]);

@@ -128,6 +128,12 @@ export const migrations: readonly string[] = [
   UPDATE progress SET status = json_extract(data, '$.status');
   CREATE INDEX progress_by_status ON progress (owner_id, status, asin);
 
+  -- A title's listening status, copied from its progress row on every write of either, so counts
+  -- and lists by status are one index range (a title without progress is not_started).
+  ALTER TABLE titles ADD COLUMN status TEXT NOT NULL DEFAULT 'not_started';
+  UPDATE titles SET status = coalesce((SELECT p.status FROM progress p WHERE p.owner_id = titles.owner_id AND p.asin = titles.asin), 'not_started');
+  CREATE INDEX titles_by_status ON titles (owner_id, status, asin);
+
   ALTER TABLE series ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
   UPDATE series SET name_key = sagasync_name_key(json_extract(data, '$.title'));
   CREATE INDEX series_by_name ON series (owner_id, name_key, key);

@@ -21,7 +21,8 @@ export interface ReadQueries {
   titlesByStatus: PagedQuery<VersionedRow>;
   countTitles: Database.Statement<[string], number>;
   countTitlesOwned: Database.Statement<[string, number], number>;
-  countByStatus: Database.Statement<[{ owner: string; owned: number | null }], { status: string; count: number }>;
+  countByStatus: Database.Statement<[string], { status: string; count: number }>;
+  countByStatusOwned: Database.Statement<[string, number], { status: string; count: number }>;
   series: Database.Statement<[string, string], VersionedRow>;
   allSeries: PagedQuery<VersionedRow>;
   seriesByName: PagedQuery<VersionedRow>;
@@ -69,20 +70,20 @@ export function prepareQueries(db: Database.Database): ReadQueries {
        AND t.asin IN (SELECT asin FROM title_series WHERE owner_id = @owner AND series_key IN (SELECT value FROM json_each(@seriesKeys)))`,
       ['t.asin'],
     ),
-    // Titles without progress are not_started: a LEFT JOIN, so the status filter sees them too.
+    // `titles.status` is the title's copy of its progress status (not_started without progress).
     titlesByStatus: new PagedQuery<VersionedRow>(
       db,
-      `SELECT ${titleColumns} FROM titles t LEFT JOIN progress p ON p.owner_id = t.owner_id AND p.asin = t.asin
-       WHERE t.owner_id = @owner AND (@owned IS NULL OR t.owned = @owned) AND coalesce(p.status, 'not_started') = @status
+      `SELECT ${titleColumns} FROM titles t
+       WHERE t.owner_id = @owner AND t.status = @status AND (@owned IS NULL OR t.owned = @owned)
        AND (@seriesKeys IS NULL OR t.asin IN (SELECT asin FROM title_series WHERE owner_id = @owner AND series_key IN (SELECT value FROM json_each(@seriesKeys))))`,
       ['t.asin'],
     ),
     countTitles: pluck<[string], number>('SELECT count(*) FROM titles WHERE owner_id = ?'),
     countTitlesOwned: pluck<[string, number], number>('SELECT count(*) FROM titles WHERE owner_id = ? AND owned = ?'),
-    countByStatus: one<[{ owner: string; owned: number | null }], { status: string; count: number }>(
-      `SELECT coalesce(p.status, 'not_started') AS status, count(*) AS count FROM titles t
-       LEFT JOIN progress p ON p.owner_id = t.owner_id AND p.asin = t.asin
-       WHERE t.owner_id = @owner AND (@owned IS NULL OR t.owned = @owned) GROUP BY 1`,
+    // Without the owned filter the status index alone answers (no row is read).
+    countByStatus: one<[string], { status: string; count: number }>('SELECT status, count(*) AS count FROM titles WHERE owner_id = ? GROUP BY status'),
+    countByStatusOwned: one<[string, number], { status: string; count: number }>(
+      'SELECT status, count(*) AS count FROM titles WHERE owner_id = ? AND owned = ? GROUP BY status',
     ),
     series: one<[string, string], VersionedRow>('SELECT version, data, digest FROM series WHERE owner_id = ? AND key = ?'),
     allSeries: new PagedQuery<VersionedRow>(db, 'SELECT version, data, digest FROM series WHERE owner_id = @owner', ['key']),

@@ -195,7 +195,8 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     countTitlesByStatus: (ownerId, filter = {}) =>
       withStore('countTitlesByStatus', ownerId, (owner) => {
         const counts: StatusCounts = { not_started: 0, in_progress: 0, finished: 0 };
-        for (const row of queries.countByStatus.all({ owner, owned: owned(filter.owned) })) counts[row.status as keyof StatusCounts] += row.count;
+        const rows = filter.owned === undefined ? queries.countByStatus.all(owner) : queries.countByStatusOwned.all(owner, filter.owned ? 1 : 0);
+        for (const row of rows) counts[row.status as keyof StatusCounts] += row.count;
         return counts;
       }),
 

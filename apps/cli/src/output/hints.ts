@@ -7,6 +7,8 @@ const BY_REASON: Record<string, string> = {
   notion_unauthorized: 'check the Notion integration token (NOTION_TOKEN)',
   notion_not_shared: 'share the page or database with the integration in Notion',
   audible_signed_out: 'sign in again with `sagasync audible login`',
+  audible_login_expired: 'run `sagasync audible login` again and paste the new maplanding URL right away',
+  device_revoked: 'this device was removed at Amazon; sign in again with `sagasync audible login`',
   store_busy: 'another sagasync command is using the store; wait for it to finish and try again',
 };
 

@@ -1,7 +1,8 @@
+import type { AudibleProduct as Product } from '@sagasync/audible-parser';
 import { SagaSyncError } from '@sagasync/core';
 import type { AudibleClient } from '../client.js';
 import { chunk, mapLimit } from './concurrency.js';
-import { ProductResponseSchema, ProductsResponseSchema, type Product } from './schemas.js';
+import { ProductResponseSchema, ProductsResponseSchema } from './schemas.js';
 
 /** Audible's limit for `/1.0/catalog/products?asins=` (AudibleApi `MaxAsinsPerRequest`). */
 export const MAX_ASINS_PER_CATALOGUE_CALL = 50;

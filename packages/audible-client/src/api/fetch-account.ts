@@ -1,7 +1,7 @@
+import { podcastFlag, type AudibleLibraryItem, type AudibleProduct } from '@sagasync/audible-parser';
 import type { AudibleClient } from '../client.js';
-import { fetchLibrary, type FetchLibraryOptions } from './library.js';
+import { fetchLibrary, type FetchLibraryOptions, type RejectedLibraryItem } from './library.js';
 import { fetchFinishedStates, fetchLastPositions, type FinishedState, type LastPosition } from './progress.js';
-import type { LibraryItem, Product } from './schemas.js';
 import { hydrateSeries, type SeriesCatalogue } from './series.js';
 import type { SeriesCache } from './series-cache.js';
 
@@ -9,7 +9,9 @@ import type { SeriesCache } from './series-cache.js';
 export interface AccountSnapshot {
   marketplace: string;
   fetchedAt: string;
-  items: LibraryItem[];
+  items: AudibleLibraryItem[];
+  /** Items left out because they do not fit the item schema (reported, not fatal). */
+  rejectedItems: RejectedLibraryItem[];
   catalogues: SeriesCatalogue[];
   lastPositions: Map<string, LastPosition>;
   finished: Map<string, FinishedState>;
@@ -35,12 +37,12 @@ export interface FetchAccountOptions {
 }
 
 /** The series ASINs a library names, from `series[]` and `series` parent relationships. */
-export function seriesAsinsOf(items: readonly LibraryItem[]): string[] {
+export function seriesAsinsOf(items: readonly AudibleLibraryItem[]): string[] {
   const out = new Set<string>();
   for (const item of items) {
     for (const ref of item.series ?? []) if (ref.asin) out.add(ref.asin);
     for (const rel of item.relationships ?? []) {
-      if (rel.relationship_type === 'series' && rel.relationship_to_product === 'parent') out.add(rel.asin);
+      if (rel.relationship_type === 'series' && rel.relationship_to_product === 'parent' && rel.asin) out.add(rel.asin);
     }
   }
   return [...out].sort();
@@ -50,8 +52,17 @@ export function seriesAsinsOf(items: readonly LibraryItem[]): string[] {
 export async function fetchAccountSnapshot(client: AudibleClient, options: FetchAccountOptions = {}): Promise<AccountSnapshot> {
   const fetchedAt = new Date(client.now()).toISOString();
   options.onStage?.('library', 'fetching library pages');
-  const items = await fetchLibrary(client, { concurrency: options.concurrency, ...options.library });
-  const known = new Map<string, Product>(items.map((item) => [item.asin, item]));
+  const rejectedItems: RejectedLibraryItem[] = [];
+  const onRejectedItem = options.library?.onRejectedItem;
+  const items = await fetchLibrary(client, {
+    concurrency: options.concurrency,
+    ...options.library,
+    onRejectedItem: (item) => {
+      rejectedItems.push(item);
+      onRejectedItem?.(item);
+    },
+  });
+  const known = new Map<string, AudibleProduct>(items.map((item) => [item.asin, item]));
   const seriesAsins = seriesAsinsOf(items);
   options.onStage?.('series', `${seriesAsins.length} series`);
   const series = await hydrateSeries(client, seriesAsins, { cache: options.seriesCache, known, concurrency: options.concurrency });
@@ -68,6 +79,7 @@ export async function fetchAccountSnapshot(client: AudibleClient, options: Fetch
     marketplace: client.marketplace.countryCode,
     fetchedAt,
     items,
+    rejectedItems,
     catalogues: series.catalogues,
     lastPositions,
     finished,
@@ -79,7 +91,7 @@ export async function fetchAccountSnapshot(client: AudibleClient, options: Fetch
       missingSeries: series.missingSeries,
       missingVolumes: series.missingVolumes,
       reRequested: series.reRequested,
-      podcasts: items.filter((i) => i.content_type === 'Podcast' || i.content_delivery_type === 'PodcastParent').length,
+      podcasts: items.filter((i) => podcastFlag(i) === true).length,
     },
   };
 }

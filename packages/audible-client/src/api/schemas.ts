@@ -1,75 +1,23 @@
+import { AudibleLibraryItemSchema, AudibleProductSchema, type AudibleLibraryItem, type AudibleProduct } from '@sagasync/audible-parser';
 import * as z from 'zod';
 
-// Only the fields SagaSync reads are validated; everything else Audible sends is dropped. Most
-// fields are nullish because Audible omits keys whose response group was not asked for, and
-// sends explicit nulls (authors: null) on some products.
+// Products and library items are read with the parser's one schema of them
+// (`@sagasync/audible-parser`), so a live sync and a `/1.0/library` dump read the same fields the
+// same way. The client validates the envelopes around them and the progress endpoints.
 
-const ContributorSchema = z.object({ asin: z.string().nullish(), name: z.string() });
+/** @deprecated The parser's `AudibleProductSchema`, under the client's first name for it. */
+export const ProductSchema = AudibleProductSchema;
+/** @deprecated Use `AudibleProduct` from `@sagasync/audible-parser`. */
+export type Product = AudibleProduct;
+/** @deprecated The parser's `AudibleLibraryItemSchema`, under the client's first name for it. */
+export const LibraryItemSchema = AudibleLibraryItemSchema;
+/** @deprecated Use `AudibleLibraryItem` from `@sagasync/audible-parser`. */
+export type LibraryItem = AudibleLibraryItem;
 
-export const SeriesRefSchema = z.object({
-  asin: z.string().nullish(),
-  title: z.string().nullish(),
-  sequence: z.string().nullish(),
-  url: z.string().nullish(),
-});
-
-export const RelationshipSchema = z.object({
-  asin: z.string(),
-  relationship_to_product: z.string().nullish(),
-  relationship_type: z.string().nullish(),
-  sequence: z.string().nullish(),
-  sort: z.union([z.string(), z.number()]).nullish(),
-});
-
-const LadderSchema = z.object({ ladder: z.array(z.object({ id: z.string().nullish(), name: z.string() })) });
-
-const RatingSchema = z.object({
-  overall_distribution: z
-    .object({ display_average_rating: z.union([z.string(), z.number()]).nullish(), num_ratings: z.number().nullish() })
-    .nullish(),
-});
-
-export const ProductSchema = z.object({
-  asin: z.string(),
-  title: z.string().nullish(),
-  subtitle: z.string().nullish(),
-  authors: z.array(ContributorSchema).nullish(),
-  narrators: z.array(ContributorSchema).nullish(),
-  runtime_length_min: z.number().nullish(),
-  release_date: z.string().nullish(),
-  language: z.string().nullish(),
-  content_type: z.string().nullish(),
-  content_delivery_type: z.string().nullish(),
-  publisher_name: z.string().nullish(),
-  extended_product_description: z.string().nullish(),
-  product_images: z.record(z.string(), z.string()).nullish(),
-  category_ladders: z.array(LadderSchema).nullish(),
-  rating: RatingSchema.nullish(),
-  series: z.array(SeriesRefSchema).nullish(),
-  relationships: z.array(RelationshipSchema).nullish(),
-});
-export type Product = z.infer<typeof ProductSchema>;
-
-export const LibraryItemSchema = ProductSchema.extend({
-  purchase_date: z.string().nullish(),
-  status: z.string().nullish(),
-  library_status: z.object({ date_added: z.string().nullish() }).nullish(),
-  is_finished: z.boolean().nullish(),
-  percent_complete: z.number().nullish(),
-  listening_status: z
-    .object({
-      is_finished: z.boolean().nullish(),
-      percent_complete: z.number().nullish(),
-      time_remaining_seconds: z.number().nullish(),
-      finished_at_timestamp: z.string().nullish(),
-    })
-    .nullish(),
-});
-export type LibraryItem = z.infer<typeof LibraryItemSchema>;
-
-export const LibraryPageSchema = z.object({ items: z.array(LibraryItemSchema) });
-export const ProductResponseSchema = z.object({ product: ProductSchema });
-export const ProductsResponseSchema = z.object({ products: z.array(ProductSchema) });
+/** A library page; its items are checked one by one, so one bad item does not fail the page. */
+export const LibraryPageSchema = z.object({ items: z.array(z.unknown()) });
+export const ProductResponseSchema = z.object({ product: AudibleProductSchema });
+export const ProductsResponseSchema = z.object({ products: z.array(AudibleProductSchema) });
 
 export const LastPositionsSchema = z.object({
   asin_last_position_heard_annots: z.array(

@@ -1,20 +1,10 @@
-/** One volume of a series as the catalogue lists it, owned or not. */
-export interface SeriesVolume {
-  asin: string;
-  title: string;
-  subtitle: string | null;
-  /** Raw sequence text (`"2.5"`, `"1-3"`, `""`). */
-  sequence: string;
-  /** Audible's display order inside the series. */
-  sort: string | null;
-  authors: string[];
-  narrators: string[];
-  releaseDate: string | null;
-  runtimeMinutes: number | null;
-  coverUrl: string | null;
-  language: string | null;
-  isPodcast: boolean;
-}
+import type { AudibleSeriesVolume } from '@sagasync/audible-parser';
+
+/**
+ * One volume of a series as the catalogue lists it, owned or not: the parser's
+ * `AudibleSeriesVolume`, read from the product by `seriesVolumeOf`.
+ */
+export type SeriesVolume = AudibleSeriesVolume;
 
 /** Every volume of one series, from its catalogue parent (`content_delivery_type: BookSeries`). */
 export interface SeriesCatalogue {

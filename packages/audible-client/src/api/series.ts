@@ -1,6 +1,7 @@
+import { seriesVolumeOf, type AudibleProduct as Product } from '@sagasync/audible-parser';
 import type { AudibleClient } from '../client.js';
 import { fetchProducts } from './catalogue.js';
-import { SERIES_PARENT_GROUPS, VOLUME_GROUPS, type Product } from './schemas.js';
+import { SERIES_PARENT_GROUPS, VOLUME_GROUPS } from './schemas.js';
 import type { SeriesCache } from './series-cache.js';
 import type { SeriesCatalogue, SeriesVolume } from './series-types.js';
 
@@ -23,37 +24,6 @@ export interface HydrateSeriesResult {
   missingVolumes: string[];
   /** Products re-requested after a batch silently left them out. */
   reRequested: number;
-}
-
-export function isPodcastProduct(product: Pick<Product, 'content_type' | 'content_delivery_type'>): boolean {
-  return product.content_type === 'Podcast' || product.content_delivery_type === 'PodcastParent' || product.content_delivery_type === 'PodcastEpisode';
-}
-
-export function coverUrlOf(product: Pick<Product, 'product_images'>): string | null {
-  const images = product.product_images;
-  if (!images) return null;
-  if (images['500']) return images['500'];
-  const largest = Object.keys(images).filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(b) - Number(a))[0];
-  return largest ? images[largest]! : null;
-}
-
-const names = (list: Product['authors']) => (list ?? []).map((c) => c.name.trim()).filter(Boolean);
-
-function toVolume(product: Product, sequence: string, sort: string | null): SeriesVolume {
-  return {
-    asin: product.asin,
-    title: product.title?.trim() || product.asin,
-    subtitle: product.subtitle ?? null,
-    sequence,
-    sort,
-    authors: names(product.authors),
-    narrators: names(product.narrators),
-    releaseDate: product.release_date ?? null,
-    runtimeMinutes: typeof product.runtime_length_min === 'number' ? Math.max(0, Math.round(product.runtime_length_min)) : null,
-    coverUrl: coverUrlOf(product),
-    language: product.language ?? null,
-    isPodcast: isPodcastProduct(product),
-  };
 }
 
 function sortKey(sort: string | null, sequence: string): number {
@@ -88,9 +58,12 @@ export async function hydrateSeries(client: AudibleClient, seriesAsins: readonly
     const childrenOf = new Map<string, { asin: string; sequence: string; sort: string | null }[]>();
     const wanted = new Set<string>();
     for (const [asin, parent] of parents.products) {
-      const children = (parent.relationships ?? [])
-        .filter((r) => r.relationship_type === 'series' && r.relationship_to_product === 'child')
-        .map((r) => ({ asin: r.asin, sequence: r.sequence ?? '', sort: r.sort === null || r.sort === undefined ? null : String(r.sort) }));
+      const children: { asin: string; sequence: string; sort: string | null }[] = [];
+      for (const r of parent.relationships ?? []) {
+        // AudibleApi declares a relationship's ASIN nullable: a child without one cannot be listed.
+        if (r.relationship_type !== 'series' || r.relationship_to_product !== 'child' || !r.asin) continue;
+        children.push({ asin: r.asin, sequence: r.sequence == null ? '' : String(r.sequence), sort: r.sort == null ? null : String(r.sort) });
+      }
       children.sort((a, b) => sortKey(a.sort, a.sequence) - sortKey(b.sort, b.sequence) || a.asin.localeCompare(b.asin));
       childrenOf.set(asin, children);
       for (const child of children) if (!options.known?.has(child.asin)) wanted.add(child.asin);
@@ -108,7 +81,7 @@ export async function hydrateSeries(client: AudibleClient, seriesAsins: readonly
           complete = false;
           continue;
         }
-        list.push(toVolume(product, child.sequence, child.sort));
+        list.push(seriesVolumeOf(product, child));
       }
       const title = parent.title?.trim() || firstSeriesTitle(asin, children, options.known, volumes.products) || asin;
       const catalogue: SeriesCatalogue = { asin, title, fetchedAt, complete, volumes: list };

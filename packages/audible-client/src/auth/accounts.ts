@@ -36,7 +36,7 @@ export function createAudibleAccounts(store: SecretStore): AudibleAccounts {
     if (value === null || value === undefined) return null;
     const parsed = AudibleCredentialsSchema.safeParse(value);
     if (!parsed.success) {
-      throw new SagaSyncError('invalid_input', `Stored Audible credentials ${name} are unreadable; sign in again`, { details: { location: name, hint: 'sagasync audible login' } });
+      throw new SagaSyncError('invalid_input', `Stored Audible credentials ${name} are unreadable; sign in again`, { details: { location: name, reason: 'audible_signed_out' } });
     }
     return parsed.data;
   };
@@ -64,7 +64,7 @@ export function createAudibleAccounts(store: SecretStore): AudibleAccounts {
       else if (selector.locale) candidates = all.filter((n) => n.startsWith(`${PREFIX}${selector.locale}:`));
       if (candidates.length === 0) {
         throw new SagaSyncError('config_missing', `No Audible account${selector.locale ? ` on ${selector.locale}` : ''}${selector.name ? ` named ${selector.name}` : ''}; sign in with \`sagasync audible login\``, {
-          details: { hint: 'sagasync audible login' },
+          details: { reason: 'audible_signed_out' },
         });
       }
       if (candidates.length > 1) {

@@ -97,7 +97,7 @@ export async function registerDevice(login: LoginRequest, authorizationCode: str
   if (!response.ok) {
     const code = await authErrorCode(response);
     throw new SagaSyncError('auth_failed', `Amazon refused the device registration (HTTP ${response.status}${code ? `, ${code}` : ''}). Sign in again: the pasted URL may be old or already used.`, {
-      details: { status: response.status, hint: 'run `sagasync audible login` again and paste the new maplanding URL right away' },
+      details: { status: response.status, reason: 'audible_login_expired' },
     });
   }
   const success = parseResponse(RegisterResponseSchema, await readJson(response, what), what).response.success;
@@ -126,7 +126,7 @@ export function revokedDeviceError(status: number | null): SagaSyncError {
   return new SagaSyncError(
     'auth_failed',
     'Audible no longer accepts this device: it was removed from the Amazon account or the password was changed. Sign in again with `sagasync audible login`.',
-    { details: { status, reason: 'device_revoked', hint: 'sagasync audible login' } },
+    { details: { status, reason: 'device_revoked' } },
   );
 }
 

@@ -1,5 +1,4 @@
-import { AUDIBLE_CLI_HEADERS, csvCell, pythonFloat, type AudibleCliHeader } from '@sagasync/audible-parser';
-import type { LibraryItem } from '../api/schemas.js';
+import { AUDIBLE_CLI_HEADERS, csvCell, pythonFloat, type AudibleCliHeader, type AudibleLibraryItem as LibraryItem } from '@sagasync/audible-parser';
 
 /** audible-cli `library export` columns, in order: the parser's list, so writer and reader agree. */
 export const AUDIBLE_CLI_COLUMNS = AUDIBLE_CLI_HEADERS;
@@ -9,9 +8,10 @@ const pythonBool = (value: boolean) => (value ? 'True' : 'False');
 
 /** One row as audible-cli flattens a library item; null values become empty cells. */
 export function toAudibleCliRow(item: LibraryItem): Record<AudibleCliColumn, string> {
-  const joinNames = (list: LibraryItem['authors']) => (list ?? []).map((c) => c.name).join(', ');
+  // audible-cli joins every contributor's name; a nameless one (`name: null`) has nothing to join.
+  const joinNames = (list: LibraryItem['authors']) => (list ?? []).flatMap((c) => (c.name ? [c.name] : [])).join(', ');
   const firstSeries = item.series?.[0];
-  const genres = (item.category_ladders ?? []).flatMap((l) => l.ladder.map((rung) => rung.name)).join(', ');
+  const genres = (item.category_ladders ?? []).flatMap((l) => (l.ladder ?? []).flatMap((rung) => (rung?.name ? [rung.name] : []))).join(', ');
   const rating = item.rating?.overall_distribution;
   const isFinished = item.is_finished ?? item.listening_status?.is_finished;
   const percent = item.percent_complete ?? item.listening_status?.percent_complete;
@@ -24,7 +24,7 @@ export function toAudibleCliRow(item: LibraryItem): Record<AudibleCliColumn, str
     authors: joinNames(item.authors),
     narrators: joinNames(item.narrators),
     series_title: firstSeries?.title ?? '',
-    series_sequence: firstSeries?.sequence ?? '',
+    series_sequence: firstSeries?.sequence == null ? '' : String(firstSeries.sequence),
     genres,
     runtime_length_min: typeof item.runtime_length_min === 'number' ? String(item.runtime_length_min) : '',
     is_finished: typeof isFinished === 'boolean' ? pythonBool(isFinished) : '',

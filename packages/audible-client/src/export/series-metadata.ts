@@ -1,4 +1,4 @@
-import type { SeriesMetadataFile } from '@sagasync/audible-parser';
+import type { SeriesMetadataFile, SeriesMetadataSeries } from '@sagasync/audible-parser';
 import type { SeriesCatalogue } from '../api/series.js';
 import { normaliseDate } from '../api/timestamps.js';
 
@@ -8,33 +8,48 @@ import { normaliseDate } from '../api/timestamps.js';
  */
 export type { SeriesMetadataFile };
 
+const ASIN = /^[A-Z0-9]{10}$/;
+
+/**
+ * The series catalogues in the parser's series-metadata shape: what the export file lists, and
+ * what a sync hands to the parser's `mapLibraryItems` (so a sync and an export imported back give
+ * the same volumes). A volume is owned when the library holds it.
+ */
+export function seriesOfCatalogues(catalogues: readonly SeriesCatalogue[], ownedAsins: ReadonlySet<string>): SeriesMetadataSeries[] {
+  return [...catalogues]
+    .sort((a, b) => a.title.localeCompare(b.title) || a.asin.localeCompare(b.asin))
+    .map((catalogue) => ({
+      asin: ASIN.test(catalogue.asin) ? catalogue.asin : null,
+      title: catalogue.title,
+      complete: catalogue.complete,
+      volumes: catalogue.volumes
+        .filter((v) => ASIN.test(v.asin))
+        .map((v) => ({
+          asin: v.asin,
+          title: v.title,
+          subtitle: v.subtitle,
+          sequence: v.sequence,
+          sort: v.sort,
+          owned: ownedAsins.has(v.asin),
+          authors: v.authors,
+          narrators: v.narrators,
+          // Catalogues cached by earlier versions hold the release date as Audible sent it.
+          releaseDate: normaliseDate(v.releaseDate),
+          runtimeMinutes: v.runtimeMinutes,
+          coverUrl: v.coverUrl,
+          language: v.language,
+          isPodcast: v.isPodcast,
+        })),
+    }));
+}
+
 export function buildSeriesMetadata(input: { catalogues: readonly SeriesCatalogue[]; ownedAsins: ReadonlySet<string>; marketplace: string | null; generatedAt: Date }): SeriesMetadataFile {
   return {
     format: 'sagasync-series-metadata',
     version: 1,
     generatedAt: input.generatedAt.toISOString(),
     marketplace: input.marketplace,
-    series: [...input.catalogues]
-      .sort((a, b) => a.title.localeCompare(b.title) || a.asin.localeCompare(b.asin))
-      .map((catalogue) => ({
-        asin: /^[A-Z0-9]{10}$/.test(catalogue.asin) ? catalogue.asin : null,
-        title: catalogue.title,
-        volumes: catalogue.volumes
-          .filter((v) => /^[A-Z0-9]{10}$/.test(v.asin))
-          .map((v) => ({
-            asin: v.asin,
-            title: v.title,
-            subtitle: v.subtitle,
-            sequence: v.sequence,
-            sort: v.sort,
-            owned: input.ownedAsins.has(v.asin),
-            authors: v.authors,
-            narrators: v.narrators,
-            releaseDate: normaliseDate(v.releaseDate),
-            runtimeMinutes: v.runtimeMinutes,
-            coverUrl: v.coverUrl,
-          })),
-      })),
+    series: seriesOfCatalogues(input.catalogues, input.ownedAsins),
   };
 }
 

@@ -1,16 +1,16 @@
-import { importLibrary, newId, SagaSyncError, type ImportReport, type StoragePort } from '@sagasync/core';
+import { importLibrary, logOf, SagaSyncError, writeSyncRun, type ImportReport, type UseCaseContext } from '@sagasync/core';
 import { fetchAccountSnapshot, type AccountSnapshot, type FetchAccountOptions } from '../api/fetch-account.js';
 import type { SeriesCache } from '../api/series-cache.js';
 import { accountName } from '../auth/credentials.js';
 import type { AudibleClient } from '../client.js';
-import { buildLibraryRecords } from '../mapping/to-records.js';
+import { buildLibraryRecords } from './build-records.js';
 
-export interface SyncLibraryOptions {
+/**
+ * Core's use-case context (`storage`, `ownerId`, `clock` for the store's timestamps, `log`) plus
+ * the Audible connection. The client keeps its own clock for tokens and signatures.
+ */
+export interface SyncLibraryOptions extends UseCaseContext {
   client: AudibleClient;
-  storage: StoragePort;
-  ownerId: string;
-  /** Clock for the store's timestamps; the client keeps its own for tokens and signatures. */
-  clock?: () => Date;
   seriesCache?: SeriesCache;
   /** false: fetch and plan, write nothing (a preview). Default true. */
   commit?: boolean;
@@ -43,9 +43,10 @@ export interface AudibleSyncReport {
 export async function syncLibrary(options: SyncLibraryOptions): Promise<AudibleSyncReport> {
   const { client, storage, ownerId } = options;
   const clock = options.clock ?? (() => new Date());
+  const ctx: UseCaseContext = { storage, ownerId, clock, log: options.log };
   const commit = options.commit ?? true;
   const account = accountName(client.credentials);
-  const started = clock();
+  const startedAt = clock().toISOString();
   const t0 = performance.now();
   let snapshot: AccountSnapshot;
   try {
@@ -54,20 +55,23 @@ export async function syncLibrary(options: SyncLibraryOptions): Promise<AudibleS
     const seriesCache = cache && !commit ? { get: (asin: string) => cache.get(asin), set: async () => undefined } : cache;
     snapshot = await fetchAccountSnapshot(client, { ...options.fetch, seriesCache });
   } catch (error) {
-    if (commit) await logFailedRun(storage, ownerId, account, started, clock(), error);
+    // Core's one writer of run rows; best effort, so the fetch's own error is what is thrown.
+    if (commit) await writeSyncRun(ctx, { kind: 'audible_sync', source: account, startedAt, counts: NOTHING_DONE, error: failureMessage(error) });
     throw error;
   }
   const t1 = performance.now();
   const built = buildLibraryRecords({
     items: snapshot.items,
+    rejectedItems: snapshot.rejectedItems,
     catalogues: snapshot.catalogues,
     lastPositions: snapshot.lastPositions,
     finished: snapshot.finished,
     marketplace: snapshot.marketplace,
     sourceAccount: account,
   });
+  for (const item of built.skipped) logOf(ctx).warn('left out an Audible library item', item);
   const t2 = performance.now();
-  const report = await importLibrary({ storage, ownerId, clock }, built.records, { commit, source: account, kind: 'audible_sync', progressSource: 'sync' });
+  const report = await importLibrary(ctx, built.records, { commit, source: account, kind: 'audible_sync', progressSource: 'sync' });
   const { titles, series, progress } = report.summary;
   return {
     account,
@@ -89,26 +93,9 @@ export async function syncLibrary(options: SyncLibraryOptions): Promise<AudibleS
   };
 }
 
-async function logFailedRun(storage: StoragePort, ownerId: string, account: string, started: Date, finished: Date, error: unknown): Promise<void> {
-  // The message is the error's own (SagaSync errors never carry secrets); anything else is summarised.
-  const message = SagaSyncError.isInstance(error) ? `${error.code}: ${error.message}` : 'internal: the sync failed unexpectedly';
-  try {
-    await storage.applyBatch(ownerId, [
-      {
-        op: 'putSyncRun',
-        value: {
-          id: newId(finished.getTime()),
-          kind: 'audible_sync',
-          source: account,
-          status: 'failed',
-          startedAt: started.toISOString(),
-          finishedAt: finished.toISOString(),
-          counts: { created: 0, updated: 0, unchanged: 0, failed: 0 },
-          error: message,
-        },
-      },
-    ]);
-  } catch {
-    // The original failure matters more than the log row.
-  }
+const NOTHING_DONE = { created: 0, updated: 0, unchanged: 0, failed: 0 };
+
+/** The message a failed run is logged with: a SagaSync error's own (they never carry secrets), else a summary. */
+function failureMessage(error: unknown): string {
+  return SagaSyncError.isInstance(error) ? `${error.code}: ${error.message}` : 'internal: the sync failed unexpectedly';
 }

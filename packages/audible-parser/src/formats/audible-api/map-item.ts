@@ -4,13 +4,41 @@ import { parseAsin } from '../../values/asin.js';
 import { parseCalendarDate, parseIsoDate } from '../../values/dates.js';
 import { parseMinutes, parsePercent } from '../../values/numbers.js';
 import { Invalid, type Parsed } from '../../values/parsed.js';
-import type { AudibleApiItem } from './schema.js';
+import { contributorNames, coverUrlOf, podcastFlag } from './product-values.js';
+import type { AudibleLibraryItem } from './schema.js';
 
 /** Reports a problem at a path relative to the item (`series[0].asin`). */
 export type ItemProblem = (relativePath: string, value: unknown, message: string) => void;
 
-const PODCAST_DELIVERY = new Set(['PodcastParent', 'PodcastEpisode', 'PodcastSeason']);
-const PODCAST_CONTENT = new Set(['Podcast', 'Episode', 'Show']);
+/** A title's last heard position (`/1.0/annotations/lastpositions`). */
+export interface ItemLastPosition {
+  positionMs: number;
+}
+
+/** The latest mark-as-finished (or unfinished) event of a title (`/1.0/stats/status/finished`). */
+export interface ItemFinishedEvent {
+  finished: boolean;
+  /** ISO 8601. */
+  at: string;
+}
+
+/** What a live sync knows beside the items; a dump has none of it. */
+export interface ItemContext {
+  /** Country code of the marketplace (`us`), stored on every title. Absent: unknown. */
+  marketplace?: string | null;
+  /** The account the library belongs to, stored on owned titles. Absent: unknown. */
+  sourceAccount?: string | null;
+  lastPositions?: ReadonlyMap<string, ItemLastPosition>;
+  finished?: ReadonlyMap<string, ItemFinishedEvent>;
+  /**
+   * Titles of series known from the catalogue, by series ASIN. A `series` parent relationship to
+   * one of them is a membership even when `series[]` does not list it (without a title, a series
+   * cannot be named, so other relationships are not read).
+   */
+  seriesTitles?: ReadonlyMap<string, string>;
+}
+
+const NO_CONTEXT: ItemContext = {};
 
 function check<T>(parsed: Parsed<T>, path: string, value: unknown, problem: ItemProblem): T | null {
   if (parsed instanceof Invalid) {
@@ -20,28 +48,30 @@ function check<T>(parsed: Parsed<T>, path: string, value: unknown, problem: Item
   return parsed;
 }
 
-function names(contributors: AudibleApiItem['authors']): string[] {
-  const out: string[] = [];
-  for (const c of contributors ?? []) {
-    const name = c.name?.trim();
-    if (name) out.push(name);
-  }
-  return out;
-}
+const sequenceText = (sequence: string | number | null | undefined): string => (sequence === null || sequence === undefined ? '' : String(sequence));
 
 /**
  * One library item -> a title with every series it lists (keyed by series ASIN), and its listening
  * status. `listening_status` wins over the top-level `is_finished`/`percent_complete`; its
  * `finished_at_timestamp` is kept only for a finished title, since Audible leaves an earlier
- * finish time on titles being listened to again. Revoked (returned) titles are not owned.
+ * finish time on titles being listened to again. Revoked (returned) titles are not owned. With a
+ * context, a title whose finished flag is null takes it from the latest finished event (and a
+ * finished title without a finish time takes the event's), and the last heard position is kept.
+ * Any problem leaves the item out (`null`), each reported at its path.
  */
-export function mapAudibleApiItem(item: AudibleApiItem, builder: RecordsBuilder, problem: ItemProblem): { title: TitleRecord; progress: ProgressReport | null } | null {
+export function mapAudibleApiItem(
+  item: AudibleLibraryItem,
+  builder: RecordsBuilder,
+  problem: ItemProblem,
+  context: ItemContext = NO_CONTEXT,
+): { title: TitleRecord; progress: ProgressReport | null } | null {
   let failed = false;
   const fail: ItemProblem = (path, value, message) => {
     failed = true;
     problem(path, value, message);
   };
   const asin = check(parseAsin(item.asin), 'asin', item.asin, fail);
+  if (asin === null && !failed) fail('asin', item.asin, 'missing ASIN');
   const title = item.title?.trim() || null;
   if (title === null) fail('title', item.title, 'missing title');
   const runtimeMinutes = check(parseMinutes(item.runtime_length_min), 'runtime_length_min', item.runtime_length_min, fail);
@@ -61,8 +91,15 @@ export function mapAudibleApiItem(item: AudibleApiItem, builder: RecordsBuilder,
       fail(`series[${i}]`, link, 'a series needs a title or an ASIN');
       return;
     }
-    series.push({ asin: seriesAsin, title: seriesTitle, sequence: link.sequence === null || link.sequence === undefined ? '' : String(link.sequence) });
+    series.push({ asin: seriesAsin, title: seriesTitle, sequence: sequenceText(link.sequence) });
   });
+  if (context.seriesTitles !== undefined) {
+    for (const rel of item.relationships ?? []) {
+      if (rel.relationship_type !== 'series' || rel.relationship_to_product !== 'parent' || !rel.asin) continue;
+      const seriesTitle = context.seriesTitles.get(rel.asin);
+      if (seriesTitle !== undefined) series.push({ asin: rel.asin, title: seriesTitle, sequence: sequenceText(rel.sequence) });
+    }
+  }
   if (failed || asin === null || title === null) return null;
 
   const memberships: SeriesMembership[] = [];
@@ -72,34 +109,41 @@ export function mapAudibleApiItem(item: AudibleApiItem, builder: RecordsBuilder,
     if (!seen.has(membership.seriesKey)) memberships.push(membership);
     seen.add(membership.seriesKey);
   }
-  const isPodcast =
-    item.content_delivery_type == null && item.content_type == null
-      ? undefined
-      : PODCAST_DELIVERY.has(item.content_delivery_type ?? '') || PODCAST_CONTENT.has(item.content_type ?? '');
-  const images = item.product_images;
+  const isPodcast = podcastFlag(item);
   const record: TitleRecord = {
     asin,
     title,
     subtitle: item.subtitle?.trim() || null,
-    authors: names(item.authors),
-    narrators: names(item.narrators),
+    authors: contributorNames(item.authors),
+    narrators: contributorNames(item.narrators),
     runtimeMinutes,
     releaseDate,
     purchaseDate: purchaseDate ?? dateAdded,
-    coverUrl: images?.['500'] ?? images?.['1215'] ?? images?.['252'] ?? null,
+    coverUrl: coverUrlOf(item),
     language: item.language?.trim() || null,
     owned: item.status !== 'Revoked',
     series: memberships,
   };
+  if (context.marketplace !== undefined) record.marketplace = context.marketplace;
+  if (context.sourceAccount !== undefined) record.sourceAccount = context.sourceAccount;
   if (isPodcast !== undefined) record.isPodcast = isPodcast;
 
-  const isFinished = status?.is_finished ?? item.is_finished ?? null;
+  const event = context.finished?.get(asin);
+  let isFinished = status?.is_finished ?? item.is_finished ?? null;
+  if (isFinished === null && event !== undefined) isFinished = event.finished;
+  const position = context.lastPositions?.get(asin)?.positionMs;
+  const lastPositionMs = typeof position === 'number' && Number.isFinite(position) && position >= 0 ? Math.floor(position) : null;
   let progress: ProgressReport | null = null;
-  if (isFinished !== null || percentComplete !== null) {
+  if (isFinished !== null || percentComplete !== null || lastPositionMs !== null) {
     progress = { asin };
     if (isFinished !== null) progress.isFinished = isFinished;
     if (percentComplete !== null) progress.percentComplete = percentComplete;
-    if (isFinished === true && finishedAt !== null) progress.finishedAt = finishedAt.length === 10 ? `${finishedAt}T00:00:00.000Z` : finishedAt;
+    if (isFinished === true) {
+      const eventAt = event?.finished === true ? parseIsoDate(event.at) : null;
+      const at = finishedAt ?? (typeof eventAt === 'string' ? eventAt : null);
+      if (at !== null) progress.finishedAt = at.length === 10 ? `${at}T00:00:00.000Z` : at;
+    }
+    if (lastPositionMs !== null) progress.lastPositionMs = lastPositionMs;
   }
   return { title: record, progress };
 }

@@ -1,13 +1,12 @@
-import type { InputIssue, TitleRecord } from '@sagasync/core';
+import type { InputIssue } from '@sagasync/core';
 import { seriesKeyFor } from '@sagasync/core';
 import * as z from 'zod';
 import type { IssueList } from '../../issues.js';
 import { formatPath, zodIssues } from '../../json/json-path.js';
 import type { RecordsBuilder } from '../../records/records-builder.js';
-import { parseCalendarDate } from '../../values/dates.js';
-import { Invalid } from '../../values/parsed.js';
 import { displayValue } from '../../values/parsed.js';
 import { SeriesMetadataFileSchema, SeriesMetadataSeriesSchema, SeriesMetadataVolumeSchema } from './schema.js';
+import { isVolumeProblem, volumeTitle } from './volume-title.js';
 
 // The file is checked level by level, so one bad volume rejects that volume (with skip-invalid)
 // rather than the whole file.
@@ -55,26 +54,12 @@ export function readSeriesMetadata(root: unknown, file: string, builder: Records
         invalidRows++;
         return;
       }
-      const volume = parsed.data;
-      const releaseDate = volume.releaseDate == null ? volume.releaseDate : parseCalendarDate(volume.releaseDate);
-      if (releaseDate instanceof Invalid) {
-        issues.add(locatedIssue(file, formatPath(volumePath, ['releaseDate']), volume.releaseDate, releaseDate.message));
+      const title = volumeTitle(parsed.data, series, builder, envelope.data.marketplace);
+      if (isVolumeProblem(title)) {
+        issues.add(locatedIssue(file, formatPath(volumePath, [title.field]), title.value, title.message));
         invalidRows++;
         return;
       }
-      const title: TitleRecord = {
-        asin: volume.asin,
-        title: volume.title,
-        subtitle: volume.subtitle ?? null,
-        authors: volume.authors.filter((a) => a.trim() !== ''),
-        narrators: volume.narrators.filter((n) => n.trim() !== ''),
-        runtimeMinutes: volume.runtimeMinutes ?? null,
-        releaseDate: releaseDate ?? null,
-        coverUrl: volume.coverUrl ?? null,
-        marketplace: envelope.data.marketplace ?? undefined,
-        owned: volume.owned,
-        series: [builder.membership(series.asin, series.title, volume.sequence)],
-      };
       builder.addTitle(title);
     });
   });

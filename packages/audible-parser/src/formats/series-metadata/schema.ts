@@ -40,6 +40,10 @@ export const SeriesMetadataVolumeSchema = z.object({
   releaseDate: z.string().nullable().optional(),
   runtimeMinutes: z.number().int().nonnegative().nullable().optional(),
   coverUrl: z.string().nullable().optional(),
+  /** The product's language (`english`), when known. */
+  language: z.string().nullable().optional(),
+  /** True for a podcast rather than a book, when known. */
+  isPodcast: z.boolean().optional(),
 });
 export type SeriesMetadataVolume = z.infer<typeof SeriesMetadataVolumeSchema>;
 

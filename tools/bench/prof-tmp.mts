@@ -1,0 +1,16 @@
+import { openSqliteStorage } from '@sagasync/storage-sqlite';
+import { countSeriesStatuses, resolveRuleOptions } from '@sagasync/core';
+const t0 = performance.now();
+const storage = openSqliteStorage({ path: '/tmp/big.db' });
+const ctx = { storage, ownerId: 'local' };
+const lap = (label: string, start: number) => console.log(label, (performance.now() - start).toFixed(1), 'ms');
+lap('open', t0);
+let t = performance.now(); await storage.countTitles('local', { owned: true }); lap('countTitles owned', t);
+t = performance.now(); await storage.countTitles('local', { owned: false }); lap('countTitles synthetic', t);
+t = performance.now(); await storage.countTitlesByStatus('local'); lap('countTitlesByStatus', t);
+t = performance.now(); await storage.listSeries('local'); lap('listSeries', t);
+const rules = await resolveRuleOptions(ctx);
+t = performance.now(); await countSeriesStatuses(ctx, rules); lap('countSeriesStatuses (first)', t);
+t = performance.now(); await storage.listExpiring('local', 'series-status', new Date()); lap('listExpiring', t);
+t = performance.now(); await countSeriesStatuses(ctx, rules); lap('countSeriesStatuses (cached)', t);
+t = performance.now(); await storage.listSyncRuns('local', { limit: 5 }); lap('listSyncRuns', t);
