@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { SagaSyncError } from '@sagasync/core';
+import { exitCodeFor, SagaSyncError } from '@sagasync/core';
 import { registerAudibleCommands } from './commands/audible.js';
 import { registerBooksCommands } from './commands/books.js';
 import { registerCleanupCommands } from './commands/cleanup.js';
@@ -11,7 +11,6 @@ import { registerProgressCommands } from './commands/progress.js';
 import { registerSeriesCommands } from './commands/series.js';
 import { registerStatusCommand } from './commands/status.js';
 import { CommandContext } from './runtime/context.js';
-import { exitCodeFor } from '@sagasync/api';
 import { hintFor } from './output/hints.js';
 import { CliError, EXIT, ExitWith, readEnv } from './runtime/env.js';
 import type { CliIo } from './runtime/io.js';

@@ -1,5 +1,6 @@
 export * from './errors/sagasync-error.js';
 export * from './errors/result.js';
+export * from './errors/error-table.js';
 export * from './model/index.js';
 export * from './ports/index.js';
 export * from './sequence/index.js';

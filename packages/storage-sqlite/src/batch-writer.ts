@@ -30,7 +30,7 @@ export type TableDigests = Record<
  * vouches for the row on later reads.
  */
 export function createBatchWriter(db: Database.Database, digests: TableDigests) {
-  const titles = new VersionedTableWriter(db, 'title', 'titles', ['owner_id', 'asin'], ['owned', 'data', 'digest']);
+  const titles = new VersionedTableWriter(db, 'title', 'titles', ['owner_id', 'asin'], ['owned', 'status', 'data', 'digest']);
   const series = new VersionedTableWriter(db, 'series', 'series', ['owner_id', 'key'], ['name_key', 'data', 'digest']);
   const progress = new VersionedTableWriter(db, 'progress', 'progress', ['owner_id', 'asin'], ['status', 'data', 'digest']);
   const conflicts = new VersionedTableWriter(db, 'conflict', 'conflicts', ['owner_id', 'id'], ['status', 'data', 'digest']);
@@ -47,12 +47,14 @@ export function createBatchWriter(db: Database.Database, digests: TableDigests) 
   const expiring = new PlainTableWriter(db, 'expiring', ['owner_id', 'kind', 'key'], ['expires_ms', 'data']);
   // A title's series memberships as rows, rewritten with the title, for "titles of these series".
   const clearMemberships = db.prepare<[string, string]>('DELETE FROM title_series WHERE owner_id = ? AND asin = ?');
+  // No ORDER BY: sorting by series_key would make SQLite walk the primary key over every row of the
+  // owner instead of the title's index entry (quadratic in a large batch).
+  const membershipKeys = db.prepare<[string, string], string>('SELECT series_key FROM title_series INDEXED BY title_series_by_title WHERE owner_id = ? AND asin = ?').pluck();
   const addMembership = db.prepare<[string, string, string]>('INSERT OR IGNORE INTO title_series (owner_id, series_key, asin) VALUES (?, ?, ?)');
-  // The title's copy of its progress status (see migration 3).
-  const titleStatusFromProgress = db.prepare<[string, string, string, string]>(
-    "UPDATE titles SET status = coalesce((SELECT status FROM progress WHERE owner_id = ? AND asin = ?), 'not_started') WHERE owner_id = ? AND asin = ?",
-  );
-  const titleStatus = db.prepare<[string, string, string]>('UPDATE titles SET status = ? WHERE owner_id = ? AND asin = ?');
+  // The title's copy of its progress status (see migration 3): read when the title is written, and
+  // set when its progress changes status (a row rewrite, so only when it differs).
+  const progressStatus = db.prepare<[string, string], string>('SELECT status FROM progress WHERE owner_id = ? AND asin = ?').pluck();
+  const titleStatus = db.prepare<[string, string, string, string]>('UPDATE titles SET status = ? WHERE owner_id = ? AND asin = ? AND status <> ?');
   const json = JSON.stringify;
   /** The `data` and `digest` columns of a record. */
   const record = (digest: RowDigest, value: unknown): [string, string] => {
@@ -60,14 +62,27 @@ export function createBatchWriter(db: Database.Database, digests: TableDigests) 
     return [data, digest.of(data)];
   };
 
+  /**
+   * A title's series memberships as rows. A created title has none yet; an updated one is
+   * rewritten only when its series changed (most updates change other fields).
+   */
+  function writeMemberships(owner: string, asin: string, memberships: readonly { seriesKey: string }[], created: boolean): void {
+    if (!created) {
+      const next = [...new Set(memberships.map((m) => m.seriesKey))].sort();
+      const current = membershipKeys.all(owner, asin).sort();
+      if (current.length === next.length && current.every((key, i) => key === next[i])) return;
+      clearMemberships.run(owner, asin);
+    }
+    for (const membership of memberships) addMembership.run(owner, membership.seriesKey, asin);
+  }
+
   function apply(owner: string, operation: BatchOperation): void {
     switch (operation.op) {
       case 'putTitle': {
         const value = operation.value;
-        titles.put([owner, value.asin], [value.owned ? 1 : 0, ...record(digests.titles, value)], operation.expectedVersion, value.asin);
-        clearMemberships.run(owner, value.asin);
-        for (const membership of value.series) addMembership.run(owner, membership.seriesKey, value.asin);
-        titleStatusFromProgress.run(owner, value.asin, owner, value.asin);
+        const status = progressStatus.get(owner, value.asin) ?? 'not_started';
+        titles.put([owner, value.asin], [value.owned ? 1 : 0, status, ...record(digests.titles, value)], operation.expectedVersion, value.asin);
+        writeMemberships(owner, value.asin, value.series, operation.expectedVersion === null);
         return;
       }
       case 'deleteTitle':
@@ -82,7 +97,7 @@ export function createBatchWriter(db: Database.Database, digests: TableDigests) 
         return series.remove([owner, operation.key], operation.expectedVersion, operation.key);
       case 'putProgress':
         progress.put([owner, operation.value.asin], [operation.value.status, ...record(digests.progress, operation.value)], operation.expectedVersion, operation.value.asin);
-        titleStatus.run(operation.value.status, owner, operation.value.asin);
+        titleStatus.run(operation.value.status, owner, operation.value.asin, operation.value.status);
         return;
       case 'appendHistory': {
         const value = operation.value;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { invokeRoute, listBooksRoute } from '@sagasync/api';
+import { loadApi } from '../runtime/api.js';
 import { LISTENING_STATUSES } from '@sagasync/core';
 import type { CommandContext } from '../runtime/context.js';
 import { CliError } from '../runtime/env.js';
@@ -22,10 +22,11 @@ export function registerBooksCommands(program: Command, ctx: CommandContext): vo
     .option('--owned', 'only titles you own')
     .option('--json', 'print JSON')
     .action(async (options: ListOptions) => {
+      const api = await loadApi();
       if (options.status !== undefined && !(LISTENING_STATUSES as readonly string[]).includes(options.status)) {
         throw new CliError(`unknown status "${options.status}"`, { hint: `use one of: ${LISTENING_STATUSES.join(', ')}` });
       }
-      const { body } = await invokeRoute(listBooksRoute, ctx.api(), {
+      const { body } = await api.invokeRoute(api.listBooksRoute, await ctx.api(), {
         query: { status: options.status, series: options.series, owned: options.owned ? 'true' : undefined },
       });
       const rows = body.items;

@@ -5,7 +5,6 @@ import { formatIssue, importLibrary, type ImportReport, type InputIssue, type Li
 import type { Printer } from '../output/printer.js';
 import type { CommandContext } from '../runtime/context.js';
 import { CliError, EXIT, ExitWith } from '../runtime/env.js';
-import { postImport } from '../runtime/remote-api.js';
 
 interface ImportOptions {
   format?: string;
@@ -60,6 +59,8 @@ async function runImport(ctx: CommandContext, file: string, options: ImportOptio
 
   const { format, formatLabel, records, rows, invalid, notes } = parsed.value;
   if (options.apiUrl) {
+    // Loaded only to send: a local import never loads the API package.
+    const { postImport } = await import('../runtime/remote-api.js');
     const answer = await postImport(options.apiUrl, records, { commit: Boolean(options.commit), source: basename(file), token: ctx.env.SAGASYNC_API_TOKEN });
     const { summary } = answer;
     if (options.json) {

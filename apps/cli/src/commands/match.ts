@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { TRACKER_SOURCES, formatIssue } from '@sagasync/core';
 import type { ColumnMapping } from '@sagasync/matcher';
-import { invokeRoute, linkRoute, listConflictsRoute, resolveConflictRoute, unlinkRoute } from '@sagasync/api';
+import { loadApi } from '../runtime/api.js';
 import type { CommandContext } from '../runtime/context.js';
 import { CliError, EXIT, ExitWith } from '../runtime/env.js';
 import { asinArgument, choiceOption } from '../runtime/arguments.js';
@@ -75,7 +75,8 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
     .option('--all', 'include resolved conflicts')
     .option('--json', 'print JSON')
     .action(async (options: { all?: boolean; json?: boolean }) => {
-      const { body } = await invokeRoute(listConflictsRoute, ctx.api(), { query: { status: options.all ? 'all' : 'open' } });
+      const api = await loadApi();
+      const { body } = await api.invokeRoute(api.listConflictsRoute, await ctx.api(), { query: { status: options.all ? 'all' : 'open' } });
       const out = ctx.printer;
       if (options.json) return out.json(body);
       const views = body.items;
@@ -95,8 +96,9 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
     .option('--none', 'none of the candidates is this book')
     .option('--json', 'print JSON')
     .action(async (id: string, options: { link?: string; none?: boolean; json?: boolean }) => {
+      const api = await loadApi();
       if (Boolean(options.link) === Boolean(options.none)) throw new CliError('give exactly one of --link <asin> or --none');
-      const { body: outcome } = await invokeRoute(resolveConflictRoute, ctx.api(), { params: { id }, body: options.link ? { link: asinArgument(options.link) } : { none: true } });
+      const { body: outcome } = await api.invokeRoute(api.resolveConflictRoute, await ctx.api(), { params: { id }, body: options.link ? { link: asinArgument(options.link) } : { none: true } });
       const out = ctx.printer;
       if (options.json) return out.json(outcome);
       out.line(outcome.link ? `Linked ${outcome.link.trackerId} to ${outcome.link.asin}; remembered.` : `Marked ${id} as none of these; remembered.`);
@@ -110,8 +112,9 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
     .option('--source <source>', `the tracker, when the id exists in several (${TRACKER_SOURCES.join(', ')})`)
     .option('--json', 'print JSON')
     .action(async (asin: string, trackerId: string, options: { source?: string; json?: boolean }) => {
+      const api = await loadApi();
       const source = choiceOption(options.source, TRACKER_SOURCES, '--source');
-      const { body: outcome } = await invokeRoute(linkRoute, ctx.api(), { body: { asin: asinArgument(asin), trackerId, source } });
+      const { body: outcome } = await api.invokeRoute(api.linkRoute, await ctx.api(), { body: { asin: asinArgument(asin), trackerId, source } });
       if (options.json) return ctx.printer.json(outcome);
       ctx.printer.line(`Linked ${outcome.asin} to ${outcome.source} ${outcome.trackerId}${outcome.replaced ? ` (was ${outcome.replaced})` : ''}.`);
     });
@@ -123,8 +126,9 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
     .option('--source <source>', `only the link to this tracker (${TRACKER_SOURCES.join(', ')})`)
     .option('--json', 'print JSON')
     .action(async (asin: string, options: { source?: string; json?: boolean }) => {
+      const api = await loadApi();
       const source = choiceOption(options.source, TRACKER_SOURCES, '--source');
-      const { body: outcome } = await invokeRoute(unlinkRoute, ctx.api(), { params: { asin: asinArgument(asin) }, query: { source } });
+      const { body: outcome } = await api.invokeRoute(api.unlinkRoute, await ctx.api(), { params: { asin: asinArgument(asin) }, query: { source } });
       if (options.json) return ctx.printer.json(outcome);
       ctx.printer.line(outcome.removed.length === 0 ? `${asin} had no link.` : `Removed ${outcome.removed.length} link${outcome.removed.length === 1 ? '' : 's'} of ${asin}.`);
     });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { invokeRoute, progressEventRoute, progressHistoryRoute } from '@sagasync/api';
+import { loadApi } from '../runtime/api.js';
 import { asinArgument } from '../runtime/arguments.js';
 import type { CommandContext } from '../runtime/context.js';
 import { CliError } from '../runtime/env.js';
@@ -16,8 +16,9 @@ export function registerProgressCommands(program: Command, ctx: CommandContext):
       .argument('<asin>', 'the title')
       .option('--json', 'print JSON')
       .action(async (value: string, options: { json?: boolean }) => {
+        const api = await loadApi();
         const asin = asinArgument(value);
-        const { body: result } = await invokeRoute(progressEventRoute, ctx.api(), { params: { asin }, body: { kind } });
+        const { body: result } = await api.invokeRoute(api.progressEventRoute, await ctx.api(), { params: { asin }, body: { kind } });
         const out = ctx.printer;
         if (options.json) return out.json(result);
         const c = out.color;
@@ -39,10 +40,11 @@ export function registerProgressCommands(program: Command, ctx: CommandContext):
     .argument('<asin>', 'the title')
     .option('--json', 'print JSON')
     .action(async (value: string, options: { json?: boolean }) => {
+      const api = await loadApi();
       const asin = asinArgument(value);
       const title = await ctx.store().getTitle(LOCAL_OWNER, asin);
       if (!title) throw new CliError(`no title ${asin} in the store`, { hint: 'find ASINs with `sagasync books list`' });
-      const { body } = await invokeRoute(progressHistoryRoute, ctx.api(), { params: { asin } });
+      const { body } = await api.invokeRoute(api.progressHistoryRoute, await ctx.api(), { params: { asin } });
       const history = body.items;
       const out = ctx.printer;
       if (options.json) return out.json(body);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { invokeRoute, listSeriesRoute, recomputeSeriesRoute, showSeriesRoute, type SeriesJson } from '@sagasync/api';
+import { loadApi } from '../runtime/api.js';
+import type { SeriesJson } from '@sagasync/api';
 import { SagaSyncError } from '@sagasync/core';
 import type { CommandContext } from '../runtime/context.js';
 import { CliError } from '../runtime/env.js';
@@ -14,7 +15,8 @@ export function registerSeriesCommands(program: Command, ctx: CommandContext): v
     .description('Every series with its status, counts, next up and next to buy')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const { body } = await invokeRoute(listSeriesRoute, ctx.api(), {});
+      const api = await loadApi();
+      const { body } = await api.invokeRoute(api.listSeriesRoute, await ctx.api(), {});
       const views = body.items;
       const out = ctx.printer;
       if (options.json) return out.json(body);
@@ -41,7 +43,8 @@ export function registerSeriesCommands(program: Command, ctx: CommandContext): v
     .argument('<name-or-asin>', 'series name, series ASIN, or the ASIN of a title in it')
     .option('--json', 'print JSON')
     .action(async (query: string, options: { json?: boolean }) => {
-      const matches = await invokeRoute(showSeriesRoute, ctx.api(), { params: { query } }).then(
+      const api = await loadApi();
+      const matches = await api.invokeRoute(api.showSeriesRoute, await ctx.api(), { params: { query } }).then(
         ({ body }) => body.items,
         (error: unknown) => {
           if (SagaSyncError.isInstance(error) && error.code === 'not_found') throw new CliError(error.message, { hint: 'list them with `sagasync series list`' });
@@ -60,7 +63,8 @@ export function registerSeriesCommands(program: Command, ctx: CommandContext): v
     .description('Rebuild series records from the titles (after edits or a partial import)')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const { body: result } = await invokeRoute(recomputeSeriesRoute, ctx.api(), {});
+      const api = await loadApi();
+      const { body: result } = await api.invokeRoute(api.recomputeSeriesRoute, await ctx.api(), {});
       if (options.json) return ctx.printer.json(result);
       ctx.printer.line(`Series recomputed: ${result.created} created, ${result.updated} updated, ${result.removed} removed; ${result.series.length} series in all.`);
     });

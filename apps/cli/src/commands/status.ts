@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readStatus } from '@sagasync/api';
+import { loadApi } from '../runtime/api.js';
 import type { CommandContext } from '../runtime/context.js';
 
 export function registerStatusCommand(program: Command, ctx: CommandContext): void {
@@ -8,7 +8,7 @@ export function registerStatusCommand(program: Command, ctx: CommandContext): vo
     .description('What the store holds and the last imports and syncs')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const report = await readStatus(ctx.api(), ctx.storePath);
+      const report = await (await loadApi()).readStatus(await ctx.api(), ctx.storePath);
       const { owned, synthetic, inProgress, finished } = report.titles;
       const seriesByStatus = report.series;
       const runs = report.lastRuns;

@@ -1,4 +1,5 @@
-import { createInlineJobRunner, type ApiContext } from '@sagasync/api';
+import type { ApiContext } from '@sagasync/api';
+import { loadApi } from './api.js';
 import type { StoragePort } from '@sagasync/core';
 import { Printer } from '../output/printer.js';
 import type { CliEnv } from './env.js';
@@ -42,7 +43,8 @@ export class CommandContext {
    * The context the API's handlers take: the CLI calls the same route handlers a server does, so
    * a command's `--json` output is its route's response body. Jobs run inline: a command waits.
    */
-  api(): ApiContext {
+  async api(): Promise<ApiContext> {
+    const { createInlineJobRunner } = await loadApi();
     return { ...this.deps(), jobs: createInlineJobRunner(), services: {} };
   }
 

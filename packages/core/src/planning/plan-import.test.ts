@@ -164,11 +164,12 @@ describe('planImport: progress', () => {
     const s1 = applyPlan(EMPTY, plan(records({ titles: [rec('B0000000A1', { series: [member('B0SERIES01', '1')] })] })));
     const cs = plan(records({ titles: [rec('B0000000A1', { runtimeMinutes: 5 }), rec('B0000000B2')], progress: [{ asin: 'B0000000A1', percentComplete: 10 }] }), s1, T2);
     const ops = changeSetToOperations(cs);
+    // Series, then progress with its history, then titles (see changeSetToOperationGroups).
     expect(ops.map((o) => [o.op, 'expectedVersion' in o ? o.expectedVersion : '-'])).toEqual([
-      ['putTitle', 1],
-      ['putTitle', null],
       ['putProgress', null],
       ['appendHistory', '-'],
+      ['putTitle', 1],
+      ['putTitle', null],
     ]);
   });
 });

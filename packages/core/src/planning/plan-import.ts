@@ -348,7 +348,9 @@ export function isEmptyChangeSet(changeSet: ChangeSet): boolean {
  * creates and updates, each guarded by the version it was planned against.
  */
 export function changeSetToOperations(changeSet: ChangeSet): BatchOperation[] {
-  return changeSetToOperationGroups(changeSet).flat();
+  const operations: BatchOperation[] = [];
+  for (const group of changeSetToOperationGroups(changeSet)) for (const operation of group) operations.push(operation);
+  return operations;
 }
 
 /**
@@ -356,17 +358,17 @@ export function changeSetToOperations(changeSet: ChangeSet): BatchOperation[] {
  * progress row with its history entries (written apart, a rerun would see the progress and never
  * write the history). Series first, so a title never names a series the store has not got.
  */
-export function changeSetToOperationGroups(changeSet: ChangeSet): BatchOperation[][] {
-  const groups: BatchOperation[][] = [];
-  for (const c of changeSet.series) if (c.action !== 'unchanged') groups.push([{ op: 'putSeries', value: c.value, expectedVersion: c.expectedVersion }]);
-  for (const c of changeSet.titles) if (c.action !== 'unchanged') groups.push([{ op: 'putTitle', value: c.value, expectedVersion: c.expectedVersion }]);
+export function* changeSetToOperationGroups(changeSet: ChangeSet): Generator<BatchOperation[]> {
+  for (const c of changeSet.series) if (c.action !== 'unchanged') yield [{ op: 'putSeries', value: c.value, expectedVersion: c.expectedVersion }];
+  // Progress before titles: an adapter that keeps a title's status beside it (for lists by status)
+  // then writes a new title once, with its status, instead of writing it again for its progress.
   for (const c of changeSet.progress) {
     if (c.action === 'unchanged') continue;
     const group: BatchOperation[] = [{ op: 'putProgress', value: c.value, expectedVersion: c.expectedVersion }];
     for (const h of c.history) group.push({ op: 'appendHistory', value: h });
-    groups.push(group);
+    yield group;
   }
-  return groups;
+  for (const c of changeSet.titles) if (c.action !== 'unchanged') yield [{ op: 'putTitle', value: c.value, expectedVersion: c.expectedVersion }];
 }
 
 /**

@@ -12,7 +12,7 @@ import type { BatchOperation, StoragePort } from '../ports/storage.port.js';
 export async function applyInChunks(
   storage: StoragePort,
   ownerId: string,
-  groups: readonly (readonly BatchOperation[])[],
+  groups: Iterable<readonly BatchOperation[]>,
   last: readonly BatchOperation[] = [],
 ): Promise<number> {
   const limit = storage.limits.maxOperationsPerBatch;
@@ -21,16 +21,18 @@ export async function applyInChunks(
   return batches.length;
 }
 
-/** The batches `applyInChunks` writes, in order; pure, for tests and previews. */
-export function packGroups(groups: readonly (readonly BatchOperation[])[], last: readonly BatchOperation[], limit: number): BatchOperation[][] {
-  for (const group of [...groups, last]) {
-    if (group.length > limit) {
-      throw new SagaSyncError('internal', `a group of ${group.length} operations that must be written together exceeds the store's batch limit of ${limit}`);
-    }
-  }
+/**
+ * The batches `applyInChunks` writes, in order; pure, for tests and previews. `groups` may be a
+ * generator: each group is read once and dropped, so a change set of 100,000 records is never
+ * held as 100,000 little arrays.
+ */
+export function packGroups(groups: Iterable<readonly BatchOperation[]>, last: readonly BatchOperation[], limit: number): BatchOperation[][] {
   const batches: BatchOperation[][] = [];
   let current: BatchOperation[] = [];
   const add = (group: readonly BatchOperation[]) => {
+    if (group.length > limit) {
+      throw new SagaSyncError('internal', `a group of ${group.length} operations that must be written together exceeds the store's batch limit of ${limit}`);
+    }
     if (group.length === 0) return;
     if (current.length + group.length > limit) {
       batches.push(current);

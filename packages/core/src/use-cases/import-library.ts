@@ -2,6 +2,7 @@ import type { LibraryRecords } from '../model/library-records.js';
 import type { Progress, ProgressSource } from '../model/progress.js';
 import type { SyncKind } from '../model/sync-run.js';
 import type { Title } from '../model/title.js';
+import type { BatchOperation } from '../ports/storage.port.js';
 import * as z from 'zod';
 import { changeSetToOperationGroups, planImport, type ChangeSet, type CurrentState } from '../planning/plan-import.js';
 import { applyInChunks } from './apply-in-chunks.js';
@@ -56,6 +57,11 @@ async function readState(deps: UseCaseDeps, records: LibraryRecords): Promise<Cu
     series: new Map(series.map((s) => [s.key, s])),
     progress: new Map(progress.map((p) => [p.asin, p])),
   };
+}
+
+function* writeGroups(first: readonly BatchOperation[], changeSet: ChangeSet): Generator<BatchOperation[]> {
+  for (const operation of first) yield [operation];
+  yield* changeSetToOperationGroups(changeSet);
 }
 
 /** Keys of the series whose status a change set may change: of changed titles (before and after), series and progress. */
@@ -122,8 +128,8 @@ function planAndApply(deps: UseCaseDeps, records: LibraryRecords, options: Impor
       runId = runRow.value.id;
       // Cached series statuses of every series the change touches go first: a crash after them
       // leaves statuses to rebuild, never a stale one.
-      const invalidations = statusInvalidations(affectedSeries(changeSet, state)).map((op) => [op]);
-      await applyInChunks(deps.storage, deps.ownerId, [...invalidations, ...changeSetToOperationGroups(changeSet)], [runRow]);
+      const invalidations = statusInvalidations(affectedSeries(changeSet, state));
+      await applyInChunks(deps.storage, deps.ownerId, writeGroups(invalidations, changeSet), [runRow]);
     }
     return {
       committed: options.commit,
