@@ -19,21 +19,6 @@ import type { TrackerBookInput } from '../sources/types.js';
 import type { MatcherDeps } from './deps.js';
 import { addWriteCounts, checkTrackerBooks, emptyWriteCounts, planChecked, type MatchReport, type MatchState, type MatchWriteGroup } from './plan-match.js';
 
-export {
-  planMatch,
-  toMatchJson,
-  type LinkChange,
-  type MatchJson,
-  type MatchPlan,
-  type MatchReport,
-  type MatchState,
-  type MatchWriteCounts,
-  type MatchWriteGroup,
-  type PlanMatchOptions,
-  type ReportConflict,
-  type ReportLink,
-  type ReportUnmatched,
-} from './plan-match.js';
 
 export interface RunMatchOptions {
   /** Write tracker books, links and conflicts; false previews the same report and writes nothing. */

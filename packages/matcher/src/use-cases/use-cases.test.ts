@@ -5,7 +5,8 @@ import type { TrackerBookInput } from '../sources/types.js';
 import { linkManually, resolveConflict, unlink } from './decide-by-hand.js';
 import type { MatcherDeps } from './deps.js';
 import { listConflicts } from './list-conflicts.js';
-import { runMatch, toMatchJson } from './run-match.js';
+import { toMatchJson } from './plan-match.js';
+import { runMatch } from './run-match.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { SagaSyncError, type ErrorCode, type StorageFactory, type StoragePort } from '@sagasync/core';
-import { afterEach, beforeEach, expect } from 'vitest';
+import type { StorageFactory, StoragePort } from '@sagasync/core';
+import { perTest } from './per-test.js';
 
 /** What an adapter can do beyond the guarantees every adapter gives. */
 export interface StorageCapabilities {
@@ -45,20 +45,9 @@ export interface SuiteContext {
 
 /** Registers the per-test store lifecycle in the enclosing `describe`. */
 export function createSuiteContext(options: StorageConformanceOptions): SuiteContext {
-  let current: StoragePort | null = null;
-  beforeEach(async () => {
-    current = await options.create();
-  });
-  afterEach(async () => {
-    const store = current;
-    current = null;
-    if (store) await (options.destroy ? options.destroy(store) : store.close());
-  });
+  const store = perTest(options.create, (value) => (options.destroy ? options.destroy(value) : value.close()), 'store');
   return {
-    store() {
-      if (!current) throw new Error('the conformance store is only available inside a test');
-      return current;
-    },
+    store,
     owner: () => `owner-${randomUUID()}`,
     capabilities: {
       largeBatchSize: options.capabilities?.largeBatchSize ?? 10_000,
@@ -68,16 +57,4 @@ export function createSuiteContext(options: StorageConformanceOptions): SuiteCon
   };
 }
 
-/** Awaits `action`, expecting it to fail with a SagaSyncError of `code`; returns the error. */
-export async function expectFailure(action: Promise<unknown>, code: ErrorCode): Promise<SagaSyncError> {
-  let failure: unknown;
-  try {
-    await action;
-  } catch (error) {
-    failure = error;
-  }
-  expect(failure, `expected a ${code} failure, but the call succeeded`).toBeDefined();
-  expect(SagaSyncError.isInstance(failure), `expected a SagaSyncError, got ${String(failure)}`).toBe(true);
-  expect((failure as SagaSyncError).code).toBe(code);
-  return failure as SagaSyncError;
-}
+export { expectFailure } from './per-test.js';

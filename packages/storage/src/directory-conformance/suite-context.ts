@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { SagaSyncError, type DirectoryFactory, type DirectoryPort, type ErrorCode, type User } from '@sagasync/core';
-import { afterEach, beforeEach, expect } from 'vitest';
+import type { DirectoryFactory, DirectoryPort, User } from '@sagasync/core';
+import { perTest } from '../conformance/per-test.js';
 import { T0 } from './fixtures.js';
 
 export interface DirectoryConformanceOptions {
@@ -31,20 +31,9 @@ export interface DirectorySuiteContext {
 
 /** Registers the per-test directory lifecycle in the enclosing `describe`. */
 export function createDirectorySuiteContext(options: DirectoryConformanceOptions): DirectorySuiteContext {
-  let current: DirectoryPort | null = null;
-  beforeEach(async () => {
-    current = await options.create();
-  });
-  afterEach(async () => {
-    const directory = current;
-    current = null;
-    if (directory) await (options.destroy ? options.destroy(directory) : directory.close());
-  });
+  const directory = perTest(options.create, (value) => (options.destroy ? options.destroy(value) : value.close()), 'directory');
   const context: DirectorySuiteContext = {
-    directory() {
-      if (!current) throw new Error('the conformance directory is only available inside a test');
-      return current;
-    },
+    directory,
     id: (prefix) => `${prefix}-${randomUUID()}`,
     name: (prefix = 'u') => `${prefix}-${randomUUID()}`,
     user: (name) => context.directory().createUser({ id: context.id('user'), name: name ?? context.name(), createdAt: T0 }),
@@ -53,21 +42,4 @@ export function createDirectorySuiteContext(options: DirectoryConformanceOptions
   return context;
 }
 
-/**
- * Awaits `action`, expecting a SagaSyncError of `code` and, when given, pointing at `location`
- * (the field a person should fix); returns the error.
- */
-export async function expectFailure(action: Promise<unknown>, code: ErrorCode, location?: string): Promise<SagaSyncError> {
-  let failure: unknown;
-  try {
-    await action;
-  } catch (error) {
-    failure = error;
-  }
-  expect(failure, `expected a ${code} failure, but the call succeeded`).toBeDefined();
-  expect(SagaSyncError.isInstance(failure), `expected a SagaSyncError, got ${String(failure)}`).toBe(true);
-  const error = failure as SagaSyncError;
-  expect(error.code, error.message).toBe(code);
-  if (location !== undefined) expect(error.details.location, error.message).toBe(location);
-  return error;
-}
+export { expectFailure } from '../conformance/per-test.js';
