@@ -184,7 +184,11 @@ export const migrations: readonly string[] = [
   CREATE INDEX expiring_by_expiry ON expiring (owner_id, expires_ms);
   `,
   // 4: the directory port's tables (users, tokens, accounts, sign-ins, schedules); see directory/schema.ts.
-  directoryTablesMigration,
+  // The store's one user to begin with is `local`, the owner of the CLI's library, so a server
+  // started on the CLI's file finds its library owned by a user it can give a token to.
+  `${directoryTablesMigration}
+  INSERT INTO users (id, name, created_at) VALUES ('local', 'local', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+  `,
 ];
 
 /** The schema version this adapter writes: the number of steps. */

@@ -42,6 +42,17 @@ describe('sqlite directory', () => {
     await again.close();
   });
 
+  it('a new store has one user, local: the owner of the CLI library in the same file', async () => {
+    const storage = openSqliteStorage({ path });
+    await storage.applyBatch('local', [{ op: 'putSetting', key: 'k', value: 1 }]);
+    await storage.close();
+    const directory = openSqliteDirectory({ path });
+    const users = await directory.listUsers();
+    expect(users.items.map((u) => [u.id, u.name])).toEqual([['local', 'local']]);
+    expect(users.items[0]!.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    await directory.close();
+  });
+
   it('the per-request lookups and the due query are index searches, the due query without a sort step', async () => {
     await openSqliteDirectory({ path }).close();
     const db = new Database(path, { readonly: true });
