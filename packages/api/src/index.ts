@@ -24,3 +24,4 @@ export { ConflictJsonSchema, conflictJson, type ConflictJson } from './read-mode
 export * from './routes/index.js';
 export { openApiDocument } from './openapi-document.js';
 export { matchService } from './services/match.js';
+export { createNotionServices, type NotionConnection } from './services/notion.js';
