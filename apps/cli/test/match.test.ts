@@ -42,7 +42,7 @@ describe('sagasync match, conflicts, link and unlink', () => {
     expect(preview.unmatched).toEqual(expect.arrayContaining(['9000005', '9000006']));
     // A preview stores nothing.
     const list = await run(['conflicts', 'list', '--json'], { store: s.store });
-    expect(list.json()).toEqual({ items: [] });
+    expect(list.json()).toEqual({ items: [], nextCursor: null });
   });
 
   it('remembers a decision and never reopens a decided conflict', async () => {
@@ -58,7 +58,7 @@ describe('sagasync match, conflicts, link and unlink', () => {
     const again = await match('--commit');
     expect(again.conflicts).toEqual([]);
     expect(again.links).toContainEqual(expect.objectContaining({ trackerId: '9000004', asin: 'B0DEMO0005', method: 'manual' }));
-    expect((await run(['conflicts', 'list', '--json'], { store: s.store })).json()).toEqual({ items: [] });
+    expect((await run(['conflicts', 'list', '--json'], { store: s.store })).json()).toEqual({ items: [], nextCursor: null });
   });
 
   it('links and unlinks by hand, and an unlink is remembered', async () => {

@@ -55,4 +55,4 @@ export {
   type ReportUnmatched,
 } from './use-cases/plan-match.js';
 export { linkManually, resolveConflict, unlink, type ManualLinkOutcome, type ResolveOutcome, type UnlinkOutcome } from './use-cases/decide-by-hand.js';
-export { listConflicts, type ConflictView } from './use-cases/list-conflicts.js';
+export { listConflicts, pageConflicts, type ConflictView } from './use-cases/list-conflicts.js';

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { accepted, defineRoute, ok } from '../http/route.js';
 import { JobSchema } from '../jobs/job.js';
 import { ConflictJsonSchema, conflictJson } from '../read-models/conflicts.js';
+import { pageOf, PageQuerySchema } from '../read-models/page.js';
 
 const Asin = z.string().transform((s) => s.trim().toUpperCase()).pipe(AsinSchema);
 
@@ -43,12 +44,12 @@ export const listConflictsRoute = defineRoute({
   auth: 'user',
   tag: 'matching',
   summary: 'Conflicts waiting for a person (all with status=all), with ranked candidates',
-  query: z.object({ status: z.enum(['open', 'all']).default('open') }),
-  responses: { 200: z.object({ items: z.array(ConflictJsonSchema) }) },
+  query: PageQuerySchema.extend({ status: z.enum(['open', 'all']).default('open') }),
+  responses: { 200: pageOf(ConflictJsonSchema) },
   async handler(ctx, { query }) {
-    const { listConflicts } = await matcher();
-    const views = await listConflicts(ctx, query.status === 'all' ? {} : { status: 'open' });
-    return ok({ items: views.map(conflictJson) });
+    const { pageConflicts } = await matcher();
+    const page = await pageConflicts(ctx, { ...(query.status === 'all' ? {} : { status: 'open' as const }), limit: query.limit, cursor: query.cursor });
+    return ok({ items: page.items.map(conflictJson), nextCursor: page.nextCursor });
   },
 });
 

@@ -1,4 +1,4 @@
-import type { Conflict, TrackerBook } from '@sagasync/core';
+import type { Conflict, Page, PageRequest, TrackerBook } from '@sagasync/core';
 import type { MatcherDeps } from './deps.js';
 
 export interface ConflictView {
@@ -11,8 +11,14 @@ export interface ConflictView {
 
 /** `sagasync conflicts list`: conflicts with enough context for a person to decide. */
 export async function listConflicts(deps: MatcherDeps, filter: { status?: Conflict['status'] } = {}): Promise<ConflictView[]> {
+  return (await pageConflicts(deps, filter)).items;
+}
+
+/** A page of `listConflicts` (by conflict id): the store's page, each conflict with its context. */
+export async function pageConflicts(deps: MatcherDeps, query: { status?: Conflict['status'] } & PageRequest = {}): Promise<Page<ConflictView>> {
   const { storage, ownerId } = deps;
-  const conflicts = (await storage.listConflicts(ownerId, filter.status ? { status: filter.status } : undefined)).items;
+  const page = await storage.listConflicts(ownerId, { ...(query.status ? { status: query.status } : {}), limit: query.limit, cursor: query.cursor });
+  const conflicts = page.items;
   const asins = [...new Set(conflicts.flatMap((c) => c.candidates.map((x) => x.asin)))];
   const titles = new Map((asins.length ? await storage.getTitles(ownerId, asins) : []).map((t) => [t.asin, t]));
   const views: ConflictView[] = [];
@@ -24,5 +30,5 @@ export async function listConflicts(deps: MatcherDeps, filter: { status?: Confli
       candidates: conflict.candidates.map((c) => ({ ...c, title: titles.get(c.asin)?.title ?? null, authors: titles.get(c.asin)?.authors ?? [] })),
     });
   }
-  return views;
+  return { items: views, nextCursor: page.nextCursor };
 }
