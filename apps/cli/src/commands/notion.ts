@@ -35,6 +35,8 @@ async function ensureDatabases(ctx: CommandContext, deps: NotionDeps): Promise<v
 
 const sameId = (a: string, b: string) => a.replace(/-/g, '').toLowerCase() === b.replace(/-/g, '').toLowerCase();
 
+const OTHER_PUSH_WAIT_MS = 45_000;
+
 /** Used by `notion push` and `audible sync --notion`. */
 export async function runNotionPush(ctx: CommandContext, options: { dryRun: boolean; quiet?: boolean }): Promise<PushResult> {
   const deps = notionDeps(ctx);
@@ -42,7 +44,10 @@ export async function runNotionPush(ctx: CommandContext, options: { dryRun: bool
   const { pushToNotion, mergePushResults } = await mirror();
   const bar = options.quiet ? null : ctx.printer.progress('pushing to Notion');
   try {
-    const push = (cursor: string | null) => pushToNotion({ ...deps, onProgress: (p) => bar?.update(p.done, p.total) }, { dryRun: options.dryRun, cursor });
+    // Another push of this store (another terminal, a scheduled job) finishes first; a push that was
+    // killed holds its lease for at most PUSH_LEASE_TTL_MS, so the wait outlasts it.
+    const push = (cursor: string | null) =>
+      pushToNotion({ ...deps, onProgress: (p) => bar?.update(p.done, p.total) }, { dryRun: options.dryRun, cursor, waitForOtherPushMs: OTHER_PUSH_WAIT_MS });
     // Without a deadline or a write limit a push runs to the end in one call; the loop keeps it so if that changes.
     let result = await push(null);
     while (!result.done) result = mergePushResults(result, await push(result.cursor));

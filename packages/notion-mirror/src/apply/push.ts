@@ -14,6 +14,7 @@ import { planAdoption, type TrackerMatcherFactory } from './adoption.js';
 import { coreRules } from './core-rules.js';
 import { matcherFactory } from './matcher-adapter.js';
 import { decodePushCursor, encodePushCursor, type PushCursor } from './push-cursor.js';
+import { withPushLease } from './push-lease.js';
 import type { MirrorRules } from './rules.js';
 
 export type PushDeps = NotionDeps & {
@@ -35,6 +36,11 @@ export interface PushOptions {
   maxWrites?: number;
   /** The `cursor` of a call that stopped early: continues that run. */
   cursor?: string | null;
+  /**
+   * How long to wait while another push of the same library runs (one push per owner at a time,
+   * through the store's lease) before failing with `store_locked`. Default 0: fail at once.
+   */
+  waitForOtherPushMs?: number;
 }
 
 export interface PushProgress {
@@ -134,6 +140,12 @@ interface RunState {
  *    sync-run row is written (status `failed` when Notion refused some pages).
  */
 export async function pushToNotion(deps: PushDeps, options: PushOptions = {}): Promise<PushResult> {
+  // A dry run writes nothing, so it needs no lease.
+  if (options.dryRun) return pushUnderLease(deps, options);
+  return withPushLease(deps, options.waitForOtherPushMs ?? 0, () => pushUnderLease(deps, options));
+}
+
+async function pushUnderLease(deps: PushDeps, options: PushOptions): Promise<PushResult> {
   if (options.maxWrites !== undefined && !(Number.isInteger(options.maxWrites) && options.maxWrites > 0)) {
     throw new SagaSyncError('invalid_input', 'maxWrites must be a positive integer', { details: { location: 'maxWrites' } });
   }
