@@ -9,4 +9,11 @@ import { processIo } from './runtime/io.js';
 // turns that heuristic off for its own process; it changes when memory is reclaimed, not results.
 setFlagsFromString('--no-allocation-site-pretenuring');
 
+// A reader that stops early (`sagasync books list | head -1`) closes the pipe: the rest of the
+// output has nowhere to go, which is no error of ours. End quietly, as Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+
 process.exitCode = await runCli(process.argv.slice(2), processIo());

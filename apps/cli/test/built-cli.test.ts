@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,18 @@ describe('the built sagasync program', () => {
     expect(existsSync(main)).toBe(true);
   }, 300_000);
   afterAll(() => s.cleanup());
+
+  it('ends quietly when the reader of its output goes away (| head -1)', async () => {
+    expect(sagasync(['--store', s.store, 'import', join(examples, 'library.tsv'), '--commit']).code).toBe(0);
+    const child = spawn(process.execPath, [main, '--store', s.store, 'books', 'list', '--json'], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', HOME: repoRoot } });
+    // Closing our end of the pipe before the program writes makes its first write fail with EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
 
   it('imports, reports and exports with the embedded store', () => {
     expect(sagasync(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);

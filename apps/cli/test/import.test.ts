@@ -62,6 +62,7 @@ describe('sagasync import', () => {
 
     const result = await run(['import', bad, '--commit'], { store: s.store });
     expect(result.code).toBe(2);
+    expect(result.stderr).toContain('hint: fix the file, or run with --skip-invalid');
     expect(result.stderr).toMatch(/line 4/);
     expect(result.stderr).toMatch(/asin/);
     expect(result.stderr).toContain('NOT-AN-ASIN');
@@ -88,15 +89,41 @@ describe('sagasync import', () => {
     expect(report.invalid).toEqual([expect.objectContaining({ line: 3, column: 'percent_complete' })]);
   });
 
+  it('an import with --skip-invalid whose every row is invalid fails (exit 2) and writes nothing', async () => {
+    const lines = (await import('node:fs')).readFileSync(library, 'utf8').split('\r\n');
+    const header = lines[0]!.split('\t');
+    const bad = join(s.dir, 'all-bad.tsv');
+    const rows = lines.slice(1, 4).map((line) => {
+      const cells = line.split('\t');
+      cells[header.indexOf('asin')] = 'NOT-AN-ASIN';
+      return cells.join('\t');
+    });
+    writeFileSync(bad, [lines[0], ...rows].join('\r\n'));
+    const result = await run(['import', bad, '--commit', '--skip-invalid'], { store: s.store });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('every row of all-bad.tsv is invalid (3 rows); nothing was imported.');
+    expect(result.stdout).not.toContain('Committed');
+    expect((await run(['status', '--json'], { store: s.store })).json<{ lastRuns: unknown[] }>().lastRuns).toEqual([]);
+  });
+
   it('says clearly when the file does not exist or the format is unknown', async () => {
     const missing = await run(['import', join(s.dir, 'nope.tsv')], { store: s.store });
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('nope.tsv');
+    expect(missing.stderr).toContain('does not exist');
+    expect(missing.stderr).toContain('hint: check the path of the export file');
+    expect(missing.stderr).not.toContain('--skip-invalid');
+    const folder = await run(['import', s.dir], { store: s.store });
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain('is a folder, not an export file');
+    expect(folder.stderr).not.toContain('--skip-invalid');
     const unknown = join(s.dir, 'notes.txt');
     writeFileSync(unknown, 'just some notes\nnothing tabular here\n');
     const result = await run(['import', unknown], { store: s.store });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/audible-cli/i);
+    expect(result.stderr).not.toContain('--skip-invalid');
+    expect(result.stderr).toContain('hint: if it is an export, name its format with --format');
     const badFormat = await run(['import', library, '--format', 'docx'], { store: s.store });
     expect(badFormat.code).toBe(1);
     expect(badFormat.stderr).toContain('unknown format "docx"');

@@ -76,6 +76,12 @@ describe('series report, progress and clean-up on the demo library', () => {
     expect(rows.find((r) => r.asin === 'B0DEMO0006')).toMatchObject({ percentComplete: 37.5, series: [{ title: 'Starwake Chronicles', sequence: 'Book 4', position: 4 }] });
     const first = rows[0]!;
     expect(Object.keys(first).sort()).toEqual(['asin', 'authors', 'narrators', 'owned', 'percentComplete', 'series', 'status', 'subtitle', 'title'].sort());
+    // The status as the table prints it is accepted too.
+    const printed = await run(['books', 'list', '--status', 'In progress', '--json'], { store: s.store });
+    expect(printed.json<{ items: { asin: string }[] }>().items.map((r) => r.asin)).toEqual(rows.map((r) => r.asin));
+    const unknown = await run(['books', 'list', '--status', 'halfway'], { store: s.store });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('use one of: not started, in progress, finished');
     const tide = await run(['books', 'list', '--series', 'Tidewater', '--json'], { store: s.store });
     expect(tide.json<{ items: { asin: string }[] }>().items.map((r) => r.asin)).toEqual(['B0DEMO0018', 'B0DEMO0019']);
     const bad = await run(['books', 'list', '--status', 'paused'], { store: s.store });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadApi } from '../runtime/api.js';
-import { LISTENING_STATUSES } from '@sagasync/core';
+import { LISTENING_STATUSES, type ListeningStatus } from '@sagasync/core';
 import type { CommandContext } from '../runtime/context.js';
 import { CliError } from '../runtime/env.js';
 import { listeningLabel, sequenceLabel } from '../output/labels.js';
@@ -22,12 +22,10 @@ export function registerBooksCommands(program: Command, ctx: CommandContext): vo
     .option('--owned', 'only titles you own')
     .option('--json', 'print JSON')
     .action(async (options: ListOptions) => {
+      const status = statusOption(options.status);
       const api = await loadApi();
-      if (options.status !== undefined && !(LISTENING_STATUSES as readonly string[]).includes(options.status)) {
-        throw new CliError(`unknown status "${options.status}"`, { hint: `use one of: ${LISTENING_STATUSES.join(', ')}` });
-      }
       const { body } = await api.invokeRoute(api.listBooksRoute, await ctx.api(), {
-        query: { status: options.status, series: options.series, owned: options.owned ? 'true' : undefined },
+        query: { status, series: options.series, owned: options.owned ? 'true' : undefined },
       });
       const rows = body.items;
       const out = ctx.printer;
@@ -54,4 +52,14 @@ export function registerBooksCommands(program: Command, ctx: CommandContext): vo
       );
       out.line(c.dim(`${rows.length} title${rows.length === 1 ? '' : 's'}`));
     });
+}
+
+/** A status as the tables print it ("in progress", "Not started") or as the JSON spells it. */
+function statusOption(value: string | undefined): ListeningStatus | undefined {
+  if (value === undefined) return undefined;
+  const status = value.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  if (!(LISTENING_STATUSES as readonly string[]).includes(status)) {
+    throw new CliError(`unknown status "${value}"`, { hint: `use one of: ${LISTENING_STATUSES.map((s) => s.replace('_', ' ')).join(', ')}` });
+  }
+  return status as ListeningStatus;
 }

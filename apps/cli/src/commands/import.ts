@@ -37,6 +37,7 @@ async function runImport(ctx: CommandContext, file: string, options: ImportOptio
   if (options.format !== undefined && !FORMAT_NAMES.includes(options.format)) {
     throw new CliError(`unknown format "${options.format}"`, { hint: `use one of: ${FORMAT_NAMES.join(', ')}` });
   }
+  await checkReadable(file);
   const bar = options.json ? null : out.progress(`reading ${basename(file)}`);
   const parsed = await parseExportFile(file, {
     ...(options.format ? { format: options.format as ExportFormat } : {}),
@@ -52,12 +53,24 @@ async function runImport(ctx: CommandContext, file: string, options: ImportOptio
     } else {
       out.note(out.color.red(`${basename(file)} is not a valid export; nothing was imported.`));
       for (const issue of issues) out.note(`  ${formatIssue(issue)}`);
-      out.note(`hint: fix the file, or run with --skip-invalid to import the valid rows only`);
+      // --skip-invalid helps only with bad rows of a file whose format was recognised: not with a
+      // missing file, a folder or an unknown format.
+      if (parsed.error.format !== null) out.note('hint: fix the file, or run with --skip-invalid to import the valid rows only');
+      else if (!options.format) out.note(`hint: if it is an export, name its format with --format (${FORMAT_NAMES.join(', ')})`);
     }
     return EXIT.invalidInput;
   }
 
-  const { format, formatLabel, records, rows, invalid, notes } = parsed.value;
+  const { format, formatLabel, records, rows, invalid, invalidRows, notes } = parsed.value;
+  if (invalidRows > 0 && records.titles.length === 0 && records.progress.length === 0 && records.series.length === 0) {
+    // --skip-invalid left nothing: that is a file to fix, not an import that succeeded.
+    if (options.json) out.json({ format, rows, committed: false, titles: zero(), series: zero(), progress: zero(), invalid: invalid.map(issueJson), notes });
+    else {
+      out.note(out.color.red(`every row of ${basename(file)} is invalid (${invalidRows} row${invalidRows === 1 ? '' : 's'}); nothing was imported.`));
+      for (const issue of invalid.slice(0, 20)) out.note(`  ${formatIssue(issue)}`);
+    }
+    return EXIT.invalidInput;
+  }
   if (options.apiUrl) {
     // Loaded only to send: a local import never loads the API package.
     const { postImport } = await import('../runtime/remote-api.js');
@@ -95,8 +108,8 @@ async function runImport(ctx: CommandContext, file: string, options: ImportOptio
   out.line(`${c.bold(basename(file))}: ${formatLabel}, ${rows} row${rows === 1 ? '' : 's'}`);
   for (const note of notes) out.line(c.dim(`  note: ${note}`));
   printSummary(out, summary, report.committed);
-  if (invalid.length > 0) {
-    out.line(c.yellow(`${invalid.length} invalid row${invalid.length === 1 ? '' : 's'} skipped:`));
+  if (invalidRows > 0) {
+    out.line(c.yellow(`${invalidRows} invalid row${invalidRows === 1 ? '' : 's'} skipped:`));
     for (const issue of invalid.slice(0, 20)) out.line(`  ${formatIssue(issue)}`);
     if (invalid.length > 20) out.line(`  ... and ${invalid.length - 20} more (see --json)`);
   }
@@ -105,6 +118,16 @@ async function runImport(ctx: CommandContext, file: string, options: ImportOptio
 }
 
 const zero = () => ({ created: 0, updated: 0, unchanged: 0 });
+
+/** A missing path or a folder is said as such, with a hint for that, before any parsing. */
+async function checkReadable(file: string): Promise<void> {
+  const { stat } = await import('node:fs/promises');
+  const info = await stat(file).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' || error.code === 'ENOTDIR' ? null : undefined));
+  if (info === null) throw new CliError(`${file} does not exist; nothing was imported`, { exitCode: EXIT.invalidInput, hint: 'check the path of the export file' });
+  if (info?.isDirectory()) {
+    throw new CliError(`${file} is a folder, not an export file; nothing was imported`, { exitCode: EXIT.invalidInput, hint: 'give the path of the export file in it' });
+  }
+}
 
 function printSummary(out: Printer, summary: ImportReport['summary'], committed: boolean): void {
   const verb = committed ? ['created', 'updated', 'unchanged'] : ['to create', 'to update', 'unchanged'];
