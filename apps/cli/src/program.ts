@@ -13,6 +13,7 @@ import { registerStatusCommand } from './commands/status.js';
 import { CommandContext } from './runtime/context.js';
 import { hintFor } from './output/hints.js';
 import { CliError, EXIT, ExitWith, readEnv } from './runtime/env.js';
+import { READ_ONLY_COMMANDS } from './runtime/store.js';
 import type { CliIo } from './runtime/io.js';
 
 export const VERSION = '0.1.0';
@@ -31,6 +32,7 @@ function buildProgram(ctx: CommandContext): Command {
     })
     .hook('preAction', (_this, action) => {
       ctx.globals = action.optsWithGlobals();
+      ctx.readsOnly = READ_ONLY_COMMANDS.has(commandPath(action));
     });
   registerImportCommand(program, ctx);
   registerBooksCommands(program, ctx);
@@ -45,6 +47,13 @@ function buildProgram(ctx: CommandContext): Command {
   // Every sub-command inherits the error routing and exit override.
   for (const command of program.commands) propagate(command, program);
   return program;
+}
+
+/** `series show` for the action of `sagasync series show`. */
+function commandPath(action: Command): string {
+  const names: string[] = [];
+  for (let command: Command | null = action; command?.parent; command = command.parent) names.unshift(command.name());
+  return names.join(' ');
 }
 
 function propagate(command: Command, root: Command): void {

@@ -1,10 +1,11 @@
+import { existsSync } from 'node:fs';
 import type { ApiContext } from '@sagasync/api';
 import { loadApi } from './api.js';
 import type { StoragePort } from '@sagasync/core';
 import { Printer } from '../output/printer.js';
 import type { CliEnv } from './env.js';
 import type { CliIo } from './io.js';
-import { LOCAL_OWNER, openStore, resolveStorePath } from './store.js';
+import { LOCAL_OWNER, openEmptyStore, openStore, resolveStorePath } from './store.js';
 
 export interface GlobalOptions {
   store?: string;
@@ -29,8 +30,12 @@ export class CommandContext {
     return resolveStorePath(this.globals.store, this.env, this.io.cwd);
   }
 
+  /** Set for commands that only read: they must not create a store that is not there. */
+  readsOnly = false;
+
   store(): StoragePort {
-    this.storage ??= openStore(this.storePath);
+    // A read of a store that does not exist reads an empty one, and leaves no file behind.
+    this.storage ??= this.readsOnly && !existsSync(this.storePath) ? openEmptyStore() : openStore(this.storePath);
     return this.storage;
   }
 

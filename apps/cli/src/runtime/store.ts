@@ -21,3 +21,11 @@ export function openStore(path: string): StoragePort {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   return openSqliteStorage({ path });
 }
+
+/** An empty store in memory, with the current schema: what a read of a missing store sees. */
+export function openEmptyStore(): StoragePort {
+  return openSqliteStorage({ path: ':memory:' });
+}
+
+/** Commands that only read the store: run on a path with no store, they create nothing. */
+export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(['books list', 'series list', 'series show', 'progress history', 'status', 'conflicts list']);
