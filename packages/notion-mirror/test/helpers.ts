@@ -159,3 +159,30 @@ export function booksByAsin(w: World): Map<string, Record<string, unknown>[]> {
 }
 
 export type { Title };
+
+/**
+ * The push's store and Notion connection as a process that dies right after its `creates`-th page
+ * create succeeded in Notion: that request throws, and no store write lands after it.
+ */
+export function dyingAfterCreates(w: World, creates: number): { storage: StoragePort; notion: NotionConnectionOptions } {
+  let dead = false;
+  let made = 0;
+  const storage = new Proxy(w.storage, {
+    get(target, prop, receiver) {
+      if (prop === 'applyBatch') {
+        return (...args: Parameters<typeof target.applyBatch>) => (dead ? Promise.reject(new Error('process died')) : target.applyBatch(...args));
+      }
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+  const notion = {
+    ...w.notion,
+    onRequest: (e: { operation: string; outcome: string }) => {
+      if (e.operation === 'create page' && e.outcome === 'ok' && ++made === creates) {
+        dead = true;
+        throw new Error('killed');
+      }
+    },
+  };
+  return { storage, notion };
+}

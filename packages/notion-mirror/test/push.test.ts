@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pushToNotion } from '../src/apply/push.js';
 import { loadMirror } from '../src/state/mirror-records.js';
-import { booksByAsin, OWNER, world, type World } from './helpers.js';
+import { booksByAsin, dyingAfterCreates, OWNER, world, type World } from './helpers.js';
 
 let w: World | undefined;
 afterEach(async () => {
@@ -88,25 +88,7 @@ describe('pushToNotion against fake-notion', () => {
   it('resumes after a crash without duplicates, adopting the page created after the last stored record', async () => {
     w = await world(25, 2);
     // The process "dies" right after the 18th create succeeded in Notion: no more store writes.
-    let dead = false;
-    let creates = 0;
-    const dying = new Proxy(w.storage, {
-      get(target, prop, receiver) {
-        if (prop === 'applyBatch') {
-          return (...args: Parameters<typeof target.applyBatch>) => (dead ? Promise.reject(new Error('process died')) : target.applyBatch(...args));
-        }
-        return Reflect.get(target, prop, receiver) as unknown;
-      },
-    });
-    const notion = {
-      ...w.notion,
-      onRequest: (e: { operation: string; outcome: string }) => {
-        if (e.operation === 'create page' && e.outcome === 'ok' && ++creates === 18) {
-          dead = true;
-          throw new Error('killed');
-        }
-      },
-    };
+    const { storage: dying, notion } = dyingAfterCreates(w, 18);
     await expect(pushToNotion({ ...w.deps, storage: dying, notion })).rejects.toThrow();
     // Each page's record is stored right after its create: all but the 18th page's.
     const saved = await loadMirror(w.storage, OWNER);

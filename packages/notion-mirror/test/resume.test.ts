@@ -4,7 +4,7 @@ import { pushToNotion, type PushDeps, type PushResult } from '../src/apply/push.
 import { hashValues, valueFromResponse, type PropertyValues } from '../src/plan/property-values.js';
 import { listRecords, loadMirror } from '../src/state/mirror-records.js';
 import { SETTINGS_KEYS } from '../src/state/settings.js';
-import { OWNER, world, type World } from './helpers.js';
+import { dyingAfterCreates, OWNER, world, type World } from './helpers.js';
 
 const TITLES = 500;
 const SERIES = 20;
@@ -172,25 +172,7 @@ describe('deadline and cursor', () => {
     expect(first.done).toBe(false);
 
     // A call continues from the cursor and dies right after its 3rd create, before storing its record.
-    let dead = false;
-    let made = 0;
-    const dying = new Proxy(w.storage, {
-      get(target, prop, receiver) {
-        if (prop === 'applyBatch') {
-          return (...args: Parameters<typeof target.applyBatch>) => (dead ? Promise.reject(new Error('process died')) : target.applyBatch(...args));
-        }
-        return Reflect.get(target, prop, receiver) as unknown;
-      },
-    });
-    const notion = {
-      ...w.notion,
-      onRequest: (e: { operation: string; outcome: string }) => {
-        if (e.operation === 'create page' && e.outcome === 'ok' && ++made === 3) {
-          dead = true;
-          throw new Error('killed');
-        }
-      },
-    };
+    const { storage: dying, notion } = dyingAfterCreates(w, 3);
     await expect(pushToNotion({ ...w.deps, storage: dying, notion }, { cursor: first.cursor })).rejects.toThrow();
     expect(w.fake.state.listPages(w.booksDs)).toHaveLength(6 + 3);
     expect(Object.keys((await loadMirror(w.storage, OWNER)).books)).toHaveLength(6 + 2);
