@@ -146,7 +146,7 @@ async function titleData() {
   const now = new Date(clockMs).toISOString();
   return {
     asin: 'B0SAGA0001', title: 'x', subtitle: null, authors: [], narrators: [], runtimeMinutes: null, releaseDate: null, purchaseDate: null,
-    coverUrl: null, language: null, marketplace: null, sourceAccount: null, owned: true, isPodcast: false, series: [], createdAt: now, updatedAt: now,
+    coverUrl: null, language: null, marketplace: null, sourceAccount: null, owned: true, isPodcast: false, contributors: [], forSale: null, series: [], createdAt: now, updatedAt: now,
   };
 }
 

@@ -6,7 +6,7 @@ import { readTrackerText, runMatch, toMatchJson } from '../src/index.js';
 const T0 = '2026-01-01T00:00:00.000Z';
 const title = (asin: string, name: string, subtitle: string | null, authors: string[], series: [string, string][] = []): TitleData => ({
   asin, title: name, subtitle, authors, narrators: ['Some Narrator'], runtimeMinutes: 600, releaseDate: null, purchaseDate: null, coverUrl: null,
-  language: 'English', marketplace: 'us', sourceAccount: null, owned: true, isPodcast: false,
+  language: 'English', marketplace: 'us', sourceAccount: null, owned: true, isPodcast: false, contributors: [], forSale: null,
   series: series.map(([seriesTitle, sequence]) => ({ seriesKey: `title:${seriesTitle.toLowerCase()}`, seriesAsin: null, seriesTitle, sequence, position: { kind: 'number', value: Number(sequence) } })),
   createdAt: T0, updatedAt: T0,
 });

@@ -43,7 +43,7 @@ export function library(titles: number, series: number): { titles: TitleData[]; 
       marketplace: 'us',
       sourceAccount: null,
       owned: i % 5 !== 4,
-      isPodcast: false,
+      isPodcast: false, contributors: [], forSale: null,
       series: s ? [{ seriesKey: s.key, seriesAsin: s.asin, seriesTitle: s.title, sequence: String(position), position: { kind: 'number' as const, value: position } }] : [],
       createdAt: NOW,
       updatedAt: NOW,

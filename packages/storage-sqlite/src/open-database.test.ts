@@ -34,7 +34,7 @@ const title = {
   marketplace: null,
   sourceAccount: null,
   owned: true,
-  isPodcast: false,
+  isPodcast: false, contributors: [], forSale: null,
   series: [],
   createdAt: T0,
   updatedAt: T0,

@@ -61,7 +61,7 @@ async function seededStore(d: Deps, titles: number, series: number): Promise<Sto
       marketplace: 'us',
       sourceAccount: null,
       owned: i % 5 !== 4,
-      isPodcast: false,
+      isPodcast: false, contributors: [], forSale: null,
       series: [{ seriesKey: s.key, seriesAsin: s.asin, seriesTitle: s.title, sequence: String(position), position: { kind: 'number', value: position } }],
       createdAt: NOW,
       updatedAt: NOW,

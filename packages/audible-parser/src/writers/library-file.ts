@@ -24,6 +24,8 @@ export function buildLibraryFile(input: { titles: readonly Title[]; series: read
         sourceAccount: t.sourceAccount,
         owned: t.owned,
         isPodcast: t.isPodcast,
+        contributors: t.contributors,
+        forSale: t.forSale,
         series: t.series,
       }),
     ),

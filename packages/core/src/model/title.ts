@@ -15,6 +15,17 @@ export const SeriesMembershipSchema = z.object({
 export type SeriesMembership = z.infer<typeof SeriesMembershipSchema>;
 
 /**
+ * Someone credited on a title in a role other than author: `Constance Garnett - translator` in an
+ * export's author cell. Kept apart so a translator never counts as the book's author.
+ */
+export const ContributorSchema = z.object({
+  name: z.string().min(1),
+  /** Lower-case role as the source wrote it: `translator`, `introductions`, `editor`, ... */
+  role: z.string().min(1),
+});
+export type Contributor = z.infer<typeof ContributorSchema>;
+
+/**
  * What a source (export file, API sync, series catalogue) says about one Audible product.
  * Optional fields that are absent mean "this source does not know", never "clear it".
  */
@@ -34,6 +45,13 @@ export const TitleRecordSchema = z.object({
   /** false for a volume known only from series metadata: a "synthetic" volume. */
   owned: z.boolean(),
   isPodcast: z.boolean().optional(),
+  /** Credited people with a role (translator, foreword, ...); absent when the source does not say. */
+  contributors: z.array(ContributorSchema).optional(),
+  /**
+   * Whether Audible sells the product in the account's marketplace: a catalogue item with no
+   * price is not for sale there (null or absent: not known). Only a volume not owned cares.
+   */
+  forSale: z.boolean().nullable().optional(),
   series: z.array(SeriesMembershipSchema),
 });
 export type TitleRecord = z.infer<typeof TitleRecordSchema>;
@@ -55,6 +73,9 @@ export const TitleSchema = z.object({
   sourceAccount: z.string().nullable(),
   owned: z.boolean(),
   isPodcast: z.boolean(),
+  // Defaults read rows written before these fields existed.
+  contributors: z.array(ContributorSchema).default([]),
+  forSale: z.boolean().nullable().default(null),
   series: z.array(SeriesMembershipSchema),
   version: VersionSchema,
   createdAt: IsoDateTimeSchema,
@@ -77,6 +98,8 @@ export const TITLE_FIELDS = [
   'sourceAccount',
   'owned',
   'isPodcast',
+  'contributors',
+  'forSale',
   'series',
 ] as const satisfies readonly (keyof Title)[];
 export type TitleField = (typeof TITLE_FIELDS)[number];

@@ -47,6 +47,10 @@ export function mergeTitleRecords(a: TitleRecord, b: TitleRecord): TitleRecord {
   }
   const isPodcast = b.isPodcast ?? a.isPodcast;
   if (isPodcast !== undefined) merged.isPodcast = isPodcast;
+  const contributors = b.contributors ?? a.contributors;
+  if (contributors !== undefined) merged.contributors = contributors;
+  const forSale = pick(b.forSale, a.forSale);
+  if (forSale !== undefined) merged.forSale = forSale;
   return merged;
 }
 
@@ -72,6 +76,8 @@ export function titleDataFrom(record: TitleRecord, stored: Title | undefined, no
     sourceAccount: pick(record.sourceAccount, stored?.sourceAccount) ?? null,
     owned: record.owned || (stored?.owned ?? false),
     isPodcast: record.isPodcast ?? stored?.isPodcast ?? false,
+    contributors: record.contributors ?? stored?.contributors ?? [],
+    forSale: pick(record.forSale, stored?.forSale) ?? null,
     series: mergeMemberships(stored?.series ?? [], record.series),
     createdAt: stored?.createdAt ?? now,
     updatedAt: stored?.updatedAt ?? now,

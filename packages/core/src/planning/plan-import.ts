@@ -5,7 +5,7 @@ import type { Title, TitleRecord } from '../model/title.js';
 import { TITLE_FIELDS } from '../model/title.js';
 import type { BatchOperation, HistoryData, ProgressData, SeriesData, TitleData } from '../ports/storage.port.js';
 import { applyProgressReport } from '../progress/apply-progress.js';
-import { sameMemberships, sameStrings } from './equality.js';
+import { deepEqual, sameMemberships, sameStrings } from './equality.js';
 import { mergeSeriesRecords, mergeTitleRecords, titleDataFrom } from './merge-records.js';
 
 export type PlanAction = 'create' | 'update' | 'unchanged';
@@ -100,7 +100,13 @@ function titleDiff(next: TitleData, stored: Title): string[] {
     const b = stored[field];
     if (a === b) continue;
     const same =
-      field === 'series' ? sameMemberships(next.series, stored.series) : Array.isArray(a) && Array.isArray(b) ? sameStrings(a as string[], b as string[]) : false;
+      field === 'series'
+        ? sameMemberships(next.series, stored.series)
+        : field === 'contributors'
+          ? deepEqual(a, b)
+          : Array.isArray(a) && Array.isArray(b)
+            ? sameStrings(a as string[], b as string[])
+            : false;
     if (!same) changed.push(field);
   }
   return changed;

@@ -22,7 +22,7 @@ function title(asin: string, name: string, owned: boolean, releaseDate: string |
   return {
     ownerId: 'local', asin, title: name, subtitle: null, authors: ['A. Author'], narrators: [], runtimeMinutes: 600,
     releaseDate, purchaseDate: null, coverUrl: null, language: 'english', marketplace: 'us', sourceAccount: null,
-    owned, isPodcast: false, series, version: 1, createdAt: NOW, updatedAt: NOW,
+    owned, isPodcast: false, contributors: [], forSale: null, series, version: 1, createdAt: NOW, updatedAt: NOW,
   };
 }
 

@@ -15,7 +15,7 @@ const set = loadEvalSet();
 const titleData = set.titles.map(
   (t): TitleData => ({
     asin: t.asin, title: t.title, subtitle: t.subtitle ?? null, authors: [...t.authors], narrators: [], runtimeMinutes: null, releaseDate: null, purchaseDate: null,
-    coverUrl: null, language: null, marketplace: 'us', sourceAccount: null, owned: true, isPodcast: false, createdAt: T0, updatedAt: T0,
+    coverUrl: null, language: null, marketplace: 'us', sourceAccount: null, owned: true, isPodcast: false, contributors: [], forSale: null, createdAt: T0, updatedAt: T0,
     series: (t.series ?? []).map((s) => ({ seriesKey: seriesKeyFor(null, s.seriesTitle), seriesAsin: null, seriesTitle: s.seriesTitle, ...readSequence(s.sequence) })),
   }),
 );

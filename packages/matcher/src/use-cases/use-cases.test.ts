@@ -13,7 +13,7 @@ const T0 = '2026-01-01T00:00:00.000Z';
 function title(asin: string, name: string, authors: string[], extra: Partial<TitleData> = {}): TitleData {
   return {
     asin, title: name, subtitle: null, authors, narrators: [], runtimeMinutes: null, releaseDate: null, purchaseDate: null, coverUrl: null,
-    language: null, marketplace: 'us', sourceAccount: null, owned: true, isPodcast: false, series: [], createdAt: T0, updatedAt: T0, ...extra,
+    language: null, marketplace: 'us', sourceAccount: null, owned: true, isPodcast: false, contributors: [], forSale: null, series: [], createdAt: T0, updatedAt: T0, ...extra,
   };
 }
 

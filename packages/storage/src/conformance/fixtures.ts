@@ -26,7 +26,7 @@ export function bareTitle(asin: string, overrides: Partial<TitleData> = {}): Tit
     marketplace: null,
     sourceAccount: null,
     owned: true,
-    isPodcast: false,
+    isPodcast: false, contributors: [], forSale: null,
     series: [],
     createdAt: T0,
     updatedAt: T0,
@@ -49,7 +49,7 @@ export function fullTitle(asin: string, overrides: Partial<TitleData> = {}): Tit
     marketplace: 'us',
     sourceAccount: 'me@example.com',
     owned: true,
-    isPodcast: false,
+    isPodcast: false, contributors: [], forSale: null,
     series: [
       { seriesKey: 'B0SERIES01', seriesAsin: 'B0SERIES01', seriesTitle: 'The Expanse', sequence: '1-3', position: { kind: 'range', start: 1, end: 3 } },
       { seriesKey: 'title:expanse omnibus', seriesAsin: null, seriesTitle: 'Expanse Omnibus', sequence: '2.5', position: { kind: 'number', value: 2.5 } },
