@@ -1,12 +1,13 @@
 import type { LibraryRecords } from '../model/library-records.js';
 import type { Progress, ProgressReport, ProgressSource } from '../model/progress.js';
 import type { Series, SeriesRecord } from '../model/series.js';
-import type { Title, TitleRecord } from '../model/title.js';
+import type { SeriesMembership, Title, TitleRecord } from '../model/title.js';
 import { TITLE_FIELDS } from '../model/title.js';
 import type { BatchOperation, HistoryData, ProgressData, SeriesData, TitleData } from '../ports/storage.port.js';
 import { applyProgressReport } from '../progress/apply-progress.js';
 import { deepEqual, sameMemberships, sameStrings } from './equality.js';
-import { mergeSeriesRecords, mergeTitleRecords, titleDataFrom } from './merge-records.js';
+import { mergeMemberships, mergeSeriesRecords, mergeTitleRecords, titleDataFrom } from './merge-records.js';
+import { canonicalMemberships, discoverSeriesAliases } from './series-aliases.js';
 
 export type PlanAction = 'create' | 'update' | 'unchanged';
 
@@ -50,13 +51,29 @@ export interface ChangeSetSummary {
   progress: ActionCounts;
 }
 
+/** A name-keyed series joined to the ASIN-keyed series it is (see `discoverSeriesAliases`). */
+export interface SeriesMerge {
+  /** The name key, e.g. `title:the expanse`. */
+  alias: string;
+  /** The series it stands for. */
+  into: string;
+  /** False when the store already had the alias (its row or memberships were left behind). */
+  newAlias: boolean;
+  /** The stored name-keyed series row to delete, with the version read; null when there is none. */
+  expectedVersion: number | null;
+}
+
 export interface ChangeSet {
-  /** Ordered by ASIN. Only titles the records mention. */
+  /** Ordered by ASIN. Titles the records mention, and stored titles whose series were merged. */
   titles: TitleChange[];
   /** Ordered by key. Series the records list or that a membership refers to. */
   series: SeriesChange[];
   /** Ordered by ASIN. Titles with reports and with (or gaining) a progress row. */
   progress: ProgressChange[];
+  /** Name-keyed series that turned out to be ASIN-keyed ones, ordered by alias. */
+  seriesMerges: SeriesMerge[];
+  /** The plan's `now`: when its aliases were found. */
+  plannedAt: string;
   summary: ChangeSetSummary;
   /** Things a person may want to know: merged duplicates, skipped or ignored reports. */
   notes: string[];
@@ -66,6 +83,8 @@ export interface CurrentState {
   titles: ReadonlyMap<string, Title>;
   series: ReadonlyMap<string, Series>;
   progress: ReadonlyMap<string, Progress>;
+  /** Series aliases in force (alias key -> series key). */
+  aliases?: ReadonlyMap<string, string>;
 }
 
 export interface PlanOptions {
@@ -154,12 +173,20 @@ function progressDataOf(p: Progress): ProgressData {
 const SERIES_FIELDS = ['title', 'asin', 'catalogueComplete'] as const;
 const PROGRESS_FIELDS = ['status', 'percentComplete', 'isFinished', 'startedAt', 'finishedAt', 'lastPositionMs', 'finishCount'] as const;
 
-function planTitles(records: Map<string, TitleRecord>, stored: ReadonlyMap<string, Title>, now: string, fieldLists: FieldLists): TitleChange[] {
+function planTitles(
+  records: Map<string, TitleRecord>,
+  stored: ReadonlyMap<string, Title>,
+  now: string,
+  fieldLists: FieldLists,
+  canonical: (memberships: readonly SeriesMembership[]) => SeriesMembership[],
+): TitleChange[] {
   const changes: TitleChange[] = [];
   for (const asin of [...records.keys()].sort(compareKeys)) {
     const record = records.get(asin)!;
     const current = stored.get(asin);
-    const value = titleDataFrom(record, current, now);
+    const canonicalSeries = current === undefined ? undefined : canonical(current.series);
+    const base = current === undefined || canonicalSeries === current.series ? current : { ...current, series: canonicalSeries! };
+    const value = titleDataFrom(record, base, now);
     if (!current) {
       changes.push({ action: 'create', asin, changedFields: fieldLists.share(setFields(value, TITLE_FIELDS)), expectedVersion: null, value });
       continue;
@@ -324,29 +351,107 @@ function count(changes: readonly { action: PlanAction }[]): ActionCounts {
  */
 export function planImport(records: LibraryRecords, current: CurrentState, options: PlanOptions): ChangeSet {
   const notes: string[] = [];
-  const titleRecords = fold(records.titles, (t) => t.asin, mergeTitleRecords);
-  if (titleRecords.folded > 0) notes.push(`${titleRecords.folded} duplicate title record(s) merged by ASIN`);
+  const folded = fold(records.titles, (t) => t.asin, mergeTitleRecords);
+  if (folded.folded > 0) notes.push(`${folded.folded} duplicate title record(s) merged by ASIN`);
   const seriesRecords = fold(records.series, (s) => s.key, mergeSeriesRecords);
   if (seriesRecords.folded > 0) notes.push(`${seriesRecords.folded} duplicate series record(s) merged by key`);
 
+  const discovery = discoverSeriesAliases({
+    memberships: plannedMemberships(folded.byKey, current.titles),
+    seriesTitles: plannedSeriesTitles(seriesRecords.byKey, current.series),
+    seriesRecords: [...seriesRecords.byKey.values()],
+    storedAliases: current.aliases ?? new Map(),
+  });
+  const { aliases } = discovery;
+  const seriesInfo = new Map<string, { asin: string | null; title: string }>();
+  for (const s of current.series.values()) seriesInfo.set(s.key, s);
+  for (const s of seriesRecords.byKey.values()) if (!aliases.has(s.key)) seriesInfo.set(s.key, s);
+  for (const t of folded.byKey.values()) for (const m of t.series) if (!seriesInfo.has(m.seriesKey)) seriesInfo.set(m.seriesKey, { asin: m.seriesAsin, title: m.seriesTitle });
+  const canonical = (memberships: readonly SeriesMembership[]) => canonicalMemberships(memberships, aliases, (key) => seriesInfo.get(key));
+
+  const titleRecords = { byKey: folded.byKey };
+  if (aliases.size > 0) {
+    for (const [asin, t] of folded.byKey) {
+      const series = canonical(t.series);
+      if (series !== t.series) folded.byKey.set(asin, { ...t, series });
+    }
+    for (const [key, s] of [...seriesRecords.byKey]) {
+      const into = aliases.get(key);
+      if (into === undefined) continue;
+      seriesRecords.byKey.delete(key);
+      const info = seriesInfo.get(into);
+      const moved = { key: into, asin: info?.asin ?? into, title: info?.title ?? s.title, catalogueComplete: s.catalogueComplete };
+      const known = seriesRecords.byKey.get(into);
+      seriesRecords.byKey.set(into, known === undefined ? moved : { ...known, catalogueComplete: known.catalogueComplete || s.catalogueComplete });
+    }
+    // A stored name-keyed row that knew its whole catalogue passes that on as it goes.
+    for (const [alias, into] of aliases) {
+      if (!current.series.get(alias)?.catalogueComplete) continue;
+      const known = seriesRecords.byKey.get(into);
+      const info = seriesInfo.get(into);
+      if (known !== undefined) seriesRecords.byKey.set(into, { ...known, catalogueComplete: true });
+      else if (info !== undefined) seriesRecords.byKey.set(into, { key: into, asin: info.asin ?? into, title: info.title, catalogueComplete: true });
+    }
+  }
+
+  // Stored titles the records do not mention still move out of a merged series.
+  for (const title of current.titles.values()) {
+    if (titleRecords.byKey.has(title.asin) || !title.series.some((m) => aliases.has(m.seriesKey))) continue;
+    titleRecords.byKey.set(title.asin, { asin: title.asin, title: title.title, authors: [], narrators: [], owned: false, series: [] });
+  }
+
   const fieldLists = new FieldLists();
-  const titles = planTitles(titleRecords.byKey, current.titles, options.now, fieldLists);
+  const titles = planTitles(titleRecords.byKey, current.titles, options.now, fieldLists, canonical);
   const series = planSeries(seriesRecords.byKey, titles, current.series, options.now);
   const progress = planProgress(records.progress, (asin) => titleRecords.byKey.has(asin) || current.titles.has(asin), current.progress, options, notes, fieldLists);
+  const seriesMerges = planSeriesMerges(discovery.created, aliases, current);
+  if (discovery.created.length > 0) {
+    const names = discovery.created.map((a) => seriesInfo.get(a.seriesKey)?.title ?? a.seriesKey);
+    notes.push(`${names.length} series named only by title joined the Audible series of the same name: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`);
+  }
+  if (discovery.ambiguous.length > 0) notes.push(`kept apart, the name fits several series: ${discovery.ambiguous.slice(0, 5).join(', ')}${discovery.ambiguous.length > 5 ? ', …' : ''}`);
 
   return {
     titles,
     series,
     progress,
+    seriesMerges,
+    plannedAt: options.now,
     summary: { titles: count(titles), series: count(series), progress: count(progress) },
     notes,
   };
 }
 
+/** Each title's memberships once the records are merged in, before aliases move them. */
+function* plannedMemberships(records: ReadonlyMap<string, TitleRecord>, stored: ReadonlyMap<string, Title>): Generator<readonly SeriesMembership[]> {
+  for (const [asin, record] of records) yield mergeMemberships(stored.get(asin)?.series ?? [], record.series);
+  for (const [asin, title] of stored) if (!records.has(asin)) yield title.series;
+}
+
+/** Each series row's title after the plan: a record's, else the stored one. */
+function plannedSeriesTitles(records: ReadonlyMap<string, SeriesRecord>, stored: ReadonlyMap<string, Series>): Map<string, string> {
+  const titles = new Map<string, string>();
+  for (const [key, s] of stored) titles.set(key, s.title);
+  for (const [key, s] of records) titles.set(key, s.title);
+  return titles;
+}
+
+/** New aliases to record, and name-keyed series rows (new or left behind) to delete. */
+function planSeriesMerges(created: readonly { alias: string; seriesKey: string }[], aliases: ReadonlyMap<string, string>, current: CurrentState): SeriesMerge[] {
+  const merges = new Map<string, SeriesMerge>();
+  for (const a of created) merges.set(a.alias, { alias: a.alias, into: a.seriesKey, newAlias: true, expectedVersion: current.series.get(a.alias)?.version ?? null });
+  for (const [alias, into] of aliases) {
+    const row = current.series.get(alias);
+    if (row !== undefined && !merges.has(alias)) merges.set(alias, { alias, into, newAlias: false, expectedVersion: row.version });
+  }
+  return [...merges.values()].sort((a, b) => compareKeys(a.alias, b.alias));
+}
+
 /** True when applying the change set would write nothing. */
 export function isEmptyChangeSet(changeSet: ChangeSet): boolean {
   const { titles, series, progress } = changeSet.summary;
-  return titles.created + titles.updated + series.created + series.updated + progress.created + progress.updated === 0;
+  const merges = changeSet.seriesMerges.filter((m) => m.newAlias || m.expectedVersion !== null).length;
+  return titles.created + titles.updated + series.created + series.updated + progress.created + progress.updated + merges === 0;
 }
 
 /**
@@ -375,6 +480,13 @@ export function* changeSetToOperationGroups(changeSet: ChangeSet): Generator<Bat
     yield group;
   }
   for (const c of changeSet.titles) if (c.action !== 'unchanged') yield [{ op: 'putTitle', value: c.value, expectedVersion: c.expectedVersion }];
+  // Last: the name-keyed row goes only once no title names it any more.
+  for (const m of changeSet.seriesMerges) {
+    const group: BatchOperation[] = [];
+    if (m.newAlias) group.push({ op: 'putSeriesAlias', value: { alias: m.alias, seriesKey: m.into, createdAt: changeSet.plannedAt } });
+    if (m.expectedVersion !== null) group.push({ op: 'deleteSeries', key: m.alias, expectedVersion: m.expectedVersion });
+    if (group.length > 0) yield group;
+  }
 }
 
 /**
@@ -388,5 +500,10 @@ export function applyChangeSetToState(state: CurrentState, changeSet: ChangeSet,
   for (const c of changeSet.titles) if (c.action !== 'unchanged') titles.set(c.asin, { ...c.value, ownerId, version: (c.expectedVersion ?? 0) + 1 });
   for (const c of changeSet.series) if (c.action !== 'unchanged') series.set(c.key, { ...c.value, ownerId, version: (c.expectedVersion ?? 0) + 1 });
   for (const c of changeSet.progress) if (c.action !== 'unchanged') progress.set(c.asin, { ...c.value, ownerId, version: (c.expectedVersion ?? 0) + 1 });
-  return { titles, series, progress };
+  const aliases = new Map(state.aliases ?? []);
+  for (const m of changeSet.seriesMerges) {
+    aliases.set(m.alias, m.into);
+    series.delete(m.alias);
+  }
+  return { titles, series, progress, aliases };
 }

@@ -3,8 +3,9 @@ import type { Progress, ProgressSource } from '../model/progress.js';
 import type { SyncKind } from '../model/sync-run.js';
 import type { Title } from '../model/title.js';
 import type { BatchOperation } from '../ports/storage.port.js';
+import { readAll } from '../ports/page.js';
 import * as z from 'zod';
-import { changeSetToOperationGroups, planImport, type ChangeSet, type CurrentState } from '../planning/plan-import.js';
+import { changeSetToOperationGroups, isEmptyChangeSet, planImport, type ChangeSet, type CurrentState } from '../planning/plan-import.js';
 import { applyInChunks } from './apply-in-chunks.js';
 import { statusInvalidations } from './series-status-cache.js';
 import { syncRunOperation, writeSyncRun } from './sync-run-log.js';
@@ -45,18 +46,35 @@ async function readState(deps: UseCaseDeps, records: LibraryRecords): Promise<Cu
   const { storage, ownerId } = deps;
   const asins = [...new Set([...records.titles.map((t) => t.asin), ...records.progress.map((p) => p.asin)])];
   const progressAsins = [...new Set(records.progress.map((p) => p.asin))];
-  const [titles, series, progress] = await Promise.all([
+  const [titles, series, progress, aliases] = await Promise.all([
     asins.length > LIST_ALL_ABOVE ? storage.listTitles(ownerId).then((page) => page.items) : asins.length > 0 ? storage.getTitles(ownerId, asins) : Promise.resolve([] as Title[]),
     storage.listSeries(ownerId).then((page) => page.items),
     progressAsins.length > LIST_ALL_ABOVE / 10
       ? storage.listProgress(ownerId).then((page) => page.items)
       : Promise.all(progressAsins.map((asin) => storage.getProgress(ownerId, asin))).then((rows) => rows.filter((p): p is Progress => p !== null)),
+    readAll((cursor) => storage.listSeriesAliases(ownerId, { cursor })),
   ]);
   return {
     titles: new Map(titles.map((t) => [t.asin, t])),
     series: new Map(series.map((s) => [s.key, s])),
     progress: new Map(progress.map((p) => [p.asin, p])),
+    aliases: new Map(aliases.map((a) => [a.alias, a.seriesKey])),
   };
+}
+
+/**
+ * A merge moves every title of the name-keyed series; when the state holds only the titles the
+ * records name, the others are read too (then the plan is made again with them).
+ */
+async function withTitlesOfMergedSeries(deps: UseCaseDeps, state: CurrentState, changeSet: ChangeSet): Promise<CurrentState | null> {
+  if (changeSet.seriesMerges.length === 0) return null;
+  const seriesKeys = changeSet.seriesMerges.map((m) => m.alias);
+  const titles = await readAll((cursor) => deps.storage.listTitles(deps.ownerId, { seriesKeys, cursor }));
+  const missing = titles.filter((t) => !state.titles.has(t.asin));
+  if (missing.length === 0) return null;
+  const all = new Map(state.titles);
+  for (const t of missing) all.set(t.asin, t);
+  return { ...state, titles: all };
 }
 
 function* writeGroups(first: readonly BatchOperation[], changeSet: ChangeSet): Generator<BatchOperation[]> {
@@ -76,6 +94,7 @@ function affectedSeries(changeSet: ChangeSet, state: CurrentState): Set<string> 
     addTitle(c.asin);
   }
   for (const c of changeSet.series) if (c.action !== 'unchanged') keys.add(c.key);
+  for (const m of changeSet.seriesMerges) keys.add(m.alias).add(m.into);
   const titleValues = new Map(changeSet.titles.map((c) => [c.asin, c.value]));
   for (const c of changeSet.progress) {
     if (c.action === 'unchanged') continue;
@@ -107,9 +126,15 @@ export async function importLibrary(deps: UseCaseDeps, records: LibraryRecords, 
 
 function planAndApply(deps: UseCaseDeps, records: LibraryRecords, options: ImportOptions, startedAt: string): Promise<ImportReport> {
   return retryOnConflict(async (attempt) => {
-    const state = await readState(deps, records);
+    let state = await readState(deps, records);
     const now = nowIso(deps);
-    const changeSet = planImport(records, state, { now, progressSource: options.progressSource ?? 'import' });
+    const planOptions = { now, progressSource: options.progressSource ?? 'import' } as const;
+    let changeSet = planImport(records, state, planOptions);
+    const widened = await withTitlesOfMergedSeries(deps, state, changeSet);
+    if (widened !== null) {
+      state = widened;
+      changeSet = planImport(records, state, planOptions);
+    }
     let runId: string | null = null;
     if (options.commit) {
       const { titles, series, progress } = changeSet.summary;
@@ -141,5 +166,37 @@ function planAndApply(deps: UseCaseDeps, records: LibraryRecords, options: Impor
       runId,
       attempts: attempt,
     };
+  });
+}
+
+export interface ConvergeSeriesResult {
+  /** Name-keyed series joined to the ASIN-keyed series they are. */
+  merged: number;
+  /** Titles whose memberships moved. */
+  titlesMoved: number;
+}
+
+/**
+ * Applies the series rule to the whole store once (`series recompute` does): a store filled by a
+ * file import and an Audible sync before the rule existed ends with one series per series.
+ */
+export async function convergeSeries(deps: UseCaseDeps): Promise<ConvergeSeriesResult> {
+  const { storage, ownerId } = deps;
+  return retryOnConflict(async () => {
+    const [titles, series, aliases] = await Promise.all([
+      readAll((cursor) => storage.listTitles(ownerId, { cursor })),
+      readAll((cursor) => storage.listSeries(ownerId, { cursor })),
+      readAll((cursor) => storage.listSeriesAliases(ownerId, { cursor })),
+    ]);
+    const state: CurrentState = {
+      titles: new Map(titles.map((t) => [t.asin, t])),
+      series: new Map(series.map((s) => [s.key, s])),
+      progress: new Map(),
+      aliases: new Map(aliases.map((a) => [a.alias, a.seriesKey])),
+    };
+    const changeSet = planImport({ titles: [], series: [], progress: [] }, state, { now: nowIso(deps) });
+    if (isEmptyChangeSet(changeSet)) return { merged: 0, titlesMoved: 0 };
+    await applyInChunks(storage, ownerId, writeGroups(statusInvalidations(affectedSeries(changeSet, state)), changeSet));
+    return { merged: changeSet.seriesMerges.length, titlesMoved: changeSet.summary.titles.updated };
   });
 }

@@ -5,6 +5,7 @@ import type { BatchOperation, SeriesData } from '../ports/storage.port.js';
 import type { SeriesView } from '../series/derive-series-status.js';
 import { deriveSeriesViews } from '../series/series-views.js';
 import { applyInChunks } from './apply-in-chunks.js';
+import { convergeSeries } from './import-library.js';
 import { nowIso, retryOnConflict, type UseCaseDeps } from './deps.js';
 import { refreshStatuses, statusInvalidations } from './series-status-cache.js';
 import { resolveRuleOptions, type SeriesReportOptions } from './series-context.js';
@@ -13,6 +14,8 @@ export interface RecomputeSeriesResult {
   created: number;
   updated: number;
   removed: number;
+  /** Series named only by title that joined the ASIN-keyed series they are (counted in `removed` too). */
+  merged: number;
   /** Every series after the rebuild, as `buildSeriesReport` shows them. */
   series: SeriesView[];
 }
@@ -58,6 +61,7 @@ function seriesFromMemberships(key: string, memberships: readonly SeriesMembersh
 export async function recomputeSeries(deps: UseCaseDeps, options: SeriesReportOptions = {}): Promise<RecomputeSeriesResult> {
   const { storage, ownerId } = deps;
   const rules = await resolveRuleOptions(deps, options);
+  const converged = await convergeSeries(deps);
   return retryOnConflict(async () => {
     const [titles, storedSeries, progressRows] = await Promise.all([storage.listTitles(ownerId).then((page) => page.items), storage.listSeries(ownerId).then((page) => page.items), storage.listProgress(ownerId).then((page) => page.items)]);
     const now = nowIso(deps);
@@ -102,6 +106,6 @@ export async function recomputeSeries(deps: UseCaseDeps, options: SeriesReportOp
     const progress = new Map<string, Progress>(progressRows.map((p) => [p.asin, p]));
     const views = deriveSeriesViews(titles, after, progress, rules);
     await refreshStatuses(deps, views, rules);
-    return { created, updated, removed, series: views };
+    return { created, updated, removed: removed + converged.merged, merged: converged.merged, series: views };
   });
 }

@@ -1,0 +1,147 @@
+import type { SeriesRecord } from '../model/series.js';
+import type { SeriesMembership } from '../model/title.js';
+import { normaliseSeriesTitle } from '../sequence/series-key.js';
+
+/**
+ * One library, whatever path it came by. A file export names a series only by its title (key
+ * `title:<normalised name>`), Audible by its series ASIN. The two are one series when
+ * - their normalised names agree and they share at least one title (one ASIN carries both
+ *   memberships), or
+ * - series metadata names that ASIN for that name (a series record with both), and no other
+ *   ASIN-keyed series has the name.
+ * The name then becomes an alias of the ASIN-keyed series: memberships and series records under
+ * the name are rewritten to the ASIN key, now and on every later import. Two series with one name
+ * and no shared title stay two, and a name that fits several ASIN-keyed series joins none of them.
+ */
+
+export const NAME_KEY_PREFIX = 'title:';
+export const isNameKey = (key: string): boolean => key.startsWith(NAME_KEY_PREFIX);
+const nameOfKey = (key: string): string => key.slice(NAME_KEY_PREFIX.length);
+
+export interface SeriesAliasDiscovery {
+  /** Every alias in force: the stored ones and the new ones (alias key -> series key). */
+  aliases: Map<string, string>;
+  /** Aliases found by this plan, ordered by alias. */
+  created: { alias: string; seriesKey: string }[];
+  /** Names that fit more than one ASIN-keyed series: left apart, worth a note. */
+  ambiguous: string[];
+}
+
+interface SeriesInfo {
+  asin: string | null;
+  title: string;
+}
+
+/**
+ * Finds the aliases a plan supports. Pure. It looks at what the plan will leave, so planning the
+ * same records again finds the same aliases:
+ * - `memberships`: each title's memberships after the records are merged in (not yet moved);
+ * - `seriesTitles`: each series row's title after the plan (a record's, else the stored one).
+ * A series' names are its row title and every title its memberships use. Only names in use (a
+ * name-keyed row or membership) get an alias.
+ */
+export function discoverSeriesAliases(input: {
+  memberships: Iterable<readonly SeriesMembership[]>;
+  seriesTitles: ReadonlyMap<string, string>;
+  seriesRecords: readonly SeriesRecord[];
+  storedAliases: ReadonlyMap<string, string>;
+}): SeriesAliasDiscovery {
+  const { seriesTitles, seriesRecords, storedAliases } = input;
+  const all = [...input.memberships];
+  // Names of each ASIN-keyed series, normalised; each (key, title) pair normalised once.
+  const namesOf = new Map<string, Set<string>>();
+  const seen = new Set<string>();
+  const namesInUse = new Set<string>();
+  const addName = (key: string, title: string) => {
+    if (isNameKey(key)) {
+      namesInUse.add(key);
+      return;
+    }
+    const pair = `${key}\u0000${title}`;
+    if (seen.has(pair)) return;
+    seen.add(pair);
+    const name = normaliseSeriesTitle(title);
+    if (!name) return;
+    let names = namesOf.get(key);
+    if (names === undefined) namesOf.set(key, (names = new Set()));
+    names.add(name);
+  };
+  for (const [key, title] of seriesTitles) addName(key, title);
+  for (const memberships of all) for (const m of memberships) addName(m.seriesKey, m.seriesTitle);
+
+  const candidates = new Map<string, Set<string>>();
+  const propose = (alias: string, target: string) => {
+    if (storedAliases.has(alias)) return;
+    let targets = candidates.get(alias);
+    if (targets === undefined) candidates.set(alias, (targets = new Set()));
+    targets.add(target);
+  };
+  // A title in both series: an ASIN-keyed membership with a name the name-keyed one has.
+  for (const memberships of all) {
+    if (memberships.length < 2) continue;
+    for (const m of memberships) {
+      if (!isNameKey(m.seriesKey)) continue;
+      const name = nameOfKey(m.seriesKey);
+      for (const other of memberships) if (!isNameKey(other.seriesKey) && namesOf.get(other.seriesKey)?.has(name)) propose(m.seriesKey, other.seriesKey);
+    }
+  }
+  // Series metadata that names an ASIN for a name in use, when no other series has that name.
+  let keysByName: Map<string, number> | undefined;
+  for (const s of seriesRecords) {
+    if (isNameKey(s.key) || s.asin === null) continue;
+    const name = normaliseSeriesTitle(s.title);
+    const alias = `${NAME_KEY_PREFIX}${name}`;
+    if (!namesInUse.has(alias)) continue;
+    if (keysByName === undefined) {
+      keysByName = new Map();
+      for (const names of namesOf.values()) for (const n of names) keysByName.set(n, (keysByName.get(n) ?? 0) + 1);
+    }
+    if (keysByName.get(name) === 1) propose(alias, s.key);
+  }
+
+  const aliases = new Map(storedAliases);
+  const created: { alias: string; seriesKey: string }[] = [];
+  const ambiguous: string[] = [];
+  for (const alias of [...candidates.keys()].sort()) {
+    const targets = candidates.get(alias)!;
+    if (targets.size !== 1) {
+      ambiguous.push(nameOfKey(alias));
+      continue;
+    }
+    const seriesKey = [...targets][0]!;
+    // An alias never points at another alias: the target is an ASIN key by construction.
+    aliases.set(alias, seriesKey);
+    created.push({ alias, seriesKey });
+  }
+  return { aliases, created, ambiguous };
+}
+
+/**
+ * Memberships with aliased keys moved to the series they stand for. When a title then has two
+ * memberships of one series, the one that came with the ASIN stays; it takes the other's position
+ * only when it has none of its own.
+ */
+export function canonicalMemberships(
+  memberships: readonly SeriesMembership[],
+  aliases: ReadonlyMap<string, string>,
+  seriesOf: (key: string) => SeriesInfo | undefined,
+): SeriesMembership[] {
+  if (aliases.size === 0 || !memberships.some((m) => aliases.has(m.seriesKey))) return memberships as SeriesMembership[];
+  const out: SeriesMembership[] = [];
+  const moved: SeriesMembership[] = [];
+  for (const m of memberships) {
+    const target = aliases.get(m.seriesKey);
+    if (target === undefined) {
+      out.push(m);
+      continue;
+    }
+    const series = seriesOf(target);
+    moved.push({ ...m, seriesKey: target, seriesAsin: series?.asin ?? target, seriesTitle: series?.title ?? m.seriesTitle });
+  }
+  for (const m of moved) {
+    const i = out.findIndex((x) => x.seriesKey === m.seriesKey);
+    if (i < 0) out.push(m);
+    else if (out[i]!.position.kind === 'none' && m.position.kind !== 'none') out[i] = { ...out[i]!, sequence: m.sequence, position: m.position };
+  }
+  return out;
+}
