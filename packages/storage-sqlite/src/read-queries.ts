@@ -45,6 +45,7 @@ export interface ReadQueries {
   baselines: Database.Statement<[string, string], DataRow>;
   seriesAlias: Database.Statement<[string, string], DataRow>;
   seriesAliases: PagedQuery<DataRow>;
+  sourceBaselines: PagedQuery<DataRow>;
   lease: Database.Statement<[string, string], string>;
   expiring: Database.Statement<[string, string, string], { data: string; expires_ms: number }>;
   expiringOfKind: PagedQuery<{ data: string }>;
@@ -131,6 +132,7 @@ export function prepareQueries(db: Database.Database): ReadQueries {
     ]),
     baselines: one<[string, string], DataRow>('SELECT data, digest FROM baselines WHERE owner_id = ? AND asin = ? ORDER BY source'),
     seriesAlias: one<[string, string], DataRow>('SELECT data, digest FROM series_aliases WHERE owner_id = ? AND alias = ?'),
+    sourceBaselines: new PagedQuery<DataRow>(db, 'SELECT data, digest FROM baselines WHERE owner_id = @owner AND source = @source', ['asin']),
     seriesAliases: new PagedQuery<DataRow>(db, 'SELECT data, digest FROM series_aliases WHERE owner_id = @owner AND (@seriesKey IS NULL OR series_key = @seriesKey)', [
       'alias',
     ]),

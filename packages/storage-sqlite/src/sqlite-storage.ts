@@ -307,6 +307,10 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
 
     listBaselines: (ownerId, asin) =>
       withStore('listBaselines', ownerId, (owner) => queries.baselines.all(owner, asin).map((row) => decode.baseline(owner, row.data, undefined, row.digest))),
+    listSourceBaselines: (ownerId, source, query = {}) =>
+      withStore('listSourceBaselines', ownerId, (owner) =>
+        page(queries.sourceBaselines, { owner, source }, query, (row) => decode.baseline(owner, row.data, undefined, row.digest), (baseline) => [baseline.asin]),
+      ),
 
     getSeriesAlias: (ownerId, alias) =>
       withStore('getSeriesAlias', ownerId, (owner) => one(queries.seriesAlias.get(owner, alias), (row) => decode.seriesAlias(owner, row.data, undefined, row.digest))),

@@ -32,12 +32,21 @@ export const ProgressSchema = z.object({
   lastPositionMs: z.number().int().nonnegative().nullable(),
   /** How many times the title was finished; a re-listen starts another round. */
   finishCount: z.number().int().nonnegative(),
+  /**
+   * When the current value was decided, by the deciding source's own clock where it has one (a
+   * webhook's `at`, Audible's last-position time, Notion's last edit), and which source decided it
+   * (`file`, `audible:<account>`, `notion`, `webhook`, `manual`). A change from another source
+   * that happened earlier loses to it. Absent on rows written before sources were tracked.
+   */
+  changedAt: IsoDateTimeSchema.nullable().optional(),
+  changedBy: z.string().nullable().optional(),
   version: VersionSchema,
   updatedAt: IsoDateTimeSchema,
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 
-export const PROGRESS_EVENTS = ['started', 'progressed', 'finished', 'restarted', 'reset', 'regression_ignored'] as const;
+/** `superseded`: a source's change that lost to a later change from another source; kept, not applied. */
+export const PROGRESS_EVENTS = ['started', 'progressed', 'finished', 'restarted', 'reset', 'regression_ignored', 'superseded'] as const;
 export const ProgressEventSchema = z.enum(PROGRESS_EVENTS);
 export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
 

@@ -138,7 +138,7 @@ describe('planImport: progress', () => {
 
   it('applies several reports for one title in order, keeping each history entry', () => {
     const cs = plan(records({ titles, progress: [{ asin: 'B0000000A1', percentComplete: 20, observedAt: T0 }, { asin: 'B0000000A1', isFinished: true, observedAt: T1 }] }));
-    expect(cs.progress[0]!.value).toMatchObject({ status: 'finished', finishCount: 1, finishedAt: T1, startedAt: T0 });
+    expect(cs.progress[0]!.value).toMatchObject({ status: 'finished', finishCount: 1, finishedAt: null, startedAt: T0 });
     expect(cs.progress[0]!.history.map((h) => h.event)).toEqual(['started', 'finished']);
   });
 
@@ -168,6 +168,7 @@ describe('planImport: progress', () => {
     expect(ops.map((o) => [o.op, 'expectedVersion' in o ? o.expectedVersion : '-'])).toEqual([
       ['putProgress', null],
       ['appendHistory', '-'],
+      ['putBaseline', '-'],
       ['putTitle', 1],
       ['putTitle', null],
     ]);

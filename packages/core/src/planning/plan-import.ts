@@ -3,7 +3,9 @@ import type { Progress, ProgressReport, ProgressSource } from '../model/progress
 import type { Series, SeriesRecord } from '../model/series.js';
 import type { SeriesMembership, Title, TitleRecord } from '../model/title.js';
 import { TITLE_FIELDS } from '../model/title.js';
-import type { BatchOperation, HistoryData, ProgressData, SeriesData, TitleData } from '../ports/storage.port.js';
+import type { BaselineValue } from '../model/store-records.js';
+import type { BaselineData, BatchOperation, HistoryData, ProgressData, SeriesData, TitleData } from '../ports/storage.port.js';
+import { baselineOf, baselineSourceFor, outranked, sameBaseline, supersededEntry } from '../progress/source-merge.js';
 import { applyProgressReport } from '../progress/apply-progress.js';
 import { deepEqual, sameMemberships, sameStrings } from './equality.js';
 import { mergeMemberships, mergeSeriesRecords, mergeTitleRecords, titleDataFrom } from './merge-records.js';
@@ -37,6 +39,8 @@ export interface ProgressChange {
   value: ProgressData;
   /** History entries to append, one per change the reports made, oldest first. */
   history: HistoryData[];
+  /** What the source said, to compare its next report with; null when it is already recorded. */
+  baseline: BaselineData | null;
 }
 
 export interface ActionCounts {
@@ -85,6 +89,8 @@ export interface CurrentState {
   progress: ReadonlyMap<string, Progress>;
   /** Series aliases in force (alias key -> series key). */
   aliases?: ReadonlyMap<string, string>;
+  /** What the plan's source last said about each title (by ASIN); see `PlanOptions.baselineSource`. */
+  baselines?: ReadonlyMap<string, { value: BaselineValue; observedAt: string }>;
 }
 
 export interface PlanOptions {
@@ -92,6 +98,8 @@ export interface PlanOptions {
   now: string;
   /** The source recorded in progress history. Default `import`. */
   progressSource?: ProgressSource;
+  /** The source as the three-way merge knows it (`file`, `audible:<account>`); default from `progressSource`. */
+  baselineSource?: string;
 }
 
 const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -166,6 +174,8 @@ function progressDataOf(p: Progress): ProgressData {
     finishedAt: p.finishedAt,
     lastPositionMs: p.lastPositionMs,
     finishCount: p.finishCount,
+    changedAt: p.changedAt ?? null,
+    changedBy: p.changedBy ?? null,
     updatedAt: p.updatedAt,
   };
 }
@@ -231,10 +241,13 @@ function planSeries(seriesRecords: Map<string, SeriesRecord>, titles: readonly T
   return changes;
 }
 
+const NO_FIELDS: string[] = Object.freeze([]) as unknown as string[];
+
 function planProgress(
   reports: readonly ProgressReport[],
   knownTitle: (asin: string) => boolean,
   stored: ReadonlyMap<string, Progress>,
+  baselines: CurrentState['baselines'],
   options: PlanOptions,
   notes: string[],
   fieldLists: FieldLists,
@@ -254,13 +267,39 @@ function planProgress(
   }
   if (unknown.size > 0) notes.push(`${unknown.size} progress report(s) skipped: no such title (${[...unknown].sort(compareKeys).slice(0, 5).join(', ')}${unknown.size > 5 ? ', …' : ''})`);
 
-  const ctx = { source: options.progressSource ?? 'import', now: options.now };
+  const historySource = options.progressSource ?? 'import';
+  const source = options.baselineSource ?? baselineSourceFor(historySource);
+  const ctx = { source: historySource, now: options.now, changeSource: source };
   const changes: ProgressChange[] = [];
   let ignored = 0;
+  let unchangedSince = 0;
+  let outrankedCount = 0;
   for (const asin of [...byAsin.keys()].sort(compareKeys)) {
     const current = stored.get(asin) ?? null;
     const known = byAsin.get(asin)!;
     const reportsFor = Array.isArray(known) ? inTimeOrder(datedTogether(known)) : [known];
+    const unchanged = (history: HistoryData[], baseline: BaselineData | null): ProgressChange => ({
+      action: 'unchanged', asin, changedFields: NO_FIELDS, expectedVersion: current!.version, value: progressDataOf(current!), history, baseline,
+    });
+
+    // Three-way: a source that says what it said last time changes nothing, whatever happened since.
+    const latestReport = reportsFor[reportsFor.length - 1]!;
+    const said = baselineOf(latestReport);
+    const before = baselines?.get(asin);
+    if (before !== undefined && sameBaseline(before.value, said)) {
+      unchangedSince++;
+      if (current !== null) changes.push(unchanged([], null));
+      continue;
+    }
+    const eventAt = latestReport.observedAt ?? options.now;
+    const baseline: BaselineData = { asin, source, value: said, observedAt: eventAt };
+    if (current !== null && outranked(current, source, eventAt)) {
+      // Another source changed the title later: that stays, and this value goes into the history.
+      outrankedCount++;
+      changes.push(unchanged([supersededEntry(current, latestReport, historySource, eventAt)], baseline));
+      continue;
+    }
+
     // Reports for one title apply in time order, each against the result of the previous. Several
     // reports can disagree (a finish and a re-listen at one instant); passes repeat until nothing
     // changes, so the planned state is a fixed point and re-planning the same records changes
@@ -283,14 +322,16 @@ function planProgress(
     }
     if (reportsFor.length > 1 && history.length > 1) history = uniqueById(history);
     if (current === null) {
-      if (changedData) changes.push({ action: 'create', asin, changedFields: fieldLists.share(PROGRESS_FIELDS.slice()), expectedVersion: null, value: changedData, history });
+      // Nothing to protect while a title has no progress: no baseline for a report of "not started".
+      if (changedData) changes.push({ action: 'create', asin, changedFields: fieldLists.share(PROGRESS_FIELDS.slice()), expectedVersion: null, value: changedData, history, baseline });
       continue;
     }
     const changedFields = fieldLists.share(changedData ? PROGRESS_FIELDS.filter((f) => changedData[f] !== current[f]) : []);
-    if (!changedData || changedFields.length === 0) {
-      changes.push({ action: 'unchanged', asin, changedFields, expectedVersion: current.version, value: progressDataOf(current), history: [] });
-    } else changes.push({ action: 'update', asin, changedFields, expectedVersion: current.version, value: changedData, history });
+    if (!changedData || changedFields.length === 0) changes.push(unchanged([], baseline));
+    else changes.push({ action: 'update', asin, changedFields, expectedVersion: current.version, value: changedData, history, baseline });
   }
+  if (unchangedSince > 0) notes.push(`${unchangedSince} progress report(s) unchanged since this source's last import: left as they are`);
+  if (outrankedCount > 0) notes.push(`${outrankedCount} progress change(s) kept in the history only: another source changed the title later`);
   if (ignored > 0) notes.push(`${ignored} progress report(s) ignored: a finished title was reported unfinished (no re-listen detected)`);
   return changes;
 }
@@ -403,7 +444,7 @@ export function planImport(records: LibraryRecords, current: CurrentState, optio
   const fieldLists = new FieldLists();
   const titles = planTitles(titleRecords.byKey, current.titles, options.now, fieldLists, canonical);
   const series = planSeries(seriesRecords.byKey, titles, current.series, options.now);
-  const progress = planProgress(records.progress, (asin) => titleRecords.byKey.has(asin) || current.titles.has(asin), current.progress, options, notes, fieldLists);
+  const progress = planProgress(records.progress, (asin) => titleRecords.byKey.has(asin) || current.titles.has(asin), current.progress, current.baselines, options, notes, fieldLists);
   const seriesMerges = planSeriesMerges(discovery.created, aliases, current);
   if (discovery.created.length > 0) {
     const names = discovery.created.map((a) => seriesInfo.get(a.seriesKey)?.title ?? a.seriesKey);
@@ -451,7 +492,8 @@ function planSeriesMerges(created: readonly { alias: string; seriesKey: string }
 export function isEmptyChangeSet(changeSet: ChangeSet): boolean {
   const { titles, series, progress } = changeSet.summary;
   const merges = changeSet.seriesMerges.filter((m) => m.newAlias || m.expectedVersion !== null).length;
-  return titles.created + titles.updated + series.created + series.updated + progress.created + progress.updated + merges === 0;
+  const records = changeSet.progress.filter((c) => c.action === 'unchanged' && (c.history.length > 0 || c.baseline !== null)).length;
+  return records + titles.created + titles.updated + series.created + series.updated + progress.created + progress.updated + merges === 0;
 }
 
 /**
@@ -474,9 +516,11 @@ export function* changeSetToOperationGroups(changeSet: ChangeSet): Generator<Bat
   // Progress before titles: an adapter that keeps a title's status beside it (for lists by status)
   // then writes a new title once, with its status, instead of writing it again for its progress.
   for (const c of changeSet.progress) {
-    if (c.action === 'unchanged') continue;
-    const group: BatchOperation[] = [{ op: 'putProgress', value: c.value, expectedVersion: c.expectedVersion }];
+    if (c.action === 'unchanged' && c.history.length === 0 && c.baseline === null) continue;
+    // The baseline lands with the change it explains, or alone (with the value that lost).
+    const group: BatchOperation[] = c.action === 'unchanged' ? [] : [{ op: 'putProgress', value: c.value, expectedVersion: c.expectedVersion }];
     for (const h of c.history) group.push({ op: 'appendHistory', value: h });
+    if (c.baseline !== null) group.push({ op: 'putBaseline', value: c.baseline });
     yield group;
   }
   for (const c of changeSet.titles) if (c.action !== 'unchanged') yield [{ op: 'putTitle', value: c.value, expectedVersion: c.expectedVersion }];
@@ -500,10 +544,12 @@ export function applyChangeSetToState(state: CurrentState, changeSet: ChangeSet,
   for (const c of changeSet.titles) if (c.action !== 'unchanged') titles.set(c.asin, { ...c.value, ownerId, version: (c.expectedVersion ?? 0) + 1 });
   for (const c of changeSet.series) if (c.action !== 'unchanged') series.set(c.key, { ...c.value, ownerId, version: (c.expectedVersion ?? 0) + 1 });
   for (const c of changeSet.progress) if (c.action !== 'unchanged') progress.set(c.asin, { ...c.value, ownerId, version: (c.expectedVersion ?? 0) + 1 });
+  const baselines = new Map(state.baselines ?? []);
+  for (const c of changeSet.progress) if (c.baseline !== null) baselines.set(c.asin, { value: c.baseline.value, observedAt: c.baseline.observedAt });
   const aliases = new Map(state.aliases ?? []);
   for (const m of changeSet.seriesMerges) {
     aliases.set(m.alias, m.into);
     series.delete(m.alias);
   }
-  return { titles, series, progress, aliases };
+  return { titles, series, progress, aliases, baselines };
 }

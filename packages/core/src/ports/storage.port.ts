@@ -93,6 +93,8 @@ export interface StoragePort {
 
   /** What each source last said about a title's progress, ordered by source. */
   listBaselines(ownerId: string, asin: string): Promise<SourceBaseline[]>;
+  /** What one source last said about every title, ordered by ASIN (an import reads its source's whole). */
+  listSourceBaselines(ownerId: string, source: string, query?: PageRequest): Promise<Page<SourceBaseline>>;
 
   /** The series an alias stands for, or null. */
   getSeriesAlias(ownerId: string, alias: string): Promise<SeriesAlias | null>;

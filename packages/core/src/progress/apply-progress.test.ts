@@ -51,7 +51,10 @@ describe('applyProgressReport', () => {
     { name: 'more progress', current: stored(), report: { percentComplete: 55 }, expect: { status: 'in_progress', percent: 55, event: 'progressed', startedAt: T0 } },
     { name: 'seeking back while in progress is allowed', current: stored(), report: { percentComplete: 30 }, expect: { percent: 30, event: 'progressed' } },
     { name: 'in progress does not drop to not started without the user', current: stored(), report: { percentComplete: 0 }, expect: { status: 'in_progress', percent: 0, event: 'progressed' } },
-    { name: 'finished flag finishes', current: stored(), report: { isFinished: true, percentComplete: 97 }, expect: { status: 'finished', percent: 100, event: 'finished', finishCount: 1, finishedAt: T2 } },
+    { name: 'finished flag finishes', current: stored(), report: { isFinished: true, percentComplete: 97 }, expect: { status: 'finished', percent: 100, event: 'finished', finishCount: 1, finishedAt: null } },
+    // A source that says only "finished" gives no finish date; an event happening now does.
+    { name: 'a finish date only from a source that has one', current: stored(), report: { isFinished: true, finishedAt: T1 }, expect: { status: 'finished', event: 'finished', finishedAt: T1 } },
+    { name: 'a manual finish happens now', current: stored(), report: { isFinished: true }, ctx: { source: 'manual' }, expect: { status: 'finished', event: 'finished', finishedAt: T2 } },
     { name: '100 % finishes', current: stored(), report: { percentComplete: 100 }, expect: { status: 'finished', event: 'finished', finishCount: 1 } },
     { name: 'finish time from the source is kept', current: null, report: { isFinished: true, finishedAt: T1 }, expect: { status: 'finished', finishedAt: T1, event: 'finished', startedAt: T2 } },
     { name: 'a finished title ignores 3 %', current: finishedAtT1(), report: { percentComplete: 3 }, expect: { event: null, ignored: true } },
@@ -76,7 +79,7 @@ describe('applyProgressReport', () => {
     { name: 'a started signal at 0 % starts', current: null, report: { isFinished: false, started: true }, ctx: { userOverride: true }, expect: { status: 'in_progress', percent: 0, event: 'started' } },
     { name: 'a started signal on a finished title restarts it', current: finishedAtT1(), report: { isFinished: false, started: true }, ctx: { userOverride: true }, expect: { status: 'in_progress', percent: 0, event: 'restarted', finishCount: 1 } },
     { name: 'a started signal on an in-progress title changes nothing', current: stored(), report: { isFinished: false, started: true }, ctx: { userOverride: true }, expect: { event: null } },
-    { name: 'finishing a re-listen counts a second finish', current: stored({ finishCount: 1, finishedAt: T0 }), report: { isFinished: true }, expect: { status: 'finished', event: 'finished', finishCount: 2, finishedAt: T2 } },
+    { name: 'finishing a re-listen counts a second finish', current: stored({ finishCount: 1, finishedAt: T0 }), report: { isFinished: true }, expect: { status: 'finished', event: 'finished', finishCount: 2, finishedAt: null } },
     { name: 'position only', current: stored(), report: { lastPositionMs: 5000 }, expect: { status: 'in_progress', percent: 40, event: 'progressed' } },
   ];
 

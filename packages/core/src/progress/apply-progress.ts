@@ -1,6 +1,7 @@
 import type { ListeningStatus, Progress, ProgressEvent, ProgressReport, ProgressSource } from '../model/progress.js';
 import type { HistoryData, ProgressData } from '../ports/storage.port.js';
 import { historyIdFor } from './history-id.js';
+import { baselineSourceFor } from './source-merge.js';
 
 /** A report, plus `started` for sources (a "started" webhook) that know listening began at 0 %. */
 export type ProgressInput = ProgressReport & { started?: boolean };
@@ -13,6 +14,8 @@ export interface ProgressContext {
   now: string;
   /** The user (or a "started" event) says so: the report applies even over a finished title. */
   userOverride?: boolean;
+  /** The source as the merge knows it (`file`, `audible:<account>`, ...); default from `source`. */
+  changeSource?: string;
 }
 
 export interface ProgressOutcome {
@@ -30,6 +33,8 @@ export function statusFrom(percent: number, isFinished: boolean): ListeningStatu
   return percent > 0 ? 'in_progress' : 'not_started';
 }
 
+/** Sources whose reports are events happening at their time, not snapshots of a state. */
+const EVENT_SOURCES = new Set<ProgressSource>(['manual', 'webhook', 'notion']);
 const NO_CHANGE: ProgressOutcome = { next: null, history: [], ignoredRegression: false };
 const later = (a: string, b: string | null): boolean => b === null || Date.parse(a) > Date.parse(b);
 const latest = (a: string | null, b: string | null): string | null => (a === null ? b : b === null || Date.parse(a) >= Date.parse(b) ? a : b);
@@ -94,10 +99,14 @@ export function applyProgressReport(current: Progress | null, report: ProgressIn
     percentComplete: percent,
     isFinished: finished,
     startedAt: status === 'not_started' ? null : restarted || !current?.startedAt ? at : current.startedAt,
-    // The last finish stays recorded through a re-listen or a reset, like finishCount.
-    finishedAt: becameFinished ? (report.finishedAt ?? at) : (current?.finishedAt ?? null),
+    // The last finish stays recorded through a re-listen or a reset, like finishCount. Only a source
+    // that says when (or an event happening now) gives a finish date: a file that only says
+    // "finished" leaves it unknown, and the history keeps when SagaSync saw it.
+    finishedAt: becameFinished ? (report.finishedAt ?? (EVENT_SOURCES.has(ctx.source) ? at : null)) : (current?.finishedAt ?? null),
     lastPositionMs,
     finishCount: (current?.finishCount ?? 0) + (becameFinished ? 1 : 0),
+    changedAt: at,
+    changedBy: ctx.changeSource ?? baselineSourceFor(ctx.source),
     updatedAt: ctx.now,
   };
   if (current && sameProgress(current, next)) return NO_CHANGE;

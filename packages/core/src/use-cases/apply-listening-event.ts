@@ -4,6 +4,7 @@ import { AsinSchema, IsoDateTimeSchema, PercentSchema } from '../model/primitive
 import { ProgressSourceSchema, type Progress, type ProgressSource } from '../model/progress.js';
 import type { BatchOperation, HistoryData } from '../ports/storage.port.js';
 import { applyProgressReport, LISTENING_EVENT_KINDS, listeningEventToReport, type ListeningEventKind } from '../progress/apply-progress.js';
+import { baselineSourceFor, outranked, supersededEntry } from '../progress/source-merge.js';
 import type { SeriesView } from '../series/derive-series-status.js';
 import { nowIso, retryOnConflict, type UseCaseDeps } from './deps.js';
 import { loadSeriesViews, resolveRuleOptions } from './series-context.js';
@@ -32,7 +33,7 @@ export interface ListeningEventResult {
   changed: boolean;
   /** The event tried to un-finish a finished title and was ignored. */
   ignoredRegression: boolean;
-  /** History entries this event appended. */
+  /** History entries this event appended (a `superseded` one when a later change from another source won). */
   history: HistoryData[];
   /** The cascade: every series the title is in, recomputed after the change. */
   series: SeriesView[];
@@ -59,7 +60,17 @@ export async function applyListeningEvent(deps: UseCaseDeps, event: ListeningEve
   const { report, userOverride } = listeningEventToReport(input);
   const outcome = await retryOnConflict(async () => {
     const current = await storage.getProgress(ownerId, input.asin);
-    const out = applyProgressReport(current, report, { ownerId, source: input.source, now: nowIso(deps), userOverride });
+    const now = nowIso(deps);
+    const changeSource = baselineSourceFor(input.source);
+    const eventAt = input.at ?? now;
+    // A device or tracker event older than another source's change loses to it (the person's own
+    // command never does); the value is kept in the history.
+    if (input.source !== 'manual' && outranked(current, changeSource, eventAt)) {
+      const entry = supersededEntry(current!, report, input.source, eventAt);
+      await storage.applyBatch(ownerId, [{ op: 'appendHistory', value: entry }]);
+      return { next: null, history: [entry], ignoredRegression: false, progress: current };
+    }
+    const out = applyProgressReport(current, report, { ownerId, source: input.source, now, userOverride, changeSource });
     if (!out.next) return { ...out, progress: current };
     const operations: BatchOperation[] = [{ op: 'putProgress', value: out.next, expectedVersion: current?.version ?? null }];
     for (const entry of out.history) operations.push({ op: 'appendHistory', value: entry });

@@ -4,6 +4,7 @@ import type { SyncKind } from '../model/sync-run.js';
 import type { Title } from '../model/title.js';
 import type { BatchOperation } from '../ports/storage.port.js';
 import { readAll } from '../ports/page.js';
+import { baselineSourceFor } from '../progress/source-merge.js';
 import * as z from 'zod';
 import { changeSetToOperationGroups, isEmptyChangeSet, planImport, type ChangeSet, type CurrentState } from '../planning/plan-import.js';
 import { applyInChunks } from './apply-in-chunks.js';
@@ -19,6 +20,11 @@ export interface ImportOptions {
   kind?: SyncKind;
   /** Recorded in progress history. Default `import`. */
   progressSource?: ProgressSource;
+  /**
+   * The source as the three-way progress merge knows it. Default: `file` for an import,
+   * `audible:<source>` for a sync (its `source` is the account).
+   */
+  baselineSource?: string;
 }
 
 const ActionSchema = z.enum(['create', 'update', 'unchanged']);
@@ -42,23 +48,35 @@ export type ImportReport = z.infer<typeof ImportReportSchema>;
 /** Above this many ASINs one full listing is cheaper than keyed reads. */
 const LIST_ALL_ABOVE = 500;
 
-async function readState(deps: UseCaseDeps, records: LibraryRecords): Promise<CurrentState> {
+/** What the source last said about each title it reports on: the three-way merge's baselines. */
+async function readBaselines(deps: UseCaseDeps, source: string, asins: readonly string[]): Promise<CurrentState['baselines']> {
+  const { storage, ownerId } = deps;
+  const rows =
+    asins.length > LIST_ALL_ABOVE / 10
+      ? await readAll((cursor) => storage.listSourceBaselines(ownerId, source, { cursor }))
+      : (await Promise.all(asins.map((asin) => storage.listBaselines(ownerId, asin)))).flat().filter((b) => b.source === source);
+  return new Map(rows.map((b) => [b.asin, { value: b.value, observedAt: b.observedAt }]));
+}
+
+async function readState(deps: UseCaseDeps, records: LibraryRecords, baselineSource: string): Promise<CurrentState> {
   const { storage, ownerId } = deps;
   const asins = [...new Set([...records.titles.map((t) => t.asin), ...records.progress.map((p) => p.asin)])];
   const progressAsins = [...new Set(records.progress.map((p) => p.asin))];
-  const [titles, series, progress, aliases] = await Promise.all([
+  const [titles, series, progress, aliases, baselines] = await Promise.all([
     asins.length > LIST_ALL_ABOVE ? storage.listTitles(ownerId).then((page) => page.items) : asins.length > 0 ? storage.getTitles(ownerId, asins) : Promise.resolve([] as Title[]),
     storage.listSeries(ownerId).then((page) => page.items),
     progressAsins.length > LIST_ALL_ABOVE / 10
       ? storage.listProgress(ownerId).then((page) => page.items)
       : Promise.all(progressAsins.map((asin) => storage.getProgress(ownerId, asin))).then((rows) => rows.filter((p): p is Progress => p !== null)),
     readAll((cursor) => storage.listSeriesAliases(ownerId, { cursor })),
+    progressAsins.length > 0 ? readBaselines(deps, baselineSource, progressAsins) : Promise.resolve(new Map()),
   ]);
   return {
     titles: new Map(titles.map((t) => [t.asin, t])),
     series: new Map(series.map((s) => [s.key, s])),
     progress: new Map(progress.map((p) => [p.asin, p])),
     aliases: new Map(aliases.map((a) => [a.alias, a.seriesKey])),
+    baselines,
   };
 }
 
@@ -126,9 +144,11 @@ export async function importLibrary(deps: UseCaseDeps, records: LibraryRecords, 
 
 function planAndApply(deps: UseCaseDeps, records: LibraryRecords, options: ImportOptions, startedAt: string): Promise<ImportReport> {
   return retryOnConflict(async (attempt) => {
-    let state = await readState(deps, records);
+    const progressSource = options.progressSource ?? 'import';
+    const baselineSource = options.baselineSource ?? baselineSourceFor(progressSource, options.source);
+    let state = await readState(deps, records, baselineSource);
     const now = nowIso(deps);
-    const planOptions = { now, progressSource: options.progressSource ?? 'import' } as const;
+    const planOptions = { now, progressSource, baselineSource } as const;
     let changeSet = planImport(records, state, planOptions);
     const widened = await withTitlesOfMergedSeries(deps, state, changeSet);
     if (widened !== null) {

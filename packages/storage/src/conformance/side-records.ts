@@ -52,6 +52,24 @@ export function describeSideRecords(ctx: SuiteContext): void {
       );
     });
 
+    it("one source's baselines list by ASIN, page by page", async () => {
+      const owner = ctx.owner();
+      const store = ctx.store();
+      await store.applyBatch(owner, [
+        { op: 'putBaseline', value: { asin: asinOf(3), source: 'file', value: { percentComplete: 30 }, observedAt: T0 } },
+        { op: 'putBaseline', value: { asin: asinOf(1), source: 'file', value: { isFinished: true }, observedAt: T0 } },
+        { op: 'putBaseline', value: { asin: asinOf(2), source: 'audible:me', value: { percentComplete: 5 }, observedAt: T0 } },
+        { op: 'putBaseline', value: { asin: asinOf(2), source: 'file', value: {}, observedAt: T1 } },
+      ]);
+      const first = await store.listSourceBaselines(owner, 'file', { limit: 2 });
+      expect(first.items.map((b) => b.asin)).toEqual([asinOf(1), asinOf(2)]);
+      const rest = await store.listSourceBaselines(owner, 'file', { limit: 2, cursor: first.nextCursor });
+      expect(rest.items.map((b) => [b.asin, b.value])).toEqual([[asinOf(3), { percentComplete: 30 }]]);
+      expect(rest.nextCursor).toBeNull();
+      expect((await store.listSourceBaselines(owner, 'audible:me')).items.map((b) => b.asin)).toEqual([asinOf(2)]);
+      expect((await store.listSourceBaselines(owner, 'notion')).items).toEqual([]);
+    });
+
     it('series aliases point at one series each and list by the series they join', async () => {
       const owner = ctx.owner();
       const store = ctx.store();

@@ -272,6 +272,9 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     async listBaselines(ownerId, asin) {
       return list('listBaselines', ownerId, 'baselines', undefined, (b) => b.asin === asin, (b) => [b.source]).items;
     },
+    async listSourceBaselines(ownerId, source, query = {}) {
+      return list('listSourceBaselines', ownerId, 'baselines', query, (b) => b.source === source, (b) => [b.asin]);
+    },
 
     async getSeriesAlias(ownerId, alias) {
       return get('getSeriesAlias', ownerId, 'seriesAliases', alias);
