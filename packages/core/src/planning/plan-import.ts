@@ -293,7 +293,8 @@ function planProgress(
     }
     const eventAt = latestReport.observedAt ?? options.now;
     const baseline: BaselineData = { asin, source, value: said, observedAt: eventAt };
-    if (current !== null && outranked(current, source, eventAt)) {
+    // A report without its own time is what the source says now: the newest knowledge there is.
+    if (current !== null && latestReport.observedAt !== undefined && outranked(current, source, eventAt)) {
       // Another source changed the title later: that stays, and this value goes into the history.
       outrankedCount++;
       changes.push(unchanged([supersededEntry(current, latestReport, historySource, eventAt)], baseline));

@@ -135,8 +135,9 @@ export function canonicalMemberships(
       out.push(m);
       continue;
     }
-    const series = seriesOf(target);
-    moved.push({ ...m, seriesKey: target, seriesAsin: series?.asin ?? target, seriesTitle: series?.title ?? m.seriesTitle });
+    // The membership keeps the name it came with: the series row holds the series' own title, and a
+    // plan made again must move it the same way whatever that row says by then.
+    moved.push({ ...m, seriesKey: target, seriesAsin: seriesOf(target)?.asin ?? target });
   }
   for (const m of moved) {
     const i = out.findIndex((x) => x.seriesKey === m.seriesKey);

@@ -16,6 +16,10 @@ interface VolumeSpec {
   release?: string;
   asin?: string;
   name?: string;
+  percent?: number;
+  /** When the volume was last listened to. */
+  listenedAt?: string;
+  forSale?: boolean;
 }
 
 function title(asin: string, name: string, owned: boolean, releaseDate: string | null, series: Title['series']): Title {
@@ -40,8 +44,13 @@ function vol(sequence: string, spec: VolumeSpec = {}, series: SeriesLike = SERIE
   const asin = spec.asin ?? `B0VOL${String(++counter).padStart(5, '0')}`;
   const membership = { seriesKey: series.key, seriesAsin: series.asin, seriesTitle: series.title, sequence, position: parseSequence(sequence) };
   const t = title(asin, spec.name ?? `Book ${sequence}`, spec.owned ?? true, spec.release ?? '2020-01-01', [membership]);
-  return { title: t, membership, progress: spec.status ? progress(asin, spec.status) : null };
+  if (spec.forSale !== undefined) t.forSale = spec.forSale;
+  const p = spec.status ? progress(asin, spec.status) : null;
+  if (p && spec.percent !== undefined) p.percentComplete = spec.percent;
+  if (p && spec.listenedAt !== undefined) p.changedAt = spec.listenedAt;
+  return { title: t, membership, progress: p };
 }
+const reading = (sequence: string, spec: VolumeSpec = {}) => vol(sequence, { ...spec, status: 'in_progress' });
 const fin = (sequence: string, spec: VolumeSpec = {}) => vol(sequence, { ...spec, status: 'finished' });
 const listed = (sequence: string, spec: VolumeSpec = {}) => vol(sequence, { ...spec, owned: false });
 
@@ -58,6 +67,17 @@ interface Case {
 }
 
 const cases: Case[] = [
+  // Next up answers "what do I listen to next in this series".
+  { name: 'next up: the book in progress, not an unread prequel (#2, #4 finished, #3 at 98 %)', volumes: () => [vol('0', { name: 'New Spring' }), fin('2'), reading('3', { percent: 98 }), fin('4')], status: 'in_progress', nextUp: '3' },
+  { name: 'next up: the book in progress listened to most recently', volumes: () => [reading('1', { listenedAt: '2026-11-20T10:00:00.000Z' }), reading('3', { listenedAt: '2026-11-01T10:00:00.000Z' })], status: 'in_progress', nextUp: '1' },
+  { name: 'next up: a tie in recency goes to the one furthest along', volumes: () => [reading('1'), reading('3')], status: 'in_progress', nextUp: '3' },
+  { name: 'next up: a book in progress over an unread novella before it', volumes: () => [fin('1'), vol('1.5'), reading('2')], status: 'in_progress', nextUp: '2' },
+  { name: 'next up: the first unfinished after the furthest finished', volumes: () => [vol('1'), fin('2'), vol('3'), fin('4'), vol('5')], status: 'in_progress', nextUp: '5' },
+  { name: 'next up: #1 unread and #2 finished gives #1', volumes: () => [vol('1'), fin('2')], status: 'in_progress', nextUp: '1' },
+  { name: 'next up: none for a complete series', volumes: () => [fin('1'), fin('2')], status: 'complete', nextUp: null },
+  // A volume Audible cannot sell here is neither missing nor next to buy.
+  { name: 'not for sale here: not missing, not next to buy', series: { catalogueComplete: true }, volumes: () => [fin('1'), listed('2', { forSale: false }), listed('3', { forSale: true })], status: 'caught_up', missing: ['3'], nextToBuy: '3' },
+  { name: 'not for sale here: the series is complete without it', series: { catalogueComplete: true }, volumes: () => [fin('1'), listed('2', { forSale: false })], status: 'complete', missing: [], nextToBuy: null },
   { name: 'nothing owned has progress', volumes: () => [vol('1'), vol('2')], status: 'not_started', missing: [], nextUp: '1', nextToBuy: null, counts: [2, 0] },
   { name: 'plain series in progress', volumes: () => [fin('1'), vol('2', { status: 'in_progress' }), vol('3')], status: 'in_progress', missing: [], nextUp: '2', counts: [3, 1] },
   { name: 'plain series all finished', volumes: () => [fin('1'), fin('2'), fin('3')], status: 'complete', missing: [], nextUp: null, nextToBuy: null, counts: [3, 3] },
@@ -113,7 +133,7 @@ const cases: Case[] = [
     nextToBuy: '2.5',
   },
   { name: 'a required whole volume is bought before a novella', series: { catalogueComplete: true }, volumes: () => [fin('1'), listed('1.5'), listed('2')], status: 'caught_up', nextToBuy: '2' },
-  { name: 'owned unfinished novella does not block complete', volumes: () => [fin('1'), fin('2'), vol('2.5'), fin('3')], status: 'complete', nextUp: '2.5', counts: [4, 3] },
+  { name: 'owned unfinished novella does not block complete', volumes: () => [fin('1'), fin('2'), vol('2.5'), fin('3')], status: 'complete', nextUp: null, counts: [4, 3] },
   { name: 'owned unfinished novella blocks when required', volumes: () => [fin('1'), fin('2'), vol('2.5'), fin('3')], options: { novellasRequired: true }, status: 'in_progress', nextUp: '2.5' },
   { name: 'a novella does not create inferred gaps', volumes: () => [fin('1'), fin('2.5')], status: 'complete', missing: [] },
   { name: 'caught_up: all owned finished, some missing', series: { catalogueComplete: true }, volumes: () => [fin('1'), fin('2'), listed('3')], status: 'caught_up', missing: ['3'], nextUp: null, nextToBuy: '3' },
@@ -251,5 +271,19 @@ describe('deriveSeriesView properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('deriveSeriesView: what the report shows', () => {
+  it('marks novellas, gives each volume its percent and lists volumes not for sale with their marketplace', () => {
+    const view = deriveSeriesView({ ...SERIES, catalogueComplete: true }, [fin('1'), reading('1.5', { percent: 37 }), listed('2', { forSale: false })], { now: NOW });
+    expect(view.volumes.map((v) => [v.sequence, v.novella, v.percentComplete])).toEqual([
+      ['1', false, 100],
+      ['1.5', true, 37],
+      ['2', false, 0],
+    ]);
+    expect(view.unavailable).toEqual([{ asin: expect.any(String), title: 'Book 2', sequence: '2', marketplace: 'us' }]);
+    expect(view.missing).toEqual([]);
+    expect(SeriesViewSchema.parse(view)).toEqual(view);
   });
 });

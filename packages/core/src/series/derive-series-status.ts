@@ -37,6 +37,12 @@ export const SeriesVolumeViewSchema = z.object({
   releaseDate: z.string().nullable(),
   /** Released after `now`: a pre-order or an announced volume. */
   upcoming: z.boolean(),
+  /** A fractional position (2.5): a novella, which blocks nothing unless novellas are required. */
+  novella: z.boolean(),
+  /** The title's own percent complete (0 without progress). */
+  percentComplete: z.number(),
+  /** Audible does not sell it in the account's marketplace (a catalogue volume without a price). */
+  forSale: z.boolean().nullable(),
 });
 export type SeriesVolumeView = z.infer<typeof SeriesVolumeViewSchema>;
 
@@ -67,6 +73,8 @@ export const SeriesViewSchema = z.object({
   finishedCount: z.number().int().nonnegative(),
   /** Sorted by position. */
   missing: z.array(MissingVolumeSchema),
+  /** Volumes not owned that Audible cannot sell here: neither missing nor next to buy. */
+  unavailable: z.array(z.object({ asin: AsinSchema, title: z.string(), sequence: z.string(), marketplace: z.string().nullable() })),
   nextUp: z.object({ asin: AsinSchema, title: z.string(), sequence: z.string() }).nullable(),
   nextToBuy: z
     .object({ asin: AsinSchema.nullable(), title: z.string().nullable(), sequence: z.string(), inferred: z.boolean(), upcoming: z.boolean() })
@@ -81,6 +89,11 @@ interface Volume {
   novella: boolean;
   started: boolean;
   ownFinished: boolean;
+  /** When the title was last listened to (its progress last changed), for next up. */
+  lastListened: number;
+  /** Not owned and not for sale in the account's marketplace. */
+  unavailable: boolean;
+  marketplace: string | null;
 }
 
 const isWhole = (n: number): boolean => Number.isInteger(n);
@@ -162,11 +175,17 @@ export function deriveSeriesView(series: SeriesLike, inputs: readonly SeriesVolu
         status,
         releaseDate: title.releaseDate,
         upcoming: isUpcoming(title.releaseDate, now),
+        novella: isNovella(membership.position),
+        percentComplete: progress?.percentComplete ?? 0,
+        forSale: title.forSale ?? null,
       },
       points: pointsOf(membership.position),
       novella: isNovella(membership.position),
       started: status !== 'not_started',
       ownFinished: status === 'finished',
+      lastListened: progress ? Date.parse(progress.changedAt ?? progress.updatedAt) || 0 : 0,
+      unavailable: !title.owned && title.forSale === false,
+      marketplace: title.marketplace ?? null,
     };
   });
   volumes.sort((a, b) => compareVolumes(a.view, b.view));
@@ -193,7 +212,7 @@ export function deriveSeriesView(series: SeriesLike, inputs: readonly SeriesVolu
   else if (requiredMissing.length > 0 || waitingForRelease) status = 'caught_up';
   else status = 'complete';
 
-  const next = owned.find((v) => !countsFinished(v) && !v.view.upcoming);
+  const next = status === 'complete' ? undefined : nextUpOf(owned, countsFinished);
   const buy = requiredMissing[0] ?? missing[0] ?? null;
 
   return {
@@ -205,9 +224,30 @@ export function deriveSeriesView(series: SeriesLike, inputs: readonly SeriesVolu
     ownedCount: owned.length,
     finishedCount,
     missing,
+    unavailable: volumes
+      .filter((v) => v.unavailable && v.points.every((p) => !coveredByOwned(p)))
+      .map((v) => ({ asin: v.view.asin, title: v.view.title, sequence: v.view.sequence, marketplace: v.marketplace })),
     nextUp: next ? { asin: next.view.asin, title: next.view.title, sequence: next.view.sequence } : null,
     nextToBuy: buy ? { asin: buy.asin, title: buy.title, sequence: buy.sequence, inferred: buy.inferred, upcoming: buy.upcoming } : null,
   };
+}
+
+/**
+ * What to listen to next in a series, among owned volumes released already (in series order):
+ * 1. the volume in progress listened to most recently (a tie: the one furthest along);
+ * 2. else the first unfinished volume after the furthest finished one;
+ * 3. else the first unfinished volume of all (#1 unread and #2 finished: #1).
+ */
+function nextUpOf(ordered: readonly Volume[], countsFinished: (v: Volume) => boolean): Volume | undefined {
+  const candidates = ordered.filter((v) => !countsFinished(v) && !v.view.upcoming);
+  let best: Volume | undefined;
+  for (const v of candidates) if (v.view.status === 'in_progress' && (best === undefined || v.lastListened >= best.lastListened)) best = v;
+  if (best !== undefined) return best;
+  let furthestFinished = -1;
+  ordered.forEach((v, i) => {
+    if (countsFinished(v)) furthestFinished = i;
+  });
+  return ordered.slice(furthestFinished + 1).find((v) => candidates.includes(v)) ?? candidates[0];
 }
 
 function findMissing(
@@ -217,7 +257,8 @@ function findMissing(
   coveredByOwned: (point: number) => boolean,
   inferGaps: boolean,
 ): MissingVolume[] {
-  const listed = volumes.filter((v) => !v.view.owned && v.points.length > 0);
+  // A volume Audible cannot sell here is not missing: the listener could not buy it.
+  const listed = volumes.filter((v) => !v.view.owned && !v.unavailable && v.points.length > 0);
   // Singles stand for their own position; an omnibus listed by the catalogue is only reported when
   // some position in it is available no other way (else buying the singles is the same thing).
   const singles = new Set(volumes.filter((v) => v.view.position.kind === 'number').flatMap((v) => v.points));

@@ -65,7 +65,8 @@ export async function applyListeningEvent(deps: UseCaseDeps, event: ListeningEve
     const eventAt = input.at ?? now;
     // A device or tracker event older than another source's change loses to it (the person's own
     // command never does); the value is kept in the history.
-    if (input.source !== 'manual' && outranked(current, changeSource, eventAt)) {
+    // An event that does not say when it happened is the newest knowledge there is.
+    if (input.source !== 'manual' && input.at !== undefined && outranked(current, changeSource, eventAt)) {
       const entry = supersededEntry(current!, report, input.source, eventAt);
       await storage.applyBatch(ownerId, [{ op: 'appendHistory', value: entry }]);
       return { next: null, history: [entry], ignoredRegression: false, progress: current };
