@@ -1,5 +1,6 @@
 export { parseExportFile, parseExportText } from './parse-export.js';
 export type { ParseOptions, ParsedExport, ParseFailure, ParseResult } from './parse-export.js';
+export { exportInputKind, STDIN_PATH, type ExportInputKind } from './io/export-input.js';
 export { EXPORT_FORMATS, EXPORT_FORMAT_IDS, describeExportFormats, exportFormatLabel, isExportFormat } from './export-format.js';
 export type { ExportFormat, ExportFormatInfo } from './export-format.js';
 export { MAX_LISTED_ISSUES } from './issues.js';
@@ -33,7 +34,7 @@ export {
   type MapLibraryItemsOptions,
   type MappedLibraryItems,
 } from './formats/audible-api/map-items.js';
-export { contributorNames, coverUrlOf, podcastFlag } from './formats/audible-api/product-values.js';
+export { contributorNames, coverUrlOf, forSaleOf, podcastFlag } from './formats/audible-api/product-values.js';
 export { splitSeriesOrder, type SeriesOrderEntry } from './formats/libation/series-order.js';
 export { SagasyncLibraryFileSchema, type SagasyncLibraryFile } from './formats/sagasync-library/schema.js';
 export { AUDIBLE_CLI_HEADERS, buildLibraryFile, buildSeriesMetadataFile, csvCell, pythonFloat, writeAudibleCliLibrary, type AudibleCliHeader } from './writers/index.js';

@@ -85,11 +85,17 @@ describe('bad input: every problem names file, line and column (or JSON path) an
     expect(failure.issues[0]!.message).toMatch(/^invalid JSON/);
   });
 
-  it('JSON values are located by path (Audible API dump)', async () => {
-    const failure = await parseFail(bad('audible-api-bad-values.json'));
-    expect(failure.issues).toEqual([
+  it('JSON values are located by path (Audible API dump); a bad item is left out, named, and the others kept', async () => {
+    const parsed = await parseOk(bad('audible-api-bad-values.json'));
+    expect(parsed.invalid).toEqual([
       expect.objectContaining({ path: '$.items[0].series[1].asin', value: 'not-an-asin', message: expect.stringMatching(/not an ASIN/) }),
       expect.objectContaining({ path: '$.items[1].listening_status.percent_complete', value: '250', message: expect.stringMatching(/percent out of range/) }),
+    ]);
+    expect(parsed.invalidRows).toBe(2);
+    expect(parsed.records.titles.map((t) => t.asin)).toEqual(['B0APIPODC1', 'B0APIRETUR']);
+    expect(parsed.warnings.map((w) => [w.path, w.message])).toEqual([
+      ['$.items[0]', expect.stringMatching(/^left out Audible item B0APIBOOK1: series\[1\]\.asin: not an ASIN/)],
+      ['$.items[1]', expect.stringMatching(/^left out Audible item B0APIBOOK2: listening_status\.percent_complete: percent out of range/)],
     ]);
   });
 

@@ -1,5 +1,6 @@
 import type { ExportFormat } from '../export-format.js';
 import { normaliseHeader } from '../tabular/columns.js';
+import { quoteText } from '../values/quote.js';
 
 export interface Detection {
   format: ExportFormat;
@@ -46,7 +47,7 @@ export function detectDelimited(headers: readonly string[], firstRow: readonly s
   }
   if (has('book id') && has('exclusive shelf')) return { hint: 'it looks like a Goodreads library export, which is a tracker file, not an Audible export' };
   if (has('isbn/uid') && has('read status')) return { hint: 'it looks like a StoryGraph export, which is a tracker file, not an Audible export' };
-  return { hint: `its header (${headers.slice(0, 6).map((h) => h.trim()).join(', ')}${headers.length > 6 ? ', …' : ''}) matches none of them` };
+  return { hint: `its header (${headers.slice(0, 6).map((h) => quoteText(h.trim(), 60)).join(', ')}${headers.length > 6 ? ', …' : ''}) matches none of them` };
 }
 
 const AUDIBLE_CLI_HEADERS = ['series_title', 'series_sequence', 'runtime_length_min', 'is_finished', 'percent_complete', 'extended_product_description', 'num_ratings', 'date_added', 'release_date', 'cover_url', 'purchase_date'];

@@ -31,12 +31,30 @@ export function sniffDelimiter(firstLine: string): string {
   return best;
 }
 
-/** Bytes that cannot be text: NUL, or a UTF-16 byte-order mark (asked to be saved as UTF-8). */
-export function binaryReason(head: Uint8Array): string | null {
+/** C0 controls that text files do not hold (tab, line breaks, form feed, ESC and DOS's end-of-file are allowed), and DEL. */
+function isControlByte(b: number): boolean {
+  return (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0b && b !== 0x0c && b !== 0x0d && b !== 0x1a && b !== 0x1b) || b === 0x7f;
+}
+
+/**
+ * Bytes that cannot be text: NUL, control bytes in numbers no export holds (more than 1% of the
+ * head: an image, an archive, random bytes), or a UTF-16 byte-order mark (asked to be saved as UTF-8).
+ * Returns the reason and the offset of the first such byte.
+ */
+export function binaryReason(head: Uint8Array): { reason: string; offset: number } | null {
   if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
-    return 'the file is UTF-16 text; save it as UTF-8';
+    return { reason: 'the file is UTF-16 text; save it as UTF-8', offset: 0 };
   }
-  if (head.indexOf(0) !== -1) return 'the file is binary (it contains NUL bytes), not a text export';
+  const nul = head.indexOf(0);
+  if (nul !== -1) return { reason: 'the file is binary (it contains NUL bytes), not a text export', offset: nul };
+  let controls = 0;
+  let first = -1;
+  for (let i = 0; i < head.length; i++) {
+    if (!isControlByte(head[i]!)) continue;
+    if (first === -1) first = i;
+    controls++;
+  }
+  if (controls > Math.max(4, head.length / 100)) return { reason: 'the file is binary (it is full of control bytes), not a text export', offset: first };
   return null;
 }
 
@@ -52,8 +70,8 @@ function lineOfOffset(bytes: Uint8Array, offset: number): number {
  */
 export function sniffHead(headText: string, headBytes?: Uint8Array, forceDelimited = false): Sniffed {
   if (headBytes) {
-    const reason = binaryReason(headBytes);
-    if (reason !== null) return { kind: 'binary', line: lineOfOffset(headBytes, Math.max(0, headBytes.indexOf(0))), reason };
+    const binary = binaryReason(headBytes);
+    if (binary !== null) return { kind: 'binary', line: lineOfOffset(headBytes, binary.offset), reason: binary.reason };
   } else if (headText.indexOf('\u0000') !== -1) {
     return { kind: 'binary', line: headText.slice(0, headText.indexOf('\u0000')).split('\n').length, reason: 'the file is binary (it contains NUL bytes), not a text export' };
   }

@@ -1,5 +1,6 @@
 import type { InputIssue } from '@sagasync/core';
 import type { Result } from '@sagasync/core';
+import { quoteText } from '../values/quote.js';
 
 /** 1-based line and column of a character offset. */
 export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
@@ -33,8 +34,9 @@ export function parseJson(text: string, file: string): Result<unknown, InputIssu
         file,
         line: where.line,
         column: where.column,
-        value: text.slice(Math.max(0, offset - 20), offset + 20),
-        message: `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/, ".*" is not valid JSON$/s, '')}`,
+        value: quoteText(text.slice(Math.max(0, offset - 20), offset + 20)),
+        // V8 quotes the offending token, raw: a control byte of a binary file included.
+        message: quoteText(`invalid JSON: ${message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '')}`),
       },
     };
   }

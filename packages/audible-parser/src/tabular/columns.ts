@@ -1,4 +1,8 @@
 import type { InputIssue } from '@sagasync/core';
+import { quoteText } from '../values/quote.js';
+
+/** How much of one name a list shows: a header can be a whole 50 MB line of a broken file. */
+const MAX_LISTED_NAME = 60;
 
 /** One field a format reads, with every header spelling (and JSON key) it is known under. */
 export interface ColumnSpec {
@@ -51,7 +55,7 @@ export function resolveColumns(headers: readonly string[], specs: readonly Colum
   headers.forEach((header, column) => {
     const field = fieldByHeader.get(normaliseHeader(header));
     if (field === undefined) {
-      unknown.push(header.trim() === '' ? `(column ${column + 1})` : header.trim());
+      unknown.push(header.trim() === '' ? `(column ${column + 1})` : quoteText(header.trim(), MAX_LISTED_NAME));
       return;
     }
     if (specs[field]!.ignored) return;
@@ -83,8 +87,9 @@ export function resolveColumns(headers: readonly string[], specs: readonly Colum
   return { layout: { index, names, headerCount: headers.length, unknown }, issues };
 }
 
-/** `a, b, c and 12 more`, for notes and issue values that list names. */
+/** `a, b, c and 12 more`, for notes and issue values that list names (each one shortened and escaped). */
 export function shortenList(items: readonly string[], max = 20): string {
-  if (items.length <= max) return items.join(', ');
-  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+  const shown = items.slice(0, max).map((item) => quoteText(item, MAX_LISTED_NAME));
+  if (items.length <= max) return shown.join(', ');
+  return `${shown.join(', ')} and ${items.length - max} more`;
 }

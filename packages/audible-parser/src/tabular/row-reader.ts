@@ -21,6 +21,8 @@ export abstract class RowReader {
     protected readonly issues: IssueList,
     index: Int32Array,
     names: readonly string[],
+    /** Where `warn` reports: problems worked around, the row kept. */
+    protected readonly warnings: IssueList | null = null,
   ) {
     this.index = index;
     this.names = names;
@@ -36,6 +38,11 @@ export abstract class RowReader {
   get(field: number): unknown {
     const at = this.index[field]!;
     return at >= 0 ? this.cells[at] : undefined;
+  }
+
+  /** Reports something worked around at this row and field; the row stays valid. */
+  warn(field: number | null, value: unknown, message: string): void {
+    this.warnings?.add({ file: this.file, ...this.where(field), value: detach(displayValue(value)), message });
   }
 
   fail(field: number | null, value: unknown, message: string): void {
@@ -100,9 +107,10 @@ export class JsonRow extends RowReader {
     file: string,
     issues: IssueList,
     private readonly aliases: readonly (readonly string[])[],
+    warnings: IssueList | null = null,
   ) {
     const fields = aliases.length;
-    super(file, issues, Int32Array.from({ length: fields }, (_, i) => i), aliases.map((a) => a[0]!));
+    super(file, issues, Int32Array.from({ length: fields }, (_, i) => i), aliases.map((a) => a[0]!), warnings);
     this.keys = aliases.map((a) => a[0]!);
   }
 

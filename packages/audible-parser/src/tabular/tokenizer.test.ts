@@ -71,8 +71,21 @@ describe('DelimitedTokenizer', () => {
     expectSame('\uFEFFa,b\n\uFEFF1,2\n', ',', { records: [['a', 'b'], ['\uFEFF1', '2']], lines: [1, 2] });
   });
 
-  it('keeps stray quotes as text, like csv-parse with relax_quotes', () => {
-    expectSame('a"b,"c"d,"e""f"g\n', ',', { records: [['a"b', '"c"d', '"e"f"g']], lines: [1] });
+  it('keeps a quote inside an unquoted field as text, like csv-parse with relax_quotes', () => {
+    expectSame('a"b,5" disk\n', ',', { records: [['a"b', '5" disk']], lines: [1] });
+  });
+
+  it('refuses text after a closing quote, naming the line of the quote and the field', () => {
+    // A title quoted by hand: `"Broken Children of Dune,"Dune, Book 3"` (csv-parse with relax_quotes
+    // reads it as the mangled title `"Broken Children of Dune,"Dune` and shifts every later field).
+    const text = 'asin,title,series\nB0DUNE0003,"Broken Children of Dune,"Dune, Book 3",Dune\n';
+    for (const result of everySplit(text)) {
+      expect(result.records).toEqual([['asin', 'title', 'series']]);
+      expect(result.error).toEqual({ kind: 'text-after-quote', line: 2, field: 1, near: '"Broken Children of Dune,"D' });
+    }
+    // The line of the quote, not of the row: the quoted field spans lines.
+    expect(run(['a,b\n1,"x\ny"z\n']).error).toMatchObject({ kind: 'text-after-quote', line: 3, field: 1 });
+    expect(run(['"e""f"g\n']).error).toMatchObject({ kind: 'text-after-quote', line: 1, field: 0 });
   });
 
   it('names the line and field of an unclosed quote', () => {
@@ -188,7 +201,15 @@ describe('DelimitedTokenizer against csv-parse', () => {
         try {
           expected = parseCsvSync(input, { delimiter: ',', bom: true, relax_quotes: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
         } catch {
-          expect(run([input]).error?.kind).toBe('unclosed-quote');
+          expect(run([input]).error?.kind).toMatch(/^(?:unclosed-quote|text-after-quote)$/);
+          return;
+        }
+        const refused = run([input]).error;
+        if (refused !== null) {
+          // Where csv-parse keeps text after a closing quote (a field `"a"b`), this tokenizer refuses.
+          expect(refused.kind).toBe('text-after-quote');
+          expect(expected.flat().some((field) => /^"[^]*"[^]/.test(field))).toBe(true);
+          for (const result of everySplit(input)) expect(result.error).toEqual(refused);
           return;
         }
         for (const result of everySplit(input)) {

@@ -6,13 +6,19 @@ const LF = 10;
 const CR = 13;
 const BOM = 0xfeff;
 
-/** Why tokenizing stopped early: the record starting on `line` never closes its quoted field. */
+/**
+ * Why tokenizing stopped early: a quoted field never closes (`unclosed-quote`), a record grows past
+ * `MAX_RECORD_CHARS`, or text follows a closing quote (`text-after-quote`: `"a,"b, c"`, where no
+ * reading is safe, so the file is refused rather than read as mangled fields).
+ */
 export interface TokenizeError {
-  kind: 'unclosed-quote' | 'record-too-long';
-  /** 1-based line the broken record starts on. */
+  kind: 'unclosed-quote' | 'record-too-long' | 'text-after-quote';
+  /** 1-based line: where the broken record starts; for `text-after-quote`, the line of that quote. */
   line: number;
   /** 0-based index of the field the record was in when it broke. */
   field: number;
+  /** For `text-after-quote`: the end of the quoted field, its closing quote and the character after it. */
+  near?: string;
 }
 
 /** Receives each record with the 1-based line it starts on; return `false` to stop. */
@@ -21,9 +27,11 @@ export type RecordHandler = (cells: string[], line: number) => boolean | void;
 /**
  * An RFC 4180 tokenizer over decoded text, fed in chunks. Quoted fields may hold delimiters, line
  * breaks and doubled quotes; records end at CRLF, LF or a lone CR. A leading BOM is skipped.
- * Like csv-parse with `relax_quotes` and `relax_column_count`: a quote inside an unquoted field is
- * kept as text, and text after a closing quote (`"a"b`) keeps both quotes (`"a"b`). Every record is
- * passed on, blank lines too (as `['']`).
+ * Like csv-parse with `relax_quotes` and `relax_column_count`, a quote inside an unquoted field is
+ * kept as text (`5" disk`). Unlike it, text after a closing quote (`"Broken Children of Dune,"Dune,
+ * Book 3"`) is an error: a writer that quotes a field quotes all of it, so such a row was written
+ * by hand or cut, and any reading of it would shift its fields. Every record is passed on, blank
+ * lines too (as `['']`).
  *
  * Records are scanned with `indexOf` for the delimiter, line breaks and quotes, and unquoted fields
  * are slices of the chunk. An unfinished record at the end of a chunk is carried into the next one
@@ -154,9 +162,9 @@ export class DelimitedTokenizer {
             end = after;
             break;
           }
-          // Text after the closing quote: the quotes are kept, the rest is unquoted text.
-          value = '"' + value + '"';
-          from = after;
+          // `near`: the end of the quoted field and the first character after it (all of it is in
+          // this chunk, however the text was cut, so the error is the same for every chunking).
+          return { kind: 'text-after-quote', line: this.line + breaks, field: cells.length, near: s.slice(Math.max(p, q - 40), q + 2) };
         } else {
           value = '';
           from = p;
@@ -208,6 +216,12 @@ function indexOrEnd(s: string, search: string, from: number): number {
   return at === -1 ? s.length : at;
 }
 
+const ERROR_NAMES: Record<TokenizeError['kind'], string> = {
+  'unclosed-quote': 'unclosed quote',
+  'record-too-long': 'record too long',
+  'text-after-quote': 'text after a closing quote',
+};
+
 /**
  * Tokenizes a whole text held in memory; stops after `maxRecords` records. Throws on an unclosed
  * quote within those records.
@@ -220,6 +234,6 @@ export function tokenizeText(text: string, delimiter: string, maxRecords = Infin
     return records.length < maxRecords;
   });
   const error = tokenizer.end(text);
-  if (error) throw new Error(`${error.kind === 'unclosed-quote' ? 'unclosed quote' : 'record too long'} on line ${error.line}`);
+  if (error) throw new Error(`${ERROR_NAMES[error.kind]} on line ${error.line}`);
   return records;
 }

@@ -105,7 +105,9 @@ export function parseCalendarDate(value: unknown): Parsed<string> {
 }
 
 /** Which of day and month comes first in `a/b/yyyy` dates. */
-export type SlashDateOrder = 'month-first' | 'day-first' | 'auto';
+export type DayMonthOrder = 'month-first' | 'day-first';
+/** `auto`: decided per value (see `parseCultureDate`); a file's own order is better (`date-order.ts`). */
+export type SlashDateOrder = DayMonthOrder | 'auto';
 
 // 02.01.2024 15:04:05 | 2.1.2024 | 02/01/2024 15:04 | 1/2/2024 3:04:05 PM | 2-1-2024 | 2024/01/02 13:00
 const CULTURE = /^(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})\.?(?:[ T]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:[.,]\d+)?)?\s*([ap]\.?\s?m\.?)?)?$/i;
@@ -160,4 +162,22 @@ export function parseCultureCalendarDate(value: unknown, order: SlashDateOrder =
   const parsed = parseCultureDate(value, order);
   if (typeof parsed === 'string' && parsed.length > 10) return parsed.slice(0, 10);
   return parsed;
+}
+
+/**
+ * What one culture date tells about its file's day/month order: `a/b/yyyy` where only one reading
+ * is a real date settles it (`15/08/2026` day first, `08/15/2026` month first); where both are, it
+ * is `ambiguous` (`01/02/2020`). Dotted and dashed dates (`15.08.2026`, `15-8-2026`) are written day
+ * first by every culture that uses them. Null: no evidence (ISO, `yyyy/MM/dd`, `1/1/2020`, which
+ * reads the same both ways, or not a date).
+ */
+export function dayMonthEvidence(value: string): DayMonthOrder | 'ambiguous' | null {
+  const m = CULTURE.exec(value.trim());
+  if (!m || m[1]!.length > 2 || m[4]!.length !== 4) return null;
+  if (m[2] !== '/') return 'day-first';
+  const [a, b, y] = [Number(m[1]), Number(m[3]), Number(m[4])];
+  const dayFirst = b >= 1 && b <= 12 && a >= 1 && a <= daysInMonth(y, b);
+  const monthFirst = a >= 1 && a <= 12 && b >= 1 && b <= daysInMonth(y, a);
+  if (dayFirst && monthFirst) return a === b ? null : 'ambiguous';
+  return dayFirst ? 'day-first' : monthFirst ? 'month-first' : null;
 }

@@ -1,9 +1,15 @@
+import { splitRole } from './credits.js';
 import { Invalid, type Parsed } from './parsed.js';
 
 const NOT_NAMES = new Invalid('expected names separated by ", " or a list of names');
 
 // A ", " before these is part of the previous name ("Martin Luther King, Jr."), not a separator.
 const SUFFIX = /^(?:jr|sr|ii|iii|iv|phd|ph\.d|md|esq|inc|ltd|llc|gmbh)\.?$/i;
+
+/** `Jr.`, or `Jr. - editor` (the role belongs to the whole name, `Edmund Pike, Jr.`). */
+function isSuffix(part: string): boolean {
+  return SUFFIX.test(part) || (part.includes(' - ') && SUFFIX.test(splitRole(part)?.name ?? ''));
+}
 
 /**
  * Contributor names as the exports join them: `"A, B"` (comma and space). Name suffixes such as
@@ -34,7 +40,7 @@ export function parseNames(value: unknown): Parsed<string[]> {
   for (let i = 0; i < parts.length; i++) {
     const name = parts[i]!.trim();
     if (name === '') continue;
-    if (kept > 0 && SUFFIX.test(name)) parts[kept - 1] += `, ${name}`;
+    if (kept > 0 && isSuffix(name)) parts[kept - 1] += `, ${name}`;
     else parts[kept++] = name;
   }
   if (kept === 0) return null;

@@ -1,3 +1,5 @@
+import { quoteText } from './quote.js';
+
 /**
  * Value parsers return the value, `null` for "empty", or an `Invalid` carrying the reason. A class
  * rather than a Result object keeps the common (valid) path free of allocations.
@@ -12,7 +14,10 @@ export const isInvalid = (value: unknown): value is Invalid => value instanceof 
 
 const MAX_SHOWN = 80;
 
-/** The offending value as an issue shows it: text as is, other JSON values stringified, shortened. */
+/**
+ * The offending value as an issue shows it: text as is, other JSON values stringified; shortened
+ * and with control characters escaped (`quoteText`).
+ */
 export function displayValue(value: unknown): string {
   let text: string;
   if (typeof value === 'string') text = value;
@@ -24,5 +29,5 @@ export function displayValue(value: unknown): string {
       text = Object.prototype.toString.call(value);
     }
   }
-  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
+  return quoteText(text, MAX_SHOWN);
 }

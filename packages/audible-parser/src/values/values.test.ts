@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAsin } from './asin.js';
 import { parseBoolean } from './booleans.js';
-import { parseCalendarDate, parseCultureCalendarDate, parseCultureDate, parseIsoDate } from './dates.js';
+import { dayMonthEvidence, parseCalendarDate, parseCultureCalendarDate, parseCultureDate, parseIsoDate } from './dates.js';
+import { parseDateInOrder } from './date-order.js';
 import { parseNames } from './names.js';
 import { parseDuration, parseMinutes, parseNumber, parsePercent } from './numbers.js';
 import { displayValue, Invalid } from './parsed.js';
@@ -79,6 +80,31 @@ describe('parseCultureDate (Libation and OpenAudible CSV)', () => {
   });
 
   it('calendar variant', () => expect(parseCultureCalendarDate('5/4/2021 12:00:00 AM')).toBe('2021-05-04'));
+});
+
+describe('dayMonthEvidence (what a date tells about its file)', () => {
+  it.each([
+    ['08/15/2026 10:30:00', 'month-first'],
+    ['15/08/2026 10:30:00', 'day-first'],
+    ['15/08/2026', 'day-first'],
+    ['15.08.2026 10:30:00', 'day-first'],
+    ['1.2.2020', 'day-first'],
+    ['01/02/2020', 'ambiguous'],
+    ['1/2/2024 3:04:05 PM', 'ambiguous'],
+    ['01/01/2020', null],
+    ['31/02/2020', null],
+    ['13/45/2023', null],
+    ['2026-08-15T10:30:00Z', null],
+    ['2026/08/15', null],
+    ['', null],
+  ] as const)('%s -> %s', (value, expected) => expect(dayMonthEvidence(value)).toBe(expected));
+
+  it('parseDateInOrder reads in the file\'s order and refuses a date against it', () => {
+    const monthFirst = { order: 'month-first', evidence: { line: 2, column: 'Date Added to library', value: '08/15/2026' } } as const;
+    expect(parseDateInOrder('01/02/2020', monthFirst)).toBe('2020-01-02');
+    expect(parseDateInOrder('01/02/2020', { order: 'day-first', evidence: null })).toBe('2020-02-01');
+    expect(parseDateInOrder('15/08/2026', monthFirst)).toEqual(new Invalid('conflicting date order: this date reads only day first, but line 2 (Date Added to library: "08/15/2026") shows the file writes dates month first'));
+  });
 });
 
 describe('parseBoolean', () => {

@@ -1,5 +1,6 @@
 import type { Progress, Title } from '@sagasync/core';
 import { AUDIBLE_CLI_COLUMNS } from '../formats/audible-cli/columns.js';
+import { joinCredits } from '../values/credits.js';
 import { csvCell } from './csv-cell.js';
 
 /** audible-cli `library export` headers, in its order (18 columns). */
@@ -14,7 +15,8 @@ export const pythonFloat = (n: number): string => (Number.isInteger(n) ? `${n}.0
 /**
  * The titles as an audible-cli `library export` file (18 columns, CRLF, rows sorted by ASIN), so
  * any tool that reads audible-cli exports reads it. Like audible-cli, it carries only the first
- * series of each title; the series-metadata file carries the rest.
+ * series of each title; the series-metadata file carries the rest. No finish time and no
+ * for-sale flag: audible-cli has no column for them.
  */
 export function writeAudibleCliLibrary(titles: readonly Title[], progress: ReadonlyMap<string, Progress>, options: { format?: 'csv' | 'tsv' } = {}): string {
   const delimiter = options.format === 'tsv' ? '\t' : ',';
@@ -27,7 +29,8 @@ export function writeAudibleCliLibrary(titles: readonly Title[], progress: Reado
       title: title.title,
       subtitle: title.subtitle ?? '',
       extended_product_description: '',
-      authors: title.authors.join(', '),
+      // Contributors as Audible credits them, among the authors (`X - translator`), as audible-cli does.
+      authors: joinCredits(title.authors, title.contributors).join(', '),
       narrators: title.narrators.join(', '),
       series_title: first?.seriesTitle ?? '',
       series_sequence: first?.sequence ?? '',

@@ -42,6 +42,9 @@ export function buildSeriesMetadataFile(input: { titles: readonly Title[]; serie
             releaseDate: title.releaseDate,
             runtimeMinutes: title.runtimeMinutes,
             coverUrl: title.coverUrl,
+            // Written only when known, so a file from a store without them reads as before.
+            ...(typeof title.forSale === 'boolean' ? { forSale: title.forSale } : {}),
+            ...(title.contributors && title.contributors.length > 0 ? { contributors: title.contributors } : {}),
           })),
       })),
   };

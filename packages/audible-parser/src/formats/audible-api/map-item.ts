@@ -1,14 +1,15 @@
 import type { ProgressReport, SeriesMembership, TitleRecord } from '@sagasync/core';
 import type { RecordsBuilder } from '../../records/records-builder.js';
 import { parseAsin } from '../../values/asin.js';
+import { splitCredits } from '../../values/credits.js';
 import { parseCalendarDate, parseIsoDate } from '../../values/dates.js';
 import { parseMinutes, parsePercent } from '../../values/numbers.js';
 import { Invalid, type Parsed } from '../../values/parsed.js';
-import { contributorNames, coverUrlOf, podcastFlag } from './product-values.js';
+import { contributorNames, coverUrlOf, forSaleOf, podcastFlag } from './product-values.js';
 import type { AudibleLibraryItem } from './schema.js';
 
-/** Reports a problem at a path relative to the item (`series[0].asin`). */
-export type ItemProblem = (relativePath: string, value: unknown, message: string) => void;
+/** Reports a problem at a path relative to the item (`series[0].asin`), or at the item itself (null). */
+export type ItemProblem = (relativePath: string | null, value: unknown, message: string) => void;
 
 /** A title's last heard position (`/1.0/annotations/lastpositions`). */
 export interface ItemLastPosition {
@@ -36,6 +37,8 @@ export interface ItemContext {
    * cannot be named, so other relationships are not read).
    */
   seriesTitles?: ReadonlyMap<string, string>;
+  /** The items were asked for with the `price` response group: an item without a price is not for sale. */
+  pricesRequested?: boolean;
 }
 
 const NO_CONTEXT: ItemContext = {};
@@ -57,13 +60,17 @@ const sequenceText = (sequence: string | number | null | undefined): string => (
  * finish time on titles being listened to again. Revoked (returned) titles are not owned. With a
  * context, a title whose finished flag is null takes it from the latest finished event (and a
  * finished title without a finish time takes the event's), and the last heard position is kept.
- * Any problem leaves the item out (`null`), each reported at its path.
+ * Any problem leaves the item out (`null`), each reported at its path. Finish times are
+ * best-effort (Audible's finished events are not reliable): one that cannot be read is left out
+ * of the progress, with a `warn`ing. Authors credited in another role (`X - translator`) become
+ * contributors.
  */
 export function mapAudibleApiItem(
   item: AudibleLibraryItem,
   builder: RecordsBuilder,
   problem: ItemProblem,
   context: ItemContext = NO_CONTEXT,
+  warn: ItemProblem = () => undefined,
 ): { title: TitleRecord; progress: ProgressReport | null } | null {
   let failed = false;
   const fail: ItemProblem = (path, value, message) => {
@@ -81,7 +88,9 @@ export function mapAudibleApiItem(
   const status = item.listening_status;
   const percent = status?.percent_complete ?? item.percent_complete;
   const percentComplete = check(parsePercent(percent), status?.percent_complete != null ? 'listening_status.percent_complete' : 'percent_complete', percent, fail);
-  const finishedAt = check(parseIsoDate(status?.finished_at_timestamp), 'listening_status.finished_at_timestamp', status?.finished_at_timestamp, fail);
+  // Read only for a finished title, and best-effort: a bad one loses the time, not the item.
+  const finishedAtText = parseIsoDate(status?.finished_at_timestamp);
+  const finishedAt = typeof finishedAtText === 'string' ? finishedAtText : null;
 
   const series: { asin: string | null; title: string; sequence: string }[] = [];
   (item.series ?? []).forEach((link, i) => {
@@ -110,11 +119,15 @@ export function mapAudibleApiItem(
     seen.add(membership.seriesKey);
   }
   const isPodcast = podcastFlag(item);
+  const names = contributorNames(item.authors);
+  const credits = splitCredits(names);
+  if (credits?.rolesOnly) warn('authors', names.join(', '), 'every author is credited with a role, none as author: kept as authors (there is no other) and as contributors');
+  const forSale = forSaleOf(item, context.pricesRequested);
   const record: TitleRecord = {
     asin,
     title,
     subtitle: item.subtitle?.trim() || null,
-    authors: contributorNames(item.authors),
+    authors: credits?.authors ?? names,
     narrators: contributorNames(item.narrators),
     runtimeMinutes,
     releaseDate,
@@ -127,6 +140,8 @@ export function mapAudibleApiItem(
   if (context.marketplace !== undefined) record.marketplace = context.marketplace;
   if (context.sourceAccount !== undefined) record.sourceAccount = context.sourceAccount;
   if (isPodcast !== undefined) record.isPodcast = isPodcast;
+  if (credits) record.contributors = credits.contributors;
+  if (forSale !== undefined) record.forSale = forSale;
 
   const event = context.finished?.get(asin);
   let isFinished = status?.is_finished ?? item.is_finished ?? null;
@@ -139,7 +154,11 @@ export function mapAudibleApiItem(
     if (isFinished !== null) progress.isFinished = isFinished;
     if (percentComplete !== null) progress.percentComplete = percentComplete;
     if (isFinished === true) {
-      const eventAt = event?.finished === true ? parseIsoDate(event.at) : null;
+      if (finishedAtText instanceof Invalid) {
+        warn('listening_status.finished_at_timestamp', status?.finished_at_timestamp, `${finishedAtText.message}; the progress is kept without a finish time`);
+      }
+      const eventAt = event?.finished === true && finishedAt === null ? parseIsoDate(event.at) : null;
+      if (eventAt instanceof Invalid) warn(null, event?.at, `the time of its finished event: ${eventAt.message}; the progress is kept without a finish time`);
       const at = finishedAt ?? (typeof eventAt === 'string' ? eventAt : null);
       if (at !== null) progress.finishedAt = at.length === 10 ? `${at}T00:00:00.000Z` : at;
     }

@@ -1,5 +1,5 @@
 import { err, ok, seriesKeyFor } from '@sagasync/core';
-import type { InputIssue, LibraryRecords, Result } from '@sagasync/core';
+import type { InputIssue, LibraryRecords, ProgressReport, Result, TitleRecord } from '@sagasync/core';
 import { formatPath, zodIssues } from '../../json/json-path.js';
 import { RecordsBuilder } from '../../records/records-builder.js';
 import { isAsin, parseAsin } from '../../values/asin.js';
@@ -8,8 +8,8 @@ import { parseMinutes } from '../../values/numbers.js';
 import { displayValue } from '../../values/parsed.js';
 import type { SeriesMetadataSeries } from '../series-metadata/schema.js';
 import { isVolumeProblem, volumeTitle } from '../series-metadata/volume-title.js';
-import { mapAudibleApiItem, type ItemFinishedEvent, type ItemLastPosition } from './map-item.js';
-import { contributorNames, coverUrlOf, podcastFlag } from './product-values.js';
+import { mapAudibleApiItem, type ItemContext, type ItemFinishedEvent, type ItemLastPosition } from './map-item.js';
+import { contributorNames, coverUrlOf, forSaleOf, podcastFlag } from './product-values.js';
 import { AudibleLibraryItemSchema, type AudibleLibraryItem, type AudibleProduct } from './schema.js';
 
 export type { ItemFinishedEvent, ItemLastPosition } from './map-item.js';
@@ -55,6 +55,11 @@ export interface MapLibraryItemsOptions {
    * owned as the volume says (`owned: false`: a missing or upcoming volume).
    */
   series?: readonly SeriesMetadataSeries[];
+  /**
+   * The items were fetched with the `price` response group: an item without `price` is then not for
+   * sale (`forSale: false`). Without it, only an item's own `price` key tells (see `forSaleOf`).
+   */
+  pricesRequested?: boolean;
 }
 
 /** An item left out, with why. */
@@ -73,6 +78,13 @@ export interface MappedLibraryItems {
   records: LibraryRecords;
   /** Every problem, located (file, JSON path, value): of the items left out, then of volumes left out. */
   issues: InputIssue[];
+  /**
+   * What a person should hear about, in item order: one per item left out, naming it by ASIN (or by
+   * index when it has none) with its reasons (`left out Audible item B0XXXXXXXX: title: missing
+   * title`), and each problem worked around with the item kept (a finish time that cannot be read:
+   * the progress is kept without it; authors that are all credited with a role).
+   */
+  warnings: InputIssue[];
   invalidItems: InvalidLibraryItem[];
   /** Titles made from series volumes not among the items (not owned). */
   syntheticTitles: number;
@@ -81,41 +93,91 @@ export interface MappedLibraryItems {
   revoked: number;
 }
 
+/** What became of one library item. */
+export interface LibraryItemOutcome {
+  mapped: { title: TitleRecord; progress: ProgressReport | null } | null;
+  /** Why it was left out, each at its path; empty when mapped. */
+  issues: InputIssue[];
+  /** Its warnings (see `MappedLibraryItems.warnings`), the one saying it was left out included. */
+  warnings: InputIssue[];
+}
+
+/** `Audible item B0XXXXXXXX`, or by index when the item has no ASIN to name it by. */
+function itemLabel(asin: unknown, index: number): string {
+  const text = typeof asin === 'string' ? asin.trim() : '';
+  return text !== '' ? `Audible item ${text}` : `the Audible item at index ${index} (it has no ASIN)`;
+}
+
+/** The warning that an item was left out: named, located at the item, with its reasons. */
+export function leftOutItemWarning(file: string, path: string, asin: unknown, index: number, issues: readonly InputIssue[]): InputIssue {
+  const reasons = issues.map((issue) => {
+    const field = issue.path !== undefined && issue.path.startsWith(`${path}.`) ? `${issue.path.slice(path.length + 1)}: ` : '';
+    return `${field}${issue.message}`;
+  });
+  return { file, path, message: `left out ${itemLabel(asin, index)}${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}` };
+}
+
+/**
+ * One library item (checked with `AudibleLibraryItemSchema`) -> its title and progress, or left
+ * out: the per-item step of `mapLibraryItems`, which a `/1.0/library` dump is read with too. One
+ * item never stops the others: even an unexpected error leaves out that item alone.
+ */
+export function mapLibraryItemAt(item: AudibleLibraryItem, index: number, where: { file: string; path: string }, builder: RecordsBuilder, context: ItemContext = {}): LibraryItemOutcome {
+  const { file, path } = where;
+  const issues: InputIssue[] = [];
+  const warnings: InputIssue[] = [];
+  const at = (relative: string | null) => (relative === null ? path : `${path}.${relative}`);
+  let mapped: LibraryItemOutcome['mapped'] = null;
+  try {
+    mapped = mapAudibleApiItem(
+      item,
+      builder,
+      (relative, value, message) => issues.push({ file, path: at(relative), value: displayValue(value), message }),
+      context,
+      (relative, value, message) => warnings.push({ file, path: at(relative), value: displayValue(value), message: `${itemLabel(item.asin, index)}: ${message}` }),
+    );
+  } catch (error) {
+    issues.push({ file, path, message: `could not be read: ${error instanceof Error ? error.message : String(error)}` });
+  }
+  if (mapped === null) {
+    if (issues.length === 0) issues.push({ file, path, message: 'could not be read' });
+    warnings.push(leftOutItemWarning(file, path, item.asin, index, issues));
+  }
+  return { mapped, issues, warnings };
+}
+
 /**
  * Audible library items (already checked with `AudibleLibraryItemSchema`) -> SagaSync records. The
  * one mapping of Audible library items: a raw `/1.0/library` dump (`parseExportFile`) and a live
  * sync (`@sagasync/audible-client`) both go through it, so the same library gives the same
- * records whatever path it came by. An item with a bad value is left out and reported at its
- * path; the others are kept. Nothing throws.
+ * records whatever path it came by. An item with a bad value (a title-less one included) is left
+ * out, reported at its path and named in `warnings`; the others are kept. Nothing throws.
  */
 export function mapLibraryItems(items: readonly AudibleLibraryItem[], options: MapLibraryItemsOptions = {}): MappedLibraryItems {
   const file = options.file ?? DEFAULT_FILE;
   const itemPath = options.itemPath ?? ((index: number) => `$[${index}]`);
   const builder = new RecordsBuilder();
   const issues: InputIssue[] = [];
+  const warnings: InputIssue[] = [];
   const invalidItems: InvalidLibraryItem[] = [];
   const leftOut = new Set<string>();
   const seriesTitles = new Map<string, string>();
   for (const series of options.series ?? []) if (series.asin !== null) seriesTitles.set(series.asin, series.title);
-  const context = {
+  const context: ItemContext = {
     marketplace: options.marketplace,
     sourceAccount: options.sourceAccount,
     lastPositions: options.lastPositions,
     finished: options.finished,
     seriesTitles,
+    pricesRequested: options.pricesRequested,
   };
   let podcasts = 0;
   let revoked = 0;
 
   items.forEach((item, index) => {
     const path = itemPath(index);
-    const found: InputIssue[] = [];
-    const mapped = mapAudibleApiItem(
-      item,
-      builder,
-      (relative, value, message) => found.push({ file, path: `${path}.${relative}`, value: displayValue(value), message }),
-      context,
-    );
+    const { mapped, issues: found, warnings: itemWarnings } = mapLibraryItemAt(item, index, { file, path }, builder, context);
+    warnings.push(...itemWarnings);
     if (mapped === null) {
       const asin = typeof item.asin === 'string' ? item.asin : null;
       invalidItems.push({ index, asin, path, issues: found });
@@ -161,7 +223,7 @@ export function mapLibraryItems(items: readonly AudibleLibraryItem[], options: M
   records.titles.sort(byAsin);
   records.progress.sort(byAsin);
   records.series.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { records, issues, invalidItems, syntheticTitles, podcasts, revoked };
+  return { records, issues, warnings, invalidItems, syntheticTitles, podcasts, revoked };
 }
 
 /** One volume of a series as Audible's catalogue lists it, owned or not. */
@@ -181,17 +243,26 @@ export interface AudibleSeriesVolume {
   coverUrl: string | null;
   language: string | null;
   isPodcast: boolean;
+  /**
+   * Whether Audible sells the volume in the marketplace (`forSaleOf`): absent when the product
+   * carries no price information and prices were not asked for.
+   */
+  forSale?: boolean;
 }
 
 /**
  * A catalogue product at its place in a series (a `series` child relationship of the series
  * parent) -> the volume, read by the same rules as a library item. A catalogue summary has nobody
- * to report to, so a value that cannot be read is left unknown (null).
+ * to report to, so a value that cannot be read is left unknown (null). Authors are the names as
+ * Audible gives them (`X - translator` included); roles are split off when the volume becomes a
+ * title. With `pricesRequested` (the product was fetched with the `price` response group), a
+ * product without a price is a volume Audible does not sell there (`forSale: false`).
  */
-export function seriesVolumeOf(product: AudibleProduct, place: { sequence: string; sort: string | null }): AudibleSeriesVolume {
+export function seriesVolumeOf(product: AudibleProduct, place: { sequence: string; sort: string | null }, options: { pricesRequested?: boolean } = {}): AudibleSeriesVolume {
   const release = parseCalendarDate(product.release_date);
   const runtime = parseMinutes(product.runtime_length_min);
-  return {
+  const forSale = forSaleOf(product, options.pricesRequested);
+  const volume: AudibleSeriesVolume = {
     asin: product.asin,
     // A volume needs a name to be listed; the ASIN stands in for a product sent without a title.
     title: product.title?.trim() || product.asin,
@@ -206,4 +277,6 @@ export function seriesVolumeOf(product: AudibleProduct, place: { sequence: strin
     language: product.language?.trim() || null,
     isPodcast: podcastFlag(product) ?? false,
   };
+  if (forSale !== undefined) volume.forSale = forSale;
+  return volume;
 }

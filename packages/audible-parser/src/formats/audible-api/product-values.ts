@@ -32,3 +32,26 @@ export function podcastFlag(product: Pick<AudibleProduct, 'content_type' | 'cont
   if (product.content_delivery_type == null && product.content_type == null) return undefined;
   return PODCAST_DELIVERY.has(product.content_delivery_type ?? '') || PODCAST_CONTENT.has(product.content_type ?? '');
 }
+
+/** An amount of the `price` group (`{ base: 28.0, currency_code: "USD" }`): a base that is a number (0: free). */
+function hasAmount(money: unknown): boolean {
+  if (typeof money !== 'object' || money === null) return false;
+  const base = (money as { base?: unknown }).base;
+  return (typeof base === 'number' && Number.isFinite(base) && base >= 0) || (typeof base === 'string' && base.trim() !== '' && Number.isFinite(Number(base)));
+}
+
+/**
+ * Whether Audible sells a product in the marketplace it was asked in. Asked with the `price`
+ * response group, Audible leaves `price` out (or null) for a product it cannot sell there (Libation
+ * drops such series volumes as "not available"). A product carrying a price with an amount is for
+ * sale (true); a `price` key that is null or without a list or lowest price is not (false); a
+ * product without the key says nothing unless the caller knows prices were asked for
+ * (`pricesRequested`): then it is not for sale, else unknown (undefined). The data alone cannot
+ * tell "not asked" from "not sold", hence the flag.
+ */
+export function forSaleOf(product: Pick<AudibleProduct, 'price'>, pricesRequested = false): boolean | undefined {
+  const price = product.price;
+  if (price === undefined) return pricesRequested ? false : undefined;
+  if (price === null) return false;
+  return hasAmount(price.list_price) || hasAmount(price.lowest_price);
+}

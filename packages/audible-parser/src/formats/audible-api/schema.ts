@@ -70,6 +70,14 @@ const ListeningStatusSchema = z.object({
   finished_at_timestamp: z.string().nullish(),
 });
 
+/**
+ * The `price` response group, read leniently (only whether there is an amount matters, see
+ * `forSaleOf`): `{ list_price: { base: 28.0, currency_code: "USD", ... }, lowest_price: {...},
+ * credit_price: 1, ... }` (AudibleApi `Price`). A product Audible does not sell in the marketplace
+ * comes back without it (or with `price: null`), which is how Libation tells an unavailable volume.
+ */
+const PriceSchema = z.object({ list_price: z.unknown().optional(), lowest_price: z.unknown().optional() });
+
 /** A catalogue product: what a library item shares with every product (series parents, volumes). */
 export const AudibleProductSchema = z.object({
   asin: z.string(),
@@ -89,6 +97,8 @@ export const AudibleProductSchema = z.object({
   product_images: ProductImagesSchema.nullish(),
   category_ladders: z.array(LadderSchema).nullish(),
   rating: RatingSchema.nullish(),
+  // A price of another shape says nothing: read as unknown rather than failing the item.
+  price: PriceSchema.nullish().catch(() => undefined),
 });
 export type AudibleProduct = z.infer<typeof AudibleProductSchema>;
 

@@ -6,7 +6,7 @@ import { parseBoolean } from '../../values/booleans.js';
 import { parseCalendarDate, parseIsoDate } from '../../values/dates.js';
 import { parseMinutes, parsePercent } from '../../values/numbers.js';
 import { parseText, parseTextOrDash } from '../../values/text.js';
-import { progressReport, rawText, type RowFormat, type RowMapper } from '../row-format.js';
+import { creditsOfRow, progressReport, rawText, type RowFormat, type RowMapper } from '../row-format.js';
 import { AUDIBLE_CLI_COLUMNS, AUDIBLE_CLI_FIELD as F } from './columns.js';
 
 /**
@@ -31,11 +31,12 @@ function createMapper(builder: RecordsBuilder, wishlist: boolean): RowMapper {
     const coverUrl = row.parse(F.coverUrl, parseTextOrDash);
     if (row.failures > 0 || asin === null || title === null) return null;
 
+    const credits = creditsOfRow(row, F.authors, authors, builder);
     const record: TitleRecord = {
       asin,
       title,
       subtitle,
-      authors: authors ?? builder.noNames,
+      authors: credits.authors,
       narrators: narrators ?? builder.noNames,
       runtimeMinutes,
       releaseDate,
@@ -45,6 +46,7 @@ function createMapper(builder: RecordsBuilder, wishlist: boolean): RowMapper {
       owned: !wishlist,
       series: seriesTitle ? [builder.membership(null, seriesTitle, rawText(row.get(F.seriesSequence)))] : [],
     };
+    if (credits.contributors) record.contributors = credits.contributors;
     return { title: record, progress: wishlist ? null : progressReport(asin, isFinished, percent) };
   };
 }

@@ -3,11 +3,11 @@ import type { RecordsBuilder } from '../../records/records-builder.js';
 import type { RowReader } from '../../tabular/row-reader.js';
 import { parseAsin } from '../../values/asin.js';
 import { parseBoolean } from '../../values/booleans.js';
-import { parseCultureCalendarDate, parseCultureDate } from '../../values/dates.js';
+import { MONTH_FIRST_BY_DEFAULT, parseCalendarDateInOrder, parseDateInOrder } from '../../values/date-order.js';
 import { parseMinutes } from '../../values/numbers.js';
 import { Invalid, type Parsed } from '../../values/parsed.js';
 import { parseText } from '../../values/text.js';
-import { progressReport, type RowFormat, type RowMapper } from '../row-format.js';
+import { creditsOfRow, progressReport, type MapperOptions, type RowFormat, type RowMapper } from '../row-format.js';
 import { LIBATION_COLUMNS, LIBATION_FIELD as F } from './columns.js';
 import { splitSeriesOrder } from './series-order.js';
 
@@ -30,7 +30,17 @@ const NOT_BOOKS = new Map<string, string>([
   ['episode', 'podcast episode'],
 ]);
 
-function createMapper(builder: RecordsBuilder): RowMapper {
+/**
+ * Libation writes dates in the Windows culture of the machine that exported (`08/15/2026 10:30:00`
+ * invariant, `15.08.2026 10:30:00` German, `15/08/2026` British); the reader settles the file's
+ * day/month order from its dates first (`probeDateOrder`). The JSON export writes ISO dates.
+ */
+export const LIBATION_DATE_COLUMNS = ['date added to library', 'date published', 'last downloaded', 'lastdownloaded', 'included until'];
+
+function createMapper(builder: RecordsBuilder, options: MapperOptions = {}): RowMapper {
+  const order = options.dateOrder ?? MONTH_FIRST_BY_DEFAULT;
+  const parseDate = (value: unknown) => parseDateInOrder(value, order);
+  const parseCalendarDate = (value: unknown) => parseCalendarDateInOrder(value, order);
   return (row: RowReader) => {
     const contentType = row.parse(F.contentType, parseText);
     const notBook = contentType ? NOT_BOOKS.get(contentType.toLowerCase()) : undefined;
@@ -40,13 +50,13 @@ function createMapper(builder: RecordsBuilder): RowMapper {
     const title = row.require(F.title, parseText, 'title');
     const subtitle = row.parse(F.subtitle, parseText);
     const account = row.parse(F.account, parseText);
-    const dateAdded = row.parse(F.dateAdded, parseCultureDate);
+    const dateAdded = row.parse(F.dateAdded, parseDate);
     const marketplace = row.parse(F.locale, parseLocale);
     const authors = row.parse(F.authors, builder.parseNames);
     const narrators = row.parse(F.narrators, builder.parseNames);
     const runtimeMinutes = row.parse(F.length, parseMinutes);
     const seriesOrder = row.parse(F.seriesOrder, parseText);
-    const releaseDate = row.parse(F.datePublished, parseCultureCalendarDate);
+    const releaseDate = row.parse(F.datePublished, parseCalendarDate);
     const language = row.parse(F.language, parseText);
     const isFinished = row.parse(F.isFinished, parseBoolean);
     if (row.failures > 0 || asin === null || title === null) return null;
@@ -55,11 +65,12 @@ function createMapper(builder: RecordsBuilder): RowMapper {
     if (seriesOrder) {
       for (const entry of splitSeriesOrder(seriesOrder)) series.push(builder.membership(null, entry.name, entry.order));
     }
+    const credits = creditsOfRow(row, F.authors, authors, builder);
     const record: TitleRecord = {
       asin,
       title,
       subtitle,
-      authors: authors ?? builder.noNames,
+      authors: credits.authors,
       narrators: narrators ?? builder.noNames,
       // Libation writes 0 for an unknown length.
       runtimeMinutes: runtimeMinutes === 0 ? null : runtimeMinutes,
@@ -72,8 +83,9 @@ function createMapper(builder: RecordsBuilder): RowMapper {
       series,
     };
     if (contentType !== undefined) record.isPodcast = false;
+    if (credits.contributors) record.contributors = credits.contributors;
     return { title: record, progress: progressReport(asin, isFinished, undefined) };
   };
 }
 
-export const libation: RowFormat = { columns: LIBATION_COLUMNS, createMapper };
+export const libation: RowFormat = { columns: LIBATION_COLUMNS, dateOrderColumns: LIBATION_DATE_COLUMNS, createMapper };

@@ -5,7 +5,7 @@ import { parseAsin } from '../../values/asin.js';
 import { parseCultureCalendarDate, parseCultureDate } from '../../values/dates.js';
 import { parseDuration } from '../../values/numbers.js';
 import { parseText } from '../../values/text.js';
-import { progressReport, rawText, type RowFormat, type RowMapper } from '../row-format.js';
+import { creditsOfRow, progressReport, rawText, type RowFormat, type RowMapper } from '../row-format.js';
 import { OPENAUDIBLE_COLUMNS, OPENAUDIBLE_FIELD as F } from './columns.js';
 
 // OpenAudible writes US-style dates (MM/dd/yyyy) besides ISO ones.
@@ -38,10 +38,11 @@ function createMapper(builder: RecordsBuilder): RowMapper {
     const readStatus = row.parse(F.readStatus, parseText);
     if (row.failures > 0 || asin === null || title === null) return null;
 
+    const credits = creditsOfRow(row, F.author, authors, builder);
     const record: TitleRecord = {
       asin,
       title,
-      authors: authors ?? builder.noNames,
+      authors: credits.authors,
       narrators: narrators ?? builder.noNames,
       runtimeMinutes,
       releaseDate,
@@ -52,6 +53,7 @@ function createMapper(builder: RecordsBuilder): RowMapper {
       owned: true,
       series: seriesName ? [builder.membership(null, seriesName, rawText(row.get(F.seriesSequence)))] : [],
     };
+    if (credits.contributors) record.contributors = credits.contributors;
     return { title: record, progress: progressReport(asin, finishedFromReadStatus(readStatus), undefined) };
   };
 }

@@ -1,3 +1,4 @@
+import { ContributorSchema } from '@sagasync/core';
 import * as z from 'zod';
 
 /**
@@ -44,6 +45,13 @@ export const SeriesMetadataVolumeSchema = z.object({
   language: z.string().nullable().optional(),
   /** True for a podcast rather than a book, when known. */
   isPodcast: z.boolean().optional(),
+  /**
+   * Whether Audible sells the volume in the marketplace: false for one it cannot sell there (its
+   * catalogue entry has no price), so it is not offered as next to buy. Absent or null: not known.
+   */
+  forSale: z.boolean().nullable().optional(),
+  /** People credited in another role than author (`{ name, role: "translator" }`). Absent: none known. */
+  contributors: z.array(ContributorSchema).optional(),
 });
 export type SeriesMetadataVolume = z.infer<typeof SeriesMetadataVolumeSchema>;
 

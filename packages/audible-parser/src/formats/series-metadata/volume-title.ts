@@ -1,5 +1,6 @@
-import type { TitleRecord } from '@sagasync/core';
+import type { Contributor, TitleRecord } from '@sagasync/core';
 import type { RecordsBuilder } from '../../records/records-builder.js';
+import { splitCredits } from '../../values/credits.js';
 import { parseCalendarDate } from '../../values/dates.js';
 import { Invalid } from '../../values/parsed.js';
 import type { SeriesMetadataVolume } from './schema.js';
@@ -24,11 +25,15 @@ export function volumeTitle(
 ): TitleRecord | VolumeProblem {
   const releaseDate = volume.releaseDate == null ? volume.releaseDate : parseCalendarDate(volume.releaseDate);
   if (releaseDate instanceof Invalid) return { field: 'releaseDate', value: volume.releaseDate, message: releaseDate.message };
+  // Audible's catalogue credits translators and the like among the authors (`X - translator`).
+  const names = volume.authors.filter((a) => a.trim() !== '');
+  const credits = splitCredits(names);
+  const contributors = uniqueContributors([...(credits?.contributors ?? []), ...(volume.contributors ?? [])]);
   const title: TitleRecord = {
     asin: volume.asin,
     title: volume.title,
     subtitle: volume.subtitle ?? null,
-    authors: volume.authors.filter((a) => a.trim() !== ''),
+    authors: credits?.authors ?? names,
     narrators: volume.narrators.filter((n) => n.trim() !== ''),
     runtimeMinutes: volume.runtimeMinutes ?? null,
     releaseDate: releaseDate ?? null,
@@ -39,7 +44,19 @@ export function volumeTitle(
   };
   if (volume.language !== undefined) title.language = volume.language;
   if (volume.isPodcast !== undefined) title.isPodcast = volume.isPodcast;
+  if (contributors.length > 0) title.contributors = contributors;
+  if (typeof volume.forSale === 'boolean') title.forSale = volume.forSale;
   return title;
+}
+
+function uniqueContributors(list: readonly Contributor[]): Contributor[] {
+  const seen = new Set<string>();
+  return list.filter((c) => {
+    const key = `${c.name}\u0000${c.role}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export const isVolumeProblem = (value: TitleRecord | VolumeProblem): value is VolumeProblem => 'field' in value;
