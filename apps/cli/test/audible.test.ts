@@ -1,9 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeAudible, type FakeAudible } from '@sagasync/fake-audible';
 import { startFakeNotion } from '@sagasync/fake-notion';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, scratch } from './harness.js';
+import { repoRoot, run, scratch } from './harness.js';
 
 // The Audible commands end to end against tools/fake-audible over HTTP: sign-in with the pasted
 // maplanding address, encrypted credentials, sync twice, export and re-import, logout.
@@ -111,5 +112,105 @@ describe('sagasync audible', () => {
     expect(fake.state.counters.requests.deregister).toBe(before + 1);
     const accounts = await run(['audible', 'accounts', '--json'], { store: s.store, env });
     expect(accounts.json()).toEqual([]);
+  });
+});
+
+describe('sagasync audible, hardened', () => {
+  let fake: FakeAudible;
+  const s = scratch();
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    fake = await startFakeAudible({ titles: 20, series: 4, seed: 8 });
+    env = { SAGASYNC_AUDIBLE_API_URL: fake.apiUrl, SAGASYNC_AMAZON_API_URL: fake.amazonUrl };
+  });
+  afterAll(async () => {
+    await fake.close();
+    s.cleanup();
+  });
+
+  it('`audible login` exits once done although its standard input stays open', async () => {
+    // A real process, answering each question when it is asked (passphrase twice, then the
+    // address), with stdin left open afterwards, as a wrapper script or an IDE terminal does.
+    const child = spawn(process.execPath, ['--conditions=@sagasync/source', '--import', 'tsx', join(repoRoot, 'apps/cli/src/main.ts'), '--store', join(s.dir, 'login.db'), 'audible', 'login', '--json'], {
+      cwd: repoRoot,
+      env: { ...process.env, NO_COLOR: '1', SAGASYNC_SECRET: '', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let answered = 0;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', async (d: Buffer) => {
+      stderr += d.toString();
+      const asked = (stderr.match(/passphrase[^\n]*: |\n> /g) ?? []).length;
+      while (answered < asked) {
+        answered++;
+        if (answered <= 2) child.stdin.write('a passphrase\n');
+        else {
+          const url = /https?:\/\/\S+\/ap\/signin\S*/.exec(stderr)![0];
+          child.stdin.write(`${(await fetch(url, { redirect: 'manual' })).headers.get('location')}\n`);
+        }
+      }
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const timeout = new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 30_000));
+    const outcome = await Promise.race([exited, timeout]);
+    child.stdin.end();
+    if (outcome === 'still running') child.kill('SIGKILL');
+    expect(outcome, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ account: expect.stringMatching(/^audible:us:/) });
+  }, 60_000);
+
+  it("refuses Libation's AccountsSettings.json with encrypted tokens, naming the setting, and stores nothing", async () => {
+    const file = join(s.dir, 'AccountsSettings.json');
+    const secret = (value: string) => ({ Value: value, IsEncrypted: true });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        Accounts: [
+          {
+            AccountId: 'jane@example.com',
+            AccountName: 'Jane',
+            IdentityTokens: {
+              LocaleName: 'us',
+              ExistingAccessToken: { TokenValue: 'ZW5jcnlwdGVk', Expires: '2026-12-01T10:00:00Z', IsEncrypted: true },
+              PrivateKey: secret('ZW5jcnlwdGVk'),
+              AdpToken: secret('ZW5jcnlwdGVk'),
+              RefreshToken: secret('ZW5jcnlwdGVk'),
+              DeviceSerialNumber: 'SERIAL',
+              DeviceType: 'A10KISP2GWF0E4',
+              AmazonAccountId: 'amzn1.account.JANE',
+              DeviceName: 'Libation',
+              StoreAuthenticationCookie: secret('ZW5jcnlwdGVk'),
+              Cookies: [{ Key: 'session-id', Value: secret('ZW5jcnlwdGVk') }],
+            },
+          },
+        ],
+      }),
+    );
+    const store = join(s.dir, 'libation.db');
+    const secretEnv = { ...env, SAGASYNC_SECRET: 'c2FnYXN5bmMtdGVzdC1zZWNyZXQtMzItYnl0ZXMhISE=' };
+    const imported = await run(['audible', 'login', '--auth-file', file], { store, env: secretEnv });
+    expect(imported.code).toBe(2);
+    expect(imported.stderr).toContain('Libation stored the tokens of account "Jane" encrypted');
+    expect(imported.stderr).toMatch(/hint: in Libation, open Settings > Important, untick "Store authentication tokens encrypted"/);
+    expect(imported.stderr).not.toContain('ZW5jcnlwdGVk');
+    const accounts = await run(['audible', 'accounts', '--json'], { store, env: secretEnv });
+    expect(accounts.json()).toEqual([]);
+  });
+
+  it('a sync with one malformed library item goes on and prints a warning naming it', async () => {
+    const store = join(s.dir, 'warnings.db');
+    const secretEnv = { ...env, SAGASYNC_SECRET: 'c2FnYXN5bmMtdGVzdC1zZWNyZXQtMzItYnl0ZXMhISE=' };
+    const signInAnswer = async (_q: string, shown: string) => (await fetch(/https?:\/\/\S+\/ap\/signin\S*/.exec(shown)![0], { redirect: 'manual' })).headers.get('location');
+    expect((await run(['audible', 'login'], { store, env: secretEnv, answer: signInAnswer })).code).toBe(0);
+    const bad = fake.state.library.owned[2]!.asin;
+    fake.state.malformItem(bad, { title: 42 });
+    const synced = await run(['audible', 'sync'], { store, env: secretEnv });
+    expect(synced.code, synced.stderr).toBe(0);
+    expect(synced.stdout).toContain('19 titles');
+    expect(synced.stderr).toMatch(new RegExp(`warning: ${bad}: library item left out \\(GET /1\\.0/library\\?page=1, \\$\\.items\\[\\d+\\]\\.title`));
+    const json = await run(['audible', 'sync', '--preview', '--json'], { store, env: secretEnv });
+    expect(json.json<{ warnings: string[] }>().warnings).toEqual([expect.stringContaining(bad)]);
   });
 });

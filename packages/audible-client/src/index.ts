@@ -3,10 +3,10 @@ export type { AudibleEndpoints, LocaleCode, Marketplace } from './marketplaces.j
 
 export { AudibleCredentialsSchema, accountName, summarizeAccount } from './auth/credentials.js';
 export type { AudibleAccountSummary, AudibleCredentials } from './auth/credentials.js';
-export { buildClientId, codeChallengeFor, createCodeVerifier, createDeviceSerial, IOS_DEVICE_TYPE } from './auth/pkce.js';
+export { ANDROID_DEVICE_TYPE, buildClientId, codeChallengeFor, createCodeVerifier, createDeviceSerial, IOS_DEVICE_TYPE } from './auth/pkce.js';
 export { createLoginRequest, parseMaplandingUrl } from './auth/login-url.js';
 export type { LoginRequest, LoginRequestOptions } from './auth/login-url.js';
-export { deregisterDevice, refreshAccessToken, registerDevice } from './auth/device-auth.js';
+export { deregisterDevice, deviceAppOf, refreshAccessToken, registerDevice } from './auth/device-auth.js';
 export type { DeviceAuthOptions } from './auth/device-auth.js';
 export { signRequest } from './auth/sign-request.js';
 export { importAuthFile } from './auth/auth-file.js';
@@ -21,8 +21,8 @@ export type { RetryPolicy } from './http/retry.js';
 export type { FetchLike, HttpOptions } from './http/transport.js';
 
 // Library items and products are read with the parser's schema; these are its old names here.
-export { LIBRARY_RESPONSE_GROUPS, LibraryItemSchema, ProductSchema } from './api/schemas.js';
-export type { LibraryItem, Product } from './api/schemas.js';
+export { CatalogueProductSchema, LIBRARY_RESPONSE_GROUPS, LibraryItemSchema, ProductSchema } from './api/schemas.js';
+export type { CatalogueProduct, LibraryItem, Product } from './api/schemas.js';
 export { fetchLibrary, MAX_LIBRARY_PAGE_SIZE } from './api/library.js';
 export type { FetchLibraryOptions, RejectedLibraryItem } from './api/library.js';
 export { fetchProduct, fetchProducts, MAX_ASINS_PER_CATALOGUE_CALL } from './api/catalogue.js';
@@ -32,7 +32,9 @@ export type { HydrateSeriesOptions, HydrateSeriesResult, SeriesCatalogue, Series
 export { createKeyValueSeriesCache, createMemorySeriesCache, createStorageSeriesCache, seriesCacheKey } from './api/series-cache.js';
 export type { SeriesCache, SeriesCacheOptions } from './api/series-cache.js';
 export { fetchFinishedStates, fetchLastPositions, MAX_ASINS_PER_LASTPOSITIONS_CALL } from './api/progress.js';
-export type { FinishedState, LastPosition } from './api/progress.js';
+export type { FetchFinishedOptions, FinishedState, LastPosition } from './api/progress.js';
+export { formatFetchWarning } from './api/warnings.js';
+export type { FetchWarning, OnFetchWarning } from './api/warnings.js';
 export { fetchAccountSnapshot, seriesAsinsOf } from './api/fetch-account.js';
 export type { AccountSnapshot, FetchAccountOptions } from './api/fetch-account.js';
 

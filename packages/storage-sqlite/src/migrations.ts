@@ -193,3 +193,9 @@ export const migrations: readonly string[] = [
 
 /** The schema version this adapter writes: the number of steps. */
 export const SCHEMA_VERSION = migrations.length;
+
+/**
+ * The tables of the first step: a SQLite file holding all of them at a schema version above 0 is
+ * a SagaSync store from before the application id was set.
+ */
+export const V1_TABLES: readonly string[] = ['titles', 'series', 'progress', 'history', 'tracker_books', 'links', 'conflicts', 'decisions', 'sync_runs', 'settings', 'credentials'];

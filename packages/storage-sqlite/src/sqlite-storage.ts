@@ -48,6 +48,7 @@ import { prepareQueries } from './read-queries.js';
 import { rowDecoder } from './row-decoder.js';
 import { RowDigest } from './row-digest.js';
 import { toStoreError } from './sqlite-errors.js';
+import { makeStoreFilesPrivate } from './store-files.js';
 
 export interface SqliteStorageOptions {
   /** The store file; created (mode 0600, parent directories 0700) when missing. */
@@ -379,6 +380,8 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
         if (!writer) throw new SagaSyncError('storage_failure', `the SagaSync store ${path} was opened read-only`, { details: { location: path } });
         if (!Array.isArray(operations)) throw new SagaSyncError('invalid_input', 'applyBatch expects an array of operations');
         checkBatchSize(operations, limits);
+        // Secrets go only into files nobody else can read, whatever mode an older store had.
+        if (operations.some((operation) => (operation as { op?: unknown } | null)?.op === 'putCredential')) makeStoreFilesPrivate(path);
         if (operations.length > 0) applyInTransaction.immediate(owner, operations);
         return { applied: operations.length };
       });

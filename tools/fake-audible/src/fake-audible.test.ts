@@ -164,3 +164,65 @@ describe('control endpoints, for a fake in another process', () => {
     expect(fake.state.counters.requests).toEqual({});
   });
 });
+
+describe('prices, malformed data and the auth requests seen', () => {
+  it("sends `price` in AudibleApi's shape for products sold here, and no `price` for volumes not sold, only when asked", async () => {
+    fake = await startFakeAudible({ titles: 20, series: 4, seed: 2 });
+    const products = [...fake.state.library.products.values()];
+    const sold = products.find((p) => p.kind === 'book' && p.listPrice !== null)!;
+    const unsold = products.filter((p) => p.kind === 'book' && p.listPrice === null);
+    expect(unsold.length).toBeGreaterThan(0);
+    const owned = new Set(fake.state.library.owned.map((o) => o.asin));
+    expect(unsold.every((p) => !owned.has(p.asin))).toBe(true);
+    const url = (groups: string) => `${fake!.apiUrl}/1.0/catalog/products?asins=${sold.asin},${unsold[0]!.asin}&response_groups=${groups}`;
+    const withPrice = (await (await fetch(url('price,product_attrs'))).json()) as { products: Record<string, unknown>[] };
+    expect(withPrice.products[0]!.price).toEqual({
+      credit_price: 1,
+      is_buy_for_free_eligible: false,
+      is_credit_price_eligible: true,
+      is_free_eligible: false,
+      is_ws4v_upsell_eligible: false,
+      list_price: { base: sold.listPrice, currency_code: 'USD', merchant_id: 'A2ZO8JX97D5MN9', type: 'list' },
+      lowest_price: { base: expect.any(Number), currency_code: 'USD', merchant_id: 'A2ZO8JX97D5MN9', type: 'member' },
+    });
+    expect(withPrice.products[1]).not.toHaveProperty('price');
+    expect(withPrice.products[1]).toHaveProperty('title');
+    const without = (await (await fetch(url('product_attrs'))).json()) as { products: Record<string, unknown>[] };
+    expect(without.products[0]).not.toHaveProperty('price');
+  });
+
+  it('serves one malformed library item, catalogue product or finished event among good ones', async () => {
+    fake = await startFakeAudible({ titles: 6, series: 2 });
+    const { accessToken } = await register(fake);
+    const headers = { 'x-amz-access-token': accessToken };
+    const [bad, good] = fake.state.library.owned.map((o) => o.asin);
+    fake.state.malformItem(bad!, { title: 42, authors: 'nobody' });
+    fake.state.malformItem(good!, { runtime_length_min: 'long' }, 'catalogue');
+    fake.state.addRawFinishedEvent({ asin: bad, is_marked_as_finished: 'yes' });
+    const page = (await (await fetch(`${fake.apiUrl}/1.0/library?response_groups=product_attrs,contributors`, { headers })).json()) as { items: Record<string, unknown>[] };
+    expect(page.items).toHaveLength(6);
+    expect(page.items.find((i) => i.asin === bad)).toMatchObject({ title: 42, authors: 'nobody' });
+    expect(typeof page.items.find((i) => i.asin === good)!.runtime_length_min).toBe('number');
+    const products = (await (await fetch(`${fake.apiUrl}/1.0/catalog/products?asins=${bad},${good}&response_groups=product_attrs`)).json()) as { products: Record<string, unknown>[] };
+    expect(products.products.map((p) => [typeof p.title, p.runtime_length_min === 'long'])).toEqual([['string', false], ['string', true]]);
+    const finished = (await (await fetch(`${fake.apiUrl}/1.0/stats/status/finished?start_date=2000-01-01T00:00:00Z`, { headers })).json()) as { mark_as_finished_status_list: unknown[] };
+    expect(finished.mark_as_finished_status_list[0]).toEqual({ asin: bad, is_marked_as_finished: 'yes' });
+  });
+
+  it('records what register and refresh requests carried', async () => {
+    fake = await startFakeAudible({ titles: 2, series: 1 });
+    const { refreshToken } = await register(fake);
+    await fetch(`${fake.amazonUrl}/auth/token`, {
+      method: 'POST',
+      headers: { 'x-amzn-identity-auth-domain': 'api.amazon.com' },
+      body: new URLSearchParams({ app_name: 'com.audible.application', app_version: '2090253826', source_token: refreshToken, requested_token_type: 'access_token', source_token_type: 'refresh_token' }),
+    });
+    expect(fake.state.authRequests.map((r) => r.route)).toEqual(['register', 'token']);
+    expect(fake.state.authRequests[0]!.body).toMatchObject({ registration_data: { device_type: 'A2CZJZGLK2JJVM' } });
+    expect(fake.state.authRequests[1]).toEqual({
+      route: 'token',
+      body: expect.objectContaining({ app_name: 'com.audible.application', app_version: '2090253826' }),
+      authDomain: 'api.amazon.com',
+    });
+  });
+});

@@ -30,6 +30,12 @@ export interface FakeProduct {
   memberships: FakeMembership[];
   /** Volumes, for a series parent (`content_delivery_type: BookSeries`). */
   children: { asin: string; sequence: string; sort: string }[];
+  /**
+   * List price in the account's marketplace (USD), or null when the product is not sold there: the
+   * catalogue then sends no `price` (Libation's series view drops such a volume as "not available
+   * to the user"). Series parents and podcasts have none.
+   */
+  listPrice: number | null;
 }
 
 /** What the account holds for an owned title: purchase and listening state. */
@@ -114,6 +120,7 @@ function baseBook(rng: Prng, id: string, title: string, releaseMs: number): Fake
     rating: { average: Math.round((3 + rng.next() * 2) * 10) / 10, count: rng.int(0, 90_000) },
     memberships: [],
     children: [],
+    listPrice: null,
   };
 }
 
@@ -218,6 +225,8 @@ export function generateLibrary(options: GenerateOptions): FakeLibrary {
     ownedAsins.push(id);
   }
 
+  assignPrices(products, new Set(ownedAsins), options.seed);
+
   const owned: FakeOwnership[] = [];
   const finishedEvents: FakeFinishedEvent[] = [];
   for (const id of ownedAsins) {
@@ -257,4 +266,26 @@ export function generateLibrary(options: GenerateOptions): FakeLibrary {
   owned.sort((a, b) => (a.purchaseDate < b.purchaseDate ? 1 : a.purchaseDate > b.purchaseDate ? -1 : a.asin.localeCompare(b.asin)));
   finishedEvents.sort((a, b) => a.eventTimestamp.localeCompare(b.eventTimestamp) || a.asin.localeCompare(b.asin));
   return { products, owned, seriesAsins, finishedEvents };
+}
+
+/**
+ * Prices, from a PRNG of their own so the rest of the library does not change with them: every
+ * book has a list price, except about one in seven volumes the account does not own, which the
+ * marketplace does not sell (at least one when any volume is not owned).
+ */
+function assignPrices(products: Map<string, FakeProduct>, owned: ReadonlySet<string>, seed: number): void {
+  const rng = createPrng(seed ^ 0x9e1ce);
+  let unsold = 0;
+  let firstNotOwned: FakeProduct | null = null;
+  for (const product of products.values()) {
+    if (product.kind !== 'book') continue;
+    product.listPrice = rng.int(8, 40) - 0.01;
+    if (owned.has(product.asin)) continue;
+    firstNotOwned ??= product;
+    if (rng.chance(0.15)) {
+      product.listPrice = null;
+      unsold++;
+    }
+  }
+  if (unsold === 0 && firstNotOwned) firstNotOwned.listPrice = null;
 }

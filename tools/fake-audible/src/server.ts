@@ -61,10 +61,31 @@ export interface FakeAudibleCounters {
   maxLastPositionsBatch: number;
 }
 
+/** A request to Amazon's device-auth endpoints, as received: what a client sends at register and refresh. */
+export interface FakeAuthRequest {
+  route: 'register' | 'token';
+  /** The JSON body (register) or the form fields (token). */
+  body: Record<string, unknown>;
+  /** The `x-amzn-identity-auth-domain` header (AudibleApi sends it), or null. */
+  authDomain: string | null;
+}
+
+/** Where a malformed item is served: the library, the catalogue, or both. */
+export type MalformedIn = 'library' | 'catalogue' | 'both';
+
 export interface FakeAudibleState {
   readonly library: FakeLibrary;
   readonly auth: FakeAuthState;
   readonly counters: FakeAudibleCounters;
+  /** Every register and token request received, oldest first. */
+  readonly authRequests: FakeAuthRequest[];
+  /**
+   * Serves the item of `asin` with `fields` merged over it as raw JSON (`{ title: 42 }`,
+   * `{ authors: 'x' }`), as a broken record in Audible's data would come: one bad item among good ones.
+   */
+  malformItem(asin: string, fields: Record<string, unknown>, where?: MalformedIn): void;
+  /** Appends an entry to the finished-titles list as sent, malformed or not (on its first page). */
+  addRawFinishedEvent(entry: unknown): void;
   /** Mutable at run time: set rates to 0 to stop faults. */
   faults: FakeFaults;
   queueFault(fault: QueuedFault): void;
@@ -151,6 +172,11 @@ function asinList(query: URLSearchParams, max: number): string[] {
   return asins;
 }
 
+function header(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
 /** `2026-09-30 12:33:04.122`: the zone-less form the annotations API sometimes sends. */
 function spacedUtc(iso: string): string {
   return iso.replace('T', ' ').replace('Z', '');
@@ -177,11 +203,25 @@ export async function startFakeAudible(options: FakeAudibleOptions = {}): Promis
   const droppedOnce = new Set<string>();
   const ownedByAsin = new Map<string, FakeOwnership>(library.owned.map((o) => [o.asin, o]));
   const refreshField = options.refreshTokenField ?? 'access_token';
+  const malformed = { library: new Map<string, Record<string, unknown>>(), catalogue: new Map<string, Record<string, unknown>>() };
+  const rawFinished: unknown[] = [];
+  const withMalformed = (where: 'library' | 'catalogue', asin: string, rendered: Record<string, unknown>) => {
+    const fields = malformed[where].get(asin);
+    return fields ? { ...rendered, ...fields } : rendered;
+  };
 
   const state: FakeAudibleState = {
     library,
     auth,
     counters: freshCounters(),
+    authRequests: [],
+    malformItem(asin, fields, where = 'library') {
+      if (where !== 'catalogue') malformed.library.set(asin, fields);
+      if (where !== 'library') malformed.catalogue.set(asin, fields);
+    },
+    addRawFinishedEvent(entry) {
+      rawFinished.push(entry);
+    },
     faults: { retryAfterSeconds: 1, ...options.faults },
     queueFault(fault) {
       queue.push({ times: 1, ...fault });
@@ -272,7 +312,7 @@ export async function startFakeAudible(options: FakeAudibleOptions = {}): Promis
       const after = query.get('purchased_after');
       const items = after ? library.owned.filter((o) => o.purchaseDate > after) : library.owned;
       const slice = items.slice((page - 1) * size, page * size);
-      send(res, 200, { items: slice.map((o) => renderLibraryItem(library, o, groups)), response_groups: [...groups] }, {
+      send(res, 200, { items: slice.map((o) => withMalformed('library', o.asin, renderLibraryItem(library, o, groups))), response_groups: [...groups] }, {
         'total-count': String(items.length),
         'state-token': String(startedAt).padStart(13, '0').slice(-13),
       });
@@ -284,7 +324,7 @@ export async function startFakeAudible(options: FakeAudibleOptions = {}): Promis
       const groups = parseGroups(query);
       const product = library.products.get(single[1]!);
       if (!product) throw new HttpError(404, { error_code: '000404', message: 'Requested product not found' });
-      send(res, 200, { product: renderProduct(library, product, groups), response_groups: [...groups] });
+      send(res, 200, { product: withMalformed('catalogue', product.asin, renderProduct(library, product, groups)), response_groups: [...groups] });
       return;
     }
     if (req.method === 'GET' && path === '/1.0/catalog/products') {
@@ -303,7 +343,7 @@ export async function startFakeAudible(options: FakeAudibleOptions = {}): Promis
           state.counters.droppedProducts++;
           continue;
         }
-        products.push(renderProduct(library, product, groups));
+        products.push(withMalformed('catalogue', asin, renderProduct(library, product, groups)));
       }
       send(res, 200, { products, response_groups: [...groups], total_results: products.length });
       return;
@@ -335,12 +375,15 @@ export async function startFakeAudible(options: FakeAudibleOptions = {}): Promis
       const slice = events.slice(offset, offset + pageSize);
       const next = offset + pageSize < events.length ? Buffer.from(String(offset + pageSize)).toString('base64url') : undefined;
       send(res, 200, {
-        mark_as_finished_status_list: slice.map((e) => ({
-          asin: e.asin,
-          is_marked_as_finished: e.isMarkedAsFinished,
-          event_timestamp: e.eventTimestamp,
-          customer_id: 'amzn1.account.FAKE0CUSTOMER0ID',
-        })),
+        mark_as_finished_status_list: [
+          ...(offset === 0 ? rawFinished : []),
+          ...slice.map((e) => ({
+            asin: e.asin,
+            is_marked_as_finished: e.isMarkedAsFinished,
+            event_timestamp: e.eventTimestamp,
+            customer_id: 'amzn1.account.FAKE0CUSTOMER0ID',
+          })),
+        ],
         ...(next ? { continuation_token: next } : {}),
       });
       return;
@@ -389,6 +432,7 @@ export async function startFakeAudible(options: FakeAudibleOptions = {}): Promis
     if (req.method === 'POST' && path === '/auth/register') {
       count('register');
       const json = parseJson(body);
+      state.authRequests.push({ route: 'register', body: json, authDomain: header(req, 'x-amzn-identity-auth-domain') });
       const data = json.registration_data as Record<string, string> | undefined;
       const authData = json.auth_data as Record<string, string> | undefined;
       const types = json.requested_token_type as string[] | undefined;
@@ -426,6 +470,7 @@ export async function startFakeAudible(options: FakeAudibleOptions = {}): Promis
     if (req.method === 'POST' && path === '/auth/token') {
       count('token');
       const form = new URLSearchParams(body);
+      state.authRequests.push({ route: 'token', body: Object.fromEntries(form), authDomain: header(req, 'x-amzn-identity-auth-domain') });
       if (form.get('source_token_type') !== 'refresh_token' || form.get('requested_token_type') !== 'access_token' || !form.get('app_name')) {
         throw new HttpError(400, { error: 'invalid_request', error_description: 'bad token request' });
       }

@@ -19,6 +19,25 @@ function contentDeliveryType(product: FakeProduct): string {
 }
 
 /**
+ * The `price` group as AudibleApi's `Price` DTO declares it (`LibraryDtoV10.generated.cs`): list
+ * and lowest price objects (`base`, `currency_code`, `merchant_id`, `type` of `list`, `member`,
+ * `sale`, `ws4v_upsell`), the credit price and the eligibility flags. The fake is a US account.
+ */
+function renderPrice(listPrice: number): Json {
+  const money = (base: number, type: string) => ({ base, currency_code: 'USD', merchant_id: 'A2ZO8JX97D5MN9', type });
+  const member = Math.round(listPrice * 70) / 100;
+  return {
+    credit_price: 1.0,
+    is_buy_for_free_eligible: false,
+    is_credit_price_eligible: true,
+    is_free_eligible: false,
+    is_ws4v_upsell_eligible: false,
+    list_price: money(listPrice, 'list'),
+    lowest_price: money(member, 'member'),
+  };
+}
+
+/**
  * A product as the catalogue returns it, with only the keys its response groups bring, as the
  * real API does (without `series`, there is no `series` key at all).
  */
@@ -63,6 +82,8 @@ export function renderProduct(library: FakeLibrary, product: FakeProduct, groups
     };
   }
   if (groups.has('product_details')) out.isbn = null;
+  // Not sold in this marketplace: no `price` key at all, even when the group is asked for.
+  if (groups.has('price') && product.listPrice !== null) out.price = renderPrice(product.listPrice);
   if (groups.has('series') && product.kind !== 'series') {
     out.series = product.memberships.map((m) => {
       const series = library.products.get(m.seriesAsin)!;

@@ -5,7 +5,7 @@ import type { AudibleAccounts, AudibleEndpoints, LocaleCode } from '@sagasync/au
 import { SagaSyncError } from '@sagasync/core';
 import type { CommandContext } from '../runtime/context.js';
 import { choiceOption } from '../runtime/arguments.js';
-import { audibleAccounts } from '../runtime/credentials.js';
+import { ask, audibleAccounts } from '../runtime/credentials.js';
 import { CliError } from '../runtime/env.js';
 import { runNotionPush } from './notion.js';
 
@@ -58,7 +58,7 @@ export function registerAudibleCommands(program: Command, ctx: CommandContext): 
       const locale = localeOption(options.locale)!;
       const { createLoginRequest, importAuthFile, parseMaplandingUrl, registerDevice } = await client();
       const out = ctx.printer;
-      const accounts = await audibleAccounts(ctx);
+      const accounts = await audibleAccounts(ctx, { unlockNow: true });
       if (options.authFile) {
         const path = resolve(ctx.io.cwd, options.authFile);
         const content = await readFile(path).catch((error: NodeJS.ErrnoException) => {
@@ -73,7 +73,7 @@ export function registerAudibleCommands(program: Command, ctx: CommandContext): 
       const login = createLoginRequest({ locale, withUsername: Boolean(options.withUsername), endpoints: endpointOverrides(ctx) });
       ctx.io.stderr.write(`Open this address in your browser and sign in to Audible (${locale}):\n\n  ${login.url}\n\n`);
       ctx.io.stderr.write('After signing in, the browser shows an error page or a blank page: that is expected.\n');
-      const pasted = await ctx.io.prompt('Paste the full address of that page (it contains /ap/maplanding) and press Enter:\n> ');
+      const pasted = await ask(ctx, 'Paste the full address of that page (it contains /ap/maplanding) and press Enter:\n> ');
       if (!pasted) throw new CliError('no address was pasted; nothing was stored', { hint: 'run `sagasync audible login` again on a terminal' });
       let code: string;
       try {
@@ -167,6 +167,9 @@ export function registerAudibleCommands(program: Command, ctx: CommandContext): 
         (['titles', 'series', 'progress'] as const).map((k) => [k, s[k].created, s[k].updated, s[k].unchanged]),
       );
       for (const note of report.notes) out.line(out.color.dim(`note: ${note}`));
+      // What was left out (a malformed item, finish dates Audible would not give), on stderr.
+      for (const warning of report.warnings.slice(0, 20)) out.note(out.color.yellow(`warning: ${warning}`));
+      if (report.warnings.length > 20) out.note(out.color.yellow(`warning: ... and ${report.warnings.length - 20} more (see --json)`));
       out.line(report.committed ? (report.writes === 0 ? 'Nothing changed at Audible.' : out.color.green('Committed.')) : out.color.cyan('Preview only: nothing was written.'));
     });
 }

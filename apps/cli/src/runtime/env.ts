@@ -22,6 +22,11 @@ export const CliEnvSchema = z.object({
     .optional()
     .transform((value) => (value === '' ? undefined : value))
     .refine((value) => value === undefined || isSecretKey(value), 'must be 32 random bytes as 64 hex characters or base64, e.g. `openssl rand -base64 32`'),
+  /** A passphrase for stored credentials instead of the prompt (SAGASYNC_SECRET wins); still checked against the store's. */
+  SAGASYNC_PASSPHRASE: z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value)),
   /** Base URLs of the Audible API and Amazon's auth hosts: for proxies and tests. */
   SAGASYNC_AUDIBLE_API_URL: z.url().optional(),
   SAGASYNC_AMAZON_API_URL: z.url().optional(),
@@ -35,6 +40,11 @@ export const CliEnvSchema = z.object({
   NOTION_SERIES_DB_ID: z.string().min(1).optional(),
   NO_COLOR: z.string().optional(),
   FORCE_COLOR: z.string().optional(),
+  /**
+   * The width tables fit when stdout's terminal does not say, or in a pipe. Read leniently (a
+   * shell's stray value must not stop the CLI): anything but a positive whole number is ignored.
+   */
+  COLUMNS: z.string().optional(),
 });
 export type CliEnv = z.infer<typeof CliEnvSchema>;
 

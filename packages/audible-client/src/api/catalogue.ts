@@ -1,8 +1,9 @@
-import type { AudibleProduct as Product } from '@sagasync/audible-parser';
 import { SagaSyncError } from '@sagasync/core';
 import type { AudibleClient } from '../client.js';
+import { parseEach, parseResponse } from '../http/validate.js';
 import { chunk, mapLimit } from './concurrency.js';
-import { ProductResponseSchema, ProductsResponseSchema } from './schemas.js';
+import { CatalogueProductSchema, ProductResponseSchema, ProductsResponseSchema, type CatalogueProduct as Product } from './schemas.js';
+import type { OnFetchWarning } from './warnings.js';
 
 /** Audible's limit for `/1.0/catalog/products?asins=` (AudibleApi `MaxAsinsPerRequest`). */
 export const MAX_ASINS_PER_CATALOGUE_CALL = 50;
@@ -14,11 +15,14 @@ export interface FetchProductsOptions {
   /** Rounds of re-requesting products a batch left out. Default 2, as Libation does. */
   reRequests?: number;
   concurrency?: number;
+  /** Called for each product left out because it does not fit the product schema. */
+  onWarning?: OnFetchWarning;
 }
 
 export interface FetchProductsResult {
+  /** With `price` when the response groups asked for it (absent: not sold in the marketplace). */
   products: Map<string, Product>;
-  /** Asked for, never returned (unknown in this marketplace, or dropped every time). */
+  /** Asked for, never returned (unknown in this marketplace, or dropped every time), or returned unreadable. */
   missing: string[];
   /** How many products were re-requested after a batch silently left them out. */
   reRequested: number;
@@ -26,29 +30,40 @@ export interface FetchProductsResult {
 
 /**
  * Hydrates products in batches of at most 50. Audible can answer 200 yet omit products; those are
- * asked for again in later rounds.
+ * asked for again in later rounds. Each product is checked on its own: one that does not fit is
+ * left out with a warning (and counted missing), not the batch.
  */
 export async function fetchProducts(client: AudibleClient, asins: readonly string[], options: FetchProductsOptions): Promise<FetchProductsResult> {
   const batchSize = Math.min(MAX_ASINS_PER_CATALOGUE_CALL, Math.max(1, options.batchSize ?? MAX_ASINS_PER_CATALOGUE_CALL));
   const products = new Map<string, Product>();
   let pending = [...new Set(asins)];
+  const unreadable = new Set<string>();
   let reRequested = 0;
   for (let round = 0; pending.length > 0 && round <= (options.reRequests ?? 2); round++) {
     if (round > 0) reRequested += pending.length;
     const batches = chunk(pending, batchSize);
     await mapLimit(batches, options.concurrency ?? 4, async (batch) => {
       const { data } = await client.get('/1.0/catalog/products', { asins: batch.join(','), response_groups: options.responseGroups }, ProductsResponseSchema);
-      for (const product of data.products) products.set(product.asin, product);
+      const { items, rejected } = parseEach(CatalogueProductSchema, data.products, '$.products');
+      for (const product of items) products.set(product.asin, product);
+      for (const bad of rejected) {
+        if (bad.asin !== null) unreadable.add(bad.asin);
+        options.onWarning?.({ source: 'catalogue', asin: bad.asin, message: `catalogue product left out (GET /1.0/catalog/products, ${bad.reason})` });
+      }
     });
-    pending = pending.filter((asin) => !products.has(asin));
+    // An unreadable product would come back the same: not asked for again.
+    pending = pending.filter((asin) => !products.has(asin) && !unreadable.has(asin));
   }
-  return { products, missing: pending, reRequested };
+  const missing = [...pending, ...[...unreadable].filter((asin) => !products.has(asin))];
+  return { products, missing, reRequested };
 }
 
 /** One product, or null when the marketplace does not have it. */
 export async function fetchProduct(client: AudibleClient, asin: string, responseGroups: string): Promise<Product | null> {
   try {
-    return (await client.get(`/1.0/catalog/products/${encodeURIComponent(asin)}`, { response_groups: responseGroups }, ProductResponseSchema)).data.product;
+    const what = `GET /1.0/catalog/products/${asin}`;
+    const { data } = await client.get(`/1.0/catalog/products/${encodeURIComponent(asin)}`, { response_groups: responseGroups }, ProductResponseSchema);
+    return parseResponse(CatalogueProductSchema, data.product, what);
   } catch (error) {
     if (SagaSyncError.isInstance(error) && error.code === 'not_found') return null;
     throw error;

@@ -4,6 +4,7 @@ import { fetchLibrary, type FetchLibraryOptions, type RejectedLibraryItem } from
 import { fetchFinishedStates, fetchLastPositions, type FinishedState, type LastPosition } from './progress.js';
 import { hydrateSeries, type SeriesCatalogue } from './series.js';
 import type { SeriesCache } from './series-cache.js';
+import type { FetchWarning, OnFetchWarning } from './warnings.js';
 
 /** Everything sync and export need from one account, fetched once. */
 export interface AccountSnapshot {
@@ -12,6 +13,11 @@ export interface AccountSnapshot {
   items: AudibleLibraryItem[];
   /** Items left out because they do not fit the item schema (reported, not fatal). */
   rejectedItems: RejectedLibraryItem[];
+  /**
+   * What else was left out and gone on without: catalogue products, last positions or finished
+   * events that could not be read, finish dates that could not be fetched.
+   */
+  warnings: FetchWarning[];
   catalogues: SeriesCatalogue[];
   lastPositions: Map<string, LastPosition>;
   finished: Map<string, FinishedState>;
@@ -34,6 +40,8 @@ export interface FetchAccountOptions {
   progress?: boolean;
   concurrency?: number;
   onStage?: (stage: 'library' | 'series' | 'progress', detail: string) => void;
+  /** Called for each warning as it happens (they are also in the snapshot's `warnings`). */
+  onWarning?: OnFetchWarning;
 }
 
 /** The series ASINs a library names, from `series[]` and `series` parent relationships. */
@@ -53,6 +61,11 @@ export async function fetchAccountSnapshot(client: AudibleClient, options: Fetch
   const fetchedAt = new Date(client.now()).toISOString();
   options.onStage?.('library', 'fetching library pages');
   const rejectedItems: RejectedLibraryItem[] = [];
+  const warnings: FetchWarning[] = [];
+  const onWarning: OnFetchWarning = (warning) => {
+    warnings.push(warning);
+    options.onWarning?.(warning);
+  };
   const onRejectedItem = options.library?.onRejectedItem;
   const items = await fetchLibrary(client, {
     concurrency: options.concurrency,
@@ -65,14 +78,14 @@ export async function fetchAccountSnapshot(client: AudibleClient, options: Fetch
   const known = new Map<string, AudibleProduct>(items.map((item) => [item.asin, item]));
   const seriesAsins = seriesAsinsOf(items);
   options.onStage?.('series', `${seriesAsins.length} series`);
-  const series = await hydrateSeries(client, seriesAsins, { cache: options.seriesCache, known, concurrency: options.concurrency });
+  const series = await hydrateSeries(client, seriesAsins, { cache: options.seriesCache, known, concurrency: options.concurrency, onWarning });
   let lastPositions = new Map<string, LastPosition>();
   let finished = new Map<string, FinishedState>();
   if (options.progress ?? true) {
     options.onStage?.('progress', 'last positions and finished dates');
     [lastPositions, finished] = await Promise.all([
-      fetchLastPositions(client, items.map((i) => i.asin), { concurrency: options.concurrency }),
-      fetchFinishedStates(client),
+      fetchLastPositions(client, items.map((i) => i.asin), { concurrency: options.concurrency, onWarning }),
+      fetchFinishedStates(client, { onWarning }),
     ]);
   }
   return {
@@ -80,6 +93,7 @@ export async function fetchAccountSnapshot(client: AudibleClient, options: Fetch
     fetchedAt,
     items,
     rejectedItems,
+    warnings,
     catalogues: series.catalogues,
     lastPositions,
     finished,

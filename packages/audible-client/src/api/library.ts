@@ -1,6 +1,7 @@
 import { parseLibraryItem, type AudibleLibraryItem } from '@sagasync/audible-parser';
 import { SagaSyncError, type InputIssue } from '@sagasync/core';
 import type { AudibleClient } from '../client.js';
+import { asinOf } from '../http/validate.js';
 import { mapLimit } from './concurrency.js';
 import { LIBRARY_RESPONSE_GROUPS, LibraryPageSchema } from './schemas.js';
 
@@ -84,10 +85,4 @@ export async function fetchLibrary(client: AudibleClient, options: FetchLibraryO
     items.push(item);
   }
   return items;
-}
-
-function asinOf(element: unknown): string | null {
-  if (typeof element !== 'object' || element === null || !Object.hasOwn(element, 'asin')) return null;
-  const asin = (element as { asin: unknown }).asin;
-  return typeof asin === 'string' ? asin : null;
 }

@@ -32,6 +32,11 @@ const VolumeSchema = z.object({
   coverUrl: z.string().nullable(),
   language: z.string().nullable(),
   isPodcast: z.boolean(),
+  // Catalogues cached before prices were asked for do not say; read as unknown (absent), as is null.
+  forSale: z
+    .boolean()
+    .nullish()
+    .transform((value) => value ?? undefined),
 });
 export const SeriesCatalogueSchema = z.object({
   asin: z.string(),

@@ -4,6 +4,7 @@ import { fetchProducts } from './catalogue.js';
 import { SERIES_PARENT_GROUPS, VOLUME_GROUPS } from './schemas.js';
 import type { SeriesCache } from './series-cache.js';
 import type { SeriesCatalogue, SeriesVolume } from './series-types.js';
+import type { OnFetchWarning } from './warnings.js';
 
 export type { SeriesCatalogue, SeriesVolume } from './series-types.js';
 
@@ -12,6 +13,8 @@ export interface HydrateSeriesOptions {
   /** Products already in hand (the library's items), not fetched again. */
   known?: ReadonlyMap<string, Product>;
   concurrency?: number;
+  /** Called for each catalogue product left out because it does not fit the product schema. */
+  onWarning?: OnFetchWarning;
 }
 
 export interface HydrateSeriesResult {
@@ -52,7 +55,7 @@ export async function hydrateSeries(client: AudibleClient, seriesAsins: readonly
 
   if (misses.length > 0) {
     const fetchedAt = new Date(client.now()).toISOString();
-    const parents = await fetchProducts(client, misses, { responseGroups: SERIES_PARENT_GROUPS, concurrency: options.concurrency });
+    const parents = await fetchProducts(client, misses, { responseGroups: SERIES_PARENT_GROUPS, concurrency: options.concurrency, onWarning: options.onWarning });
     reRequested += parents.reRequested;
     missingSeries = parents.missing;
     const childrenOf = new Map<string, { asin: string; sequence: string; sort: string | null }[]>();
@@ -68,7 +71,7 @@ export async function hydrateSeries(client: AudibleClient, seriesAsins: readonly
       childrenOf.set(asin, children);
       for (const child of children) if (!options.known?.has(child.asin)) wanted.add(child.asin);
     }
-    const volumes = await fetchProducts(client, [...wanted], { responseGroups: VOLUME_GROUPS, concurrency: options.concurrency });
+    const volumes = await fetchProducts(client, [...wanted], { responseGroups: VOLUME_GROUPS, concurrency: options.concurrency, onWarning: options.onWarning });
     reRequested += volumes.reRequested;
     missingVolumes.push(...volumes.missing);
     for (const [asin, children] of childrenOf) {
@@ -76,12 +79,16 @@ export async function hydrateSeries(client: AudibleClient, seriesAsins: readonly
       let complete = true;
       const list: SeriesVolume[] = [];
       for (const child of children) {
-        const product = options.known?.get(child.asin) ?? volumes.products.get(child.asin);
+        const known = options.known?.get(child.asin);
+        const fetched = known ? undefined : volumes.products.get(child.asin);
+        const product = known ?? fetched;
         if (!product) {
           complete = false;
           continue;
         }
-        list.push(seriesVolumeOf(product, child));
+        // Volumes were fetched with `price` (none: not sold here); a library item was not, so for
+        // an owned volume it stays unknown.
+        list.push(seriesVolumeOf(product, child, { pricesRequested: fetched !== undefined }));
       }
       const title = parent.title?.trim() || firstSeriesTitle(asin, children, options.known, volumes.products) || asin;
       const catalogue: SeriesCatalogue = { asin, title, fetchedAt, complete, volumes: list };

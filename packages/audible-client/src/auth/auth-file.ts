@@ -21,7 +21,16 @@ const AudibleCliAuthSchema = z.object({
 
 const EncryptedJsonSchema = z.object({ salt: z.string(), iv: z.string(), ciphertext: z.string() });
 
-/** Libation's `AccountsSettings.json` (AudibleApi `Identity`). */
+/**
+ * A secret of Libation's identity (AudibleApi `Identity.IdentityJsonConverter`): `{"Value": "..."}`
+ * when stored in plaintext, `{"Value": "<ciphertext>", "IsEncrypted": true}` when encrypted.
+ * Encrypted values are refused before this schema is applied (see `encryptedSecretsIn`).
+ */
+const LibationSecretSchema = z.object({ Value: z.string().min(1), IsEncrypted: z.literal(false).nullish() });
+/** The store cookie and cookie values may also be a bare string (older files) or null. */
+const LibationStringSecretSchema = z.union([z.string(), LibationSecretSchema]).nullish();
+
+/** Libation's `AccountsSettings.json` (`Accounts[].IdentityTokens` is AudibleApi's `Identity`). */
 const LibationAccountsSchema = z.object({
   Accounts: z.array(
     z.object({
@@ -30,22 +39,57 @@ const LibationAccountsSchema = z.object({
       IdentityTokens: z
         .object({
           LocaleName: z.string(),
-          ExistingAccessToken: z.object({ TokenValue: z.string().min(1), Expires: z.string() }),
-          RefreshToken: z.object({ Value: z.string().min(1) }),
-          AdpToken: z.object({ Value: z.string().min(1) }).nullish(),
-          PrivateKey: z.object({ Value: z.string().min(1) }).nullish(),
-          Cookies: z.array(z.object({ Key: z.string(), Value: z.string() })).nullish(),
+          ExistingAccessToken: z.object({ TokenValue: z.string().min(1), Expires: z.string(), IsEncrypted: z.literal(false).nullish() }),
+          RefreshToken: LibationSecretSchema,
+          AdpToken: LibationSecretSchema.nullish(),
+          PrivateKey: LibationSecretSchema.nullish(),
+          Cookies: z.array(z.object({ Key: z.string(), Value: LibationStringSecretSchema })).nullish(),
           DeviceSerialNumber: z.string().nullish(),
           DeviceType: z.string().nullish(),
           DeviceName: z.string().nullish(),
           AmazonAccountId: z.string().nullish(),
-          StoreAuthenticationCookie: z.string().nullish(),
-          IsEncrypted: z.boolean().optional(),
+          StoreAuthenticationCookie: LibationStringSecretSchema,
         })
         .nullish(),
     }),
   ),
 });
+
+/** Where a Libation identity holds a secret marked `"IsEncrypted": true` (field names only). */
+function encryptedSecretsIn(identity: unknown): string[] {
+  const found: string[] = [];
+  const visit = (value: unknown, path: string) => {
+    if (Array.isArray(value)) {
+      value.forEach((element, i) => visit(element, `${path}[${i}]`));
+      return;
+    }
+    if (typeof value !== 'object' || value === null) return;
+    const record = value as Record<string, unknown>;
+    if (record.IsEncrypted === true) found.push(path);
+    for (const [key, child] of Object.entries(record)) if (key !== 'IsEncrypted') visit(child, path ? `${path}.${key}` : key);
+  };
+  visit(identity, '');
+  return found;
+}
+
+/** The refusal for an account whose secrets Libation encrypted: only Libation can read them. */
+function libationEncrypted(fileName: string | undefined, account: string, fields: string[]): SagaSyncError {
+  return new SagaSyncError(
+    'invalid_input',
+    `${fileName ? `${fileName}: ` : ''}Libation stored the tokens of ${account} encrypted (${fields.slice(0, 3).join(', ')}${fields.length > 3 ? ', ...' : ''} marked "IsEncrypted"), ` +
+      'which only Libation can decrypt; nothing was imported',
+    {
+      details: {
+        location: fileName ?? 'AccountsSettings.json',
+        reason: 'libation_tokens_encrypted',
+        hint:
+          'in Libation, open Settings > Important, untick "Store authentication tokens encrypted" (TokenStorageMethod: Plaintext), ' +
+          'save and let it update the existing stored tokens, then import AccountsSettings.json again; ' +
+          "or export the account from Libation's account settings as an audible-cli file and import that",
+      },
+    },
+  );
+}
 
 /** Libation's locale names (AudibleApi `Localization.cs`) to country codes. */
 const LIBATION_LOCALES: Record<string, { locale: LocaleCode; withUsername: boolean }> = {
@@ -118,6 +162,7 @@ export function importAuthFile(content: string | Uint8Array, options: ImportAuth
 
   const cli = AudibleCliAuthSchema.safeParse(json);
   if (cli.success) return [fromAudibleCli(cli.data, options)];
+  refuseEncryptedLibation(json, fileName);
   const libation = LibationAccountsSchema.safeParse(json);
   if (libation.success) return fromLibation(libation.data, fileName);
   throw invalid(fileName, 'not an audible-cli or Libation auth file (no access_token / refresh_token, no Accounts)');
@@ -147,16 +192,37 @@ function fromAudibleCli(auth: z.infer<typeof AudibleCliAuthSchema>, options: Imp
   });
 }
 
+/**
+ * Libation writes every secret encrypted by default (TokenStorageMethod `Encrypted`): the access,
+ * refresh and ADP tokens, the device key, each cookie and the store cookie become
+ * `{"Value": "<ciphertext>", "IsEncrypted": true}`. Importing those would store ciphertext as
+ * tokens, so a file with any encrypted secret is refused before anything is read from it.
+ */
+function refuseEncryptedLibation(json: unknown, fileName: string | undefined): void {
+  if (typeof json !== 'object' || json === null || !Array.isArray((json as { Accounts?: unknown }).Accounts)) return;
+  for (const [i, account] of ((json as { Accounts: unknown[] }).Accounts).entries()) {
+    if (typeof account !== 'object' || account === null) continue;
+    const fields = encryptedSecretsIn((account as { IdentityTokens?: unknown }).IdentityTokens);
+    if (fields.length === 0) continue;
+    const name = (account as { AccountName?: unknown; AccountId?: unknown }).AccountName ?? (account as { AccountId?: unknown }).AccountId;
+    throw libationEncrypted(fileName, typeof name === 'string' && name ? `account "${name}"` : `account ${i + 1}`, fields);
+  }
+}
+
+const secretText = (secret: string | { Value: string } | null | undefined): string | null => (secret === null || secret === undefined ? null : typeof secret === 'string' ? secret : secret.Value);
+
 function fromLibation(file: z.infer<typeof LibationAccountsSchema>, fileName: string | undefined): AudibleCredentials[] {
   const out: AudibleCredentials[] = [];
   for (const account of file.Accounts) {
     const tokens = account.IdentityTokens;
     if (!tokens) continue; // an account added in Libation but never signed in
-    if (tokens.IsEncrypted) throw invalid(fileName, 'Libation stored these tokens encrypted; export the account from Libation as an audible-cli auth file instead');
     const mapped = LIBATION_LOCALES[tokens.LocaleName.toLowerCase()];
     if (!mapped) throw invalid(fileName, `unknown Libation locale ${JSON.stringify(tokens.LocaleName)}`);
     const cookies: Record<string, string> = {};
-    for (const cookie of tokens.Cookies ?? []) cookies[cookie.Key] = cookie.Value;
+    for (const cookie of tokens.Cookies ?? []) {
+      const value = secretText(cookie.Value);
+      if (value !== null) cookies[cookie.Key] = value;
+    }
     const expires = Date.parse(tokens.ExistingAccessToken.Expires);
     out.push(
       AudibleCredentialsSchema.parse({
@@ -173,7 +239,9 @@ function fromLibation(file: z.infer<typeof LibationAccountsSchema>, fileName: st
         customerId: tokens.AmazonAccountId ?? null,
         customerName: account.AccountName ?? null,
         websiteCookies: cookies,
-        storeAuthenticationCookie: tokens.StoreAuthenticationCookie ?? null,
+        storeAuthenticationCookie: secretText(tokens.StoreAuthenticationCookie),
+        // Libation's devices are its Android app's: refreshed with that app's values.
+        deviceApp: 'android',
       }),
     );
   }

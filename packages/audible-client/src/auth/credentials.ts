@@ -25,6 +25,12 @@ export const AudibleCredentialsSchema = z.object({
   withUsername: z.boolean().default(false),
   websiteCookies: z.record(z.string(), z.string()).default({}),
   storeAuthenticationCookie: z.string().nullable().default(null),
+  /**
+   * The Audible app the device was registered as, whose values a token refresh sends: `ios` (this
+   * client's and audible-cli's registration), `android` (Libation's). Null: decided by
+   * `deviceType` (Android's `A10KISP2GWF0E4`, else iOS), as for credentials stored before.
+   */
+  deviceApp: z.enum(['ios', 'android']).nullable().default(null),
 });
 export type AudibleCredentials = z.infer<typeof AudibleCredentialsSchema>;
 

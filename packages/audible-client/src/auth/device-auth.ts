@@ -5,10 +5,28 @@ import { readJson, resolveHttp, sendWithRetry, type HttpOptions, type ResolvedHt
 import { parseResponse } from '../http/validate.js';
 import { AudibleCredentialsSchema, type AudibleCredentials } from './credentials.js';
 import type { LoginRequest } from './login-url.js';
+import { ANDROID_DEVICE_TYPE } from './pkce.js';
 
 const APP_NAME = 'Audible';
 const APP_VERSION = '3.56.2';
 const SOFTWARE_VERSION = '35602678';
+
+/**
+ * What a token refresh says about the app, per the app the device was registered as. The iOS
+ * values are mkb79/Audible's (and this client's registration); a device Libation registered is
+ * its Android app's, and Libation refreshes it with AudibleApi's `Resources.AppName` and
+ * `Resources.AppVersion` plus an `x-amzn-identity-auth-domain` header naming the auth host
+ * (`Authorize.RefreshAccessTokenAsync`).
+ */
+const REFRESH_APPS = {
+  ios: { appName: APP_NAME, appVersion: APP_VERSION, authDomainHeader: false },
+  android: { appName: 'com.audible.application', appVersion: '2090253826', authDomainHeader: true },
+} as const;
+
+/** The app a device was registered as: stored, else told by its device type. */
+export function deviceAppOf(credentials: Pick<AudibleCredentials, 'deviceApp' | 'deviceType'>): 'ios' | 'android' {
+  return credentials.deviceApp ?? (credentials.deviceType === ANDROID_DEVICE_TYPE ? 'android' : 'ios');
+}
 
 // expires_in arrives as "3600" from register and 3600 from refresh.
 const ExpiresInSchema = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
@@ -65,7 +83,9 @@ export async function registerDevice(login: LoginRequest, authorizationCode: str
   const { domain } = marketplaceFor(login.locale);
   const body = JSON.stringify({
     requested_token_type: ['bearer', 'mac_dms', 'website_cookies', 'store_authentication_cookie'],
-    cookies: { website_cookies: [], domain: login.withUsername ? `.audible.${domain}` : `.amazon.${domain}` },
+    // `.amazon.{domain}` for every account, pre-Amazon username accounts too (mkb79 register.py;
+    // AudibleApi's `Resources.RegisterDomain` says the same): only the registration host differs.
+    cookies: { website_cookies: [], domain: `.amazon.${domain}` },
     registration_data: {
       domain: 'Device',
       app_version: APP_VERSION,
@@ -132,7 +152,9 @@ export function revokedDeviceError(status: number | null): SagaSyncError {
 
 /**
  * Exchanges the refresh token for a new access token: `POST {amazonUrl}/auth/token`
- * (form-encoded). Accepts `actor_access_token` (the current app flow) as well as `access_token`.
+ * (form-encoded), with the values of the app the device was registered as (a device imported
+ * from Libation refreshes as Libation's Android app does). Accepts `actor_access_token` (the
+ * current app flow) as well as `access_token`.
  */
 export async function refreshAccessToken(credentials: AudibleCredentials, options: DeviceAuthOptions = {}): Promise<AudibleCredentials> {
   return refreshWith(credentials, resolveHttp(options), options.endpoints);
@@ -140,17 +162,21 @@ export async function refreshAccessToken(credentials: AudibleCredentials, option
 
 export async function refreshWith(credentials: AudibleCredentials, http: ResolvedHttp, endpoints?: Partial<AudibleEndpoints>): Promise<AudibleCredentials> {
   const { amazonUrl } = resolveEndpoints(credentials.locale, endpoints, credentials.withUsername);
+  const app = REFRESH_APPS[deviceAppOf(credentials)];
   const body = new URLSearchParams({
-    app_name: APP_NAME,
-    app_version: APP_VERSION,
+    app_name: app.appName,
+    app_version: app.appVersion,
     source_token: credentials.refreshToken,
     requested_token_type: 'access_token',
     source_token_type: 'refresh_token',
   }).toString();
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  // The real auth host's name (AudibleApi `RegistrationUri().Host`), also when a proxy or a test serves it.
+  if (app.authDomainHeader) headers['x-amzn-identity-auth-domain'] = new URL(resolveEndpoints(credentials.locale, {}, credentials.withUsername).amazonUrl).host;
   const what = 'token refresh';
   const response = await sendWithRetry(http, what, () => ({
     url: `${amazonUrl}/auth/token`,
-    init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body },
+    init: { method: 'POST', headers, body },
   }));
   if (!response.ok) {
     const code = await authErrorCode(response);

@@ -13,6 +13,9 @@ export function codeChallengeFor(verifier: string): string {
 /** The iOS Audible app's device type, which the external-browser flow registers as. */
 export const IOS_DEVICE_TYPE = 'A2CZJZGLK2JJVM';
 
+/** The Android Audible app's device type, which Libation (AudibleApi `Resources.DeviceType`) registers as. */
+export const ANDROID_DEVICE_TYPE = 'A10KISP2GWF0E4';
+
 /** Device serial: a random UUID as 32 upper-case hex characters. */
 export function createDeviceSerial(): string {
   return randomUUID().replace(/-/g, '').toUpperCase();

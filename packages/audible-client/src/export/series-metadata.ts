@@ -13,7 +13,8 @@ const ASIN = /^[A-Z0-9]{10}$/;
 /**
  * The series catalogues in the parser's series-metadata shape: what the export file lists, and
  * what a sync hands to the parser's `mapLibraryItems` (so a sync and an export imported back give
- * the same volumes). A volume is owned when the library holds it.
+ * the same volumes). A volume is owned when the library holds it; `forSale` says whether the
+ * marketplace sells it (false: the catalogue sent no price), absent when not known.
  */
 export function seriesOfCatalogues(catalogues: readonly SeriesCatalogue[], ownedAsins: ReadonlySet<string>): SeriesMetadataSeries[] {
   return [...catalogues]
@@ -39,6 +40,8 @@ export function seriesOfCatalogues(catalogues: readonly SeriesCatalogue[], owned
           coverUrl: v.coverUrl,
           language: v.language,
           isPodcast: v.isPodcast,
+          // Whether the marketplace sells it (from the catalogue's `price`); absent when not known.
+          ...(typeof v.forSale === 'boolean' ? { forSale: v.forSale } : {}),
         })),
     }));
 }

@@ -1,6 +1,7 @@
 import { importLibrary, logOf, SagaSyncError, writeSyncRun, type ImportReport, type UseCaseContext } from '@sagasync/core';
 import { fetchAccountSnapshot, type AccountSnapshot, type FetchAccountOptions } from '../api/fetch-account.js';
 import type { SeriesCache } from '../api/series-cache.js';
+import { formatFetchWarning } from '../api/warnings.js';
 import { accountName } from '../auth/credentials.js';
 import type { AudibleClient } from '../client.js';
 import { buildLibraryRecords } from './build-records.js';
@@ -32,6 +33,12 @@ export interface AudibleSyncReport {
   /** Titles, series and progress rows created or updated: 0 when nothing changed at Audible. */
   writes: number;
   notes: string[];
+  /**
+   * What the sync left out and went on without, one line each, naming the ASIN when there is one:
+   * library items that could not be read (also in `fetched.skipped`), catalogue products, last
+   * positions and finished events that could not be read, finish dates that could not be fetched.
+   */
+  warnings: string[];
 }
 
 /**
@@ -70,6 +77,8 @@ export async function syncLibrary(options: SyncLibraryOptions): Promise<AudibleS
     sourceAccount: account,
   });
   for (const item of built.skipped) logOf(ctx).warn('left out an Audible library item', item);
+  for (const warning of snapshot.warnings) logOf(ctx).warn('Audible sync went on without something it could not read', { ...warning });
+  const warnings = [...built.warnings, ...snapshot.warnings.map(formatFetchWarning)];
   const t2 = performance.now();
   const report = await importLibrary(ctx, built.records, { commit, source: account, kind: 'audible_sync', progressSource: 'sync' });
   const { titles, series, progress } = report.summary;
@@ -90,6 +99,7 @@ export async function syncLibrary(options: SyncLibraryOptions): Promise<AudibleS
     import: report.summary,
     writes: titles.created + titles.updated + series.created + series.updated + progress.created + progress.updated,
     notes: report.notes,
+    warnings,
   };
 }
 
