@@ -18,7 +18,7 @@ export type { MirrorRules, NotionListeningEvent, ListeningEventKind } from './ap
 
 export { pullFromNotion, pullNotionPage } from './pull/pull.js';
 export type { PullDeps, PullOptions, PullResult } from './pull/pull.js';
-export { handEditFrom, PULLED_PROPERTIES } from './pull/hand-edits.js';
+export { handEditFrom, statusFromLabel, PULLED_PROPERTIES } from './pull/hand-edits.js';
 export type { HandEdit } from './pull/hand-edits.js';
 
 export { createNotionWebhookHandler } from './webhook/handler.js';
@@ -26,17 +26,19 @@ export type { NotionWebhookOptions, WebhookRequest, WebhookResponse } from './we
 export { verifyNotionSignature, signNotionPayload } from './webhook/verify-signature.js';
 
 export { resetNotion } from './reset/reset.js';
-export type { ResetDeps, ResetOptions, ResetResult } from './reset/reset.js';
+export type { ResetDeps, ResetOptions, ResetPage, ResetResult } from './reset/reset.js';
 
 export { setupNotion, checkNotion } from './schema/setup.js';
 export type { SetupResult, CheckOptions, CheckResult } from './schema/setup.js';
-export { checkDatabases, isBlocking } from './schema/check-databases.js';
+export { checkDatabases, isBlocking, statusPropertyNames } from './schema/check-databases.js';
+export { describeDatabases, replacedProperties } from './schema/schema-changes.js';
 export type { SchemaIssue, DataSourceSchema } from './schema/check-databases.js';
 export { BOOKS, SERIES, BOOKS_PROPERTIES, SERIES_PROPERTIES, BOOK_STATUS_OPTIONS, SERIES_STATUS_OPTIONS } from './schema/definitions.js';
 export type { PropertyDefinition, NotionPropertyType } from './schema/definitions.js';
 
 export { createNotionGateway, AmbiguousCreateError, NOTION_VERSION } from './client/notion-gateway.js';
 export { getNotionBotUserId } from './client/pages.js';
+export { parseNotionId } from './client/notion-ids.js';
 export type { NotionConnectionOptions, NotionGateway, GatewayStats, RequestEvent, CallSafety } from './client/notion-gateway.js';
 export { createRateLimiter } from './client/rate-limiter.js';
 export type { RateLimiter, RateLimiterOptions } from './client/rate-limiter.js';
@@ -49,7 +51,7 @@ export { planTable } from './plan/plan-table.js';
 export type { PlannedWrite, TablePlan } from './plan/plan-table.js';
 export { bookValues, seriesValues, seriesRowFrom } from './plan/desired-values.js';
 export type { SeriesRow, SeriesViewLike } from './plan/desired-values.js';
-export { hashValue, hashValues, valueFromResponse } from './plan/property-values.js';
+export { hashValue, hashValues, valueFromResponse, statusValue, canonicalDate, toSchemaShape } from './plan/property-values.js';
 export type { PropertyValue, PropertyValues } from './plan/property-values.js';
 
 export { SETTINGS_KEYS, loadDatabases, saveDatabases } from './state/settings.js';

@@ -55,7 +55,7 @@ describe('push under injected faults', () => {
     w.fake.setFaults(undefined);
     expect(await diffWithStore(w)).toEqual({ duplicates: 0, missing: 0, differing: [], strays: 0 });
     expect(result.books.created + result.series.created).toBe(45);
-    expect(phases.at(-1)).toEqual({ phase: 'books', done: 40, total: 40 });
+    expect(phases.at(-1)).toEqual({ phase: 'books', step: 'creating', label: 'books: creating', done: 40, total: 40 });
     // And nothing is left to do.
     w.fake.resetStats();
     const again = await pushToNotion(deps);

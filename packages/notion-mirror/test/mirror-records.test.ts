@@ -110,7 +110,7 @@ describe('migrating the whole-table settings into mirror records', () => {
     w.fake.resetStats();
     const pushed = await pushToNotion(w.deps);
     expect(pushed).toMatchObject({ done: true, writes: 0, books: { unchanged: 30, created: 0, adopted: 0 }, series: { unchanged: 4, created: 0 } });
-    expect(w.fake.stats.total).toBe(2);
+    expect(w.fake.stats.total).toBe(4);
     expect(await w.storage.getSetting(OWNER, SETTINGS_KEYS.books)).toBeNull();
     expect(await w.storage.getSetting(OWNER, SETTINGS_KEYS.series)).toBeNull();
     const after = [...(await listRecords(w.storage, OWNER, 'series')), ...(await listRecords(w.storage, OWNER, 'books'))];

@@ -10,12 +10,13 @@ afterEach(async () => {
 });
 
 describe('pushToNotion against fake-notion', () => {
-  it('creates every series and book once, with relations, synthetic volumes unowned, in N + S + 2 requests', async () => {
+  it('creates every series and book once, with relations, synthetic volumes unowned, in N + S + 4 requests', async () => {
     w = await world(30, 4);
     const result = await pushToNotion(w.deps);
     expect(result.series).toMatchObject({ created: 4, failed: 0 });
     expect(result.books).toMatchObject({ created: 30, failed: 0 });
-    expect(w.fake.stats.total).toBe(30 + 4 + 2);
+    // Two schema reads, two scans, one create per page.
+    expect(w.fake.stats.total).toBe(30 + 4 + 4);
     const books = booksByAsin(w);
     expect(books.size).toBe(30);
     const b5 = books.get('B000000005')![0]!;
@@ -33,13 +34,13 @@ describe('pushToNotion against fake-notion', () => {
     expect(run).toMatchObject({ status: 'succeeded', counts: { created: 34, updated: 0 } });
   });
 
-  it('re-pushes an unchanged store with one query page per table and no writes', async () => {
+  it('re-pushes an unchanged store with one schema read and one query page per table and no writes', async () => {
     w = await world(30, 4);
     await pushToNotion(w.deps);
     w.fake.resetStats();
     const again = await pushToNotion(w.deps);
-    expect(w.fake.stats.total).toBe(2);
-    expect(Object.keys(w.fake.stats.byRoute)).toEqual(['POST /v1/data_sources/:id/query']);
+    expect(w.fake.stats.total).toBe(4);
+    expect(w.fake.stats.byRoute).toEqual({ 'GET /v1/data_sources/:id': 2, 'POST /v1/data_sources/:id/query': 2 });
     expect(again.books).toMatchObject({ created: 0, updated: 0, unchanged: 30 });
     expect(again.series).toMatchObject({ created: 0, updated: 0, unchanged: 4 });
   });
@@ -67,7 +68,7 @@ describe('pushToNotion against fake-notion', () => {
     expect(result.dryRun).toBe(true);
     expect(result.planned.creates).toBe(15);
     expect(result.books.created).toBe(12);
-    expect(w.fake.stats.requests.every((r) => r.route.includes('query'))).toBe(true);
+    expect(w.fake.stats.requests.every((r) => r.route.includes('query') || r.method === 'GET')).toBe(true);
     expect(w.fake.state.listPages(w.booksDs)).toHaveLength(0);
     expect(await loadMirror(w.storage, OWNER)).toEqual({ books: {}, series: {} });
   });
@@ -137,7 +138,7 @@ describe('pushToNotion against fake-notion', () => {
     w.fake.resetStats();
     const again = await pushToNotion(w.deps);
     expect(again.books.unchanged).toBe(230);
-    expect(w.fake.stats.total).toBe(3 + 1);
+    expect(w.fake.stats.total).toBe(3 + 1 + 2);
     expect(w.fake.stats.total).toBeLessThanOrEqual(Math.ceil(242 / 100) + 5);
   });
 });

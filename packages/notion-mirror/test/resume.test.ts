@@ -137,15 +137,15 @@ describe('deadline and cursor', () => {
     const deps: PushDeps = { ...w.deps, clock: () => new Date(now), notion: { ...w.notion, onRequest: () => void (now += 1000) } };
     const at = (seconds: number) => new Date(t0 + seconds * 1000);
 
-    // 2 scan requests, then writes while the clock is before 10.5 s: writes 1..9 end at 3..11 s.
+    // 2 schema reads and 2 scan requests, then writes while the clock is before 10.5 s: writes 1..7 end at 5..11 s.
     const first = await pushToNotion(deps, { deadline: at(10.5) });
-    expect(first).toMatchObject({ done: false, stoppedBy: 'deadline', writes: 9, series: { created: 4 }, books: { created: 5 } });
+    expect(first).toMatchObject({ done: false, stoppedBy: 'deadline', writes: 7, series: { created: 4 }, books: { created: 3 } });
     expect(queries(w)).toBe(2);
-    // Records carry the injected time: the first write (Series S000000001) ended at 3 s.
-    expect((await w.storage.getMirrorRecord(OWNER, 'series', 'S000000001'))?.updatedAt).toBe(at(3).toISOString());
-    expect((await w.storage.getMirrorRecord(OWNER, 'books', 'B000000005'))?.updatedAt).toBe(at(11).toISOString());
+    // Records carry the injected time: the first write (Series S000000001) ended at 5 s.
+    expect((await w.storage.getMirrorRecord(OWNER, 'series', 'S000000001'))?.updatedAt).toBe(at(5).toISOString());
+    expect((await w.storage.getMirrorRecord(OWNER, 'books', 'B000000003'))?.updatedAt).toBe(at(11).toISOString());
 
-    // The continuation does not scan again: from 11 s, writes until 16.5 s.
+    // The continuation reads neither the schema nor the pages again: from 11 s, writes until 16.5 s.
     w.fake.resetStats();
     const second = await pushToNotion(deps, { deadline: at(16.5), cursor: first.cursor });
     expect(second).toMatchObject({ done: false, stoppedBy: 'deadline', writes: 6 });
@@ -158,12 +158,12 @@ describe('deadline and cursor', () => {
     expect(w.fake.stats.total).toBe(6);
 
     const last = await pushToNotion(deps, { cursor: idle.cursor });
-    expect(last).toMatchObject({ done: true, cursor: null, stoppedBy: null, writes: 34 - 15, run: { status: 'succeeded', startedAt: at(0).toISOString() } });
-    expect(w.fake.stats.byRoute['POST /v1/pages']).toBe(6 + 19);
+    expect(last).toMatchObject({ done: true, cursor: null, stoppedBy: null, writes: 34 - 13, run: { status: 'succeeded', startedAt: at(0).toISOString() } });
+    expect(w.fake.stats.byRoute['POST /v1/pages']).toBe(6 + 21);
     expect(w.fake.state.listPages(w.booksDs)).toHaveLength(30);
     const runs = await syncRuns(w.storage);
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ id: first.run!.id, startedAt: at(0).toISOString(), finishedAt: at(36).toISOString(), counts: { created: 34 } });
+    expect(runs[0]).toMatchObject({ id: first.run!.id, startedAt: at(0).toISOString(), finishedAt: at(38).toISOString(), counts: { created: 34 } });
   });
 
   it('scans again when a cursor was already used by a call that crashed, and so never duplicates a page', async () => {

@@ -195,3 +195,88 @@ describe('fake-notion with the real SDK', () => {
   });
 });
 
+
+describe('fake-notion models what the real API returns', () => {
+  it('holds native status properties: options in groups, {id,name,color} values, and no unknown names', async () => {
+    const { client, fake } = await setup();
+    const parent = fake.state.addParentPage();
+    const db = (await client.databases.create({
+      parent: { type: 'page_id', page_id: parent },
+      title: [{ text: { content: 'My books' } }],
+      initial_data_source: { properties: { Name: { title: {} }, Status: { status: {} } } as never },
+    })) as { data_sources: { id: string }[] };
+    const ds = db.data_sources[0]!.id;
+    const schema = await client.dataSources.retrieve({ data_source_id: ds });
+    const status = schema.properties.Status as unknown as { type: string; status: { options: { id: string; name: string; color: string }[]; groups: { name: string; option_ids: string[] }[] } };
+    expect(status.type).toBe('status');
+    // Notion's default status property: three options, each in one of the three groups.
+    expect(status.status.options.map((o) => o.name)).toEqual(['Not started', 'In progress', 'Done']);
+    expect(status.status.groups.map((g) => g.name)).toEqual(['To-do', 'In progress', 'Complete']);
+    expect(status.status.groups.map((g) => g.option_ids)).toEqual(status.status.options.map((o) => [o.id]));
+
+    const page = await client.pages.create({ parent: { data_source_id: ds }, properties: { Name: { title: text('Dune') }, Status: { status: { name: 'In progress' } } } });
+    const value = (page as unknown as { properties: Record<string, unknown> }).properties.Status;
+    expect(value).toEqual({ id: expect.any(String), type: 'status', status: { id: status.status.options[1]!.id, name: 'In progress', color: 'blue' } });
+    const refused = await client.pages.update({ page_id: page.id, properties: { Status: { status: { name: 'Finished' } } } }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(APIResponseError);
+    expect(refused).toMatchObject({ status: 400, code: 'validation_error' });
+    expect((refused as Error).message).toContain('Finished');
+    // A select-shaped value for a status property is refused too.
+    await expect(client.pages.update({ page_id: page.id, properties: { Status: { select: { name: 'Done' } } } })).rejects.toMatchObject({ code: 'validation_error' });
+    // Options of a status property cannot be changed through the API.
+    await expect(client.dataSources.update({ data_source_id: ds, properties: { Status: { status: { options: [{ name: 'Finished' }] } } } as never })).rejects.toMatchObject({ code: 'validation_error' });
+    const found = await client.dataSources.query({ data_source_id: ds, filter: { property: 'Status', status: { equals: 'In progress' } } });
+    expect(found.results.map((r) => r.id)).toEqual([page.id]);
+  });
+
+  it('echoes date-times with milliseconds and an offset (UTC as +00:00) and leaves dates alone', async () => {
+    const { client, booksDs } = await setup();
+    await client.dataSources.update({ data_source_id: booksDs, properties: { Started: { date: {} } } as never });
+    const write = async (start: string) => {
+      const page = await client.pages.create({ parent: { data_source_id: booksDs }, properties: { Title: { title: text('x') }, Started: { date: { start } } } as never });
+      return ((page as unknown as { properties: { Started: { date: { start: string } } } }).properties.Started.date.start);
+    };
+    expect(await write('2026-08-15T10:30:00.000Z')).toBe('2026-08-15T10:30:00.000+00:00');
+    expect(await write('2026-08-15T10:30:00Z')).toBe('2026-08-15T10:30:00.000+00:00');
+    expect(await write('2026-08-15T12:30:00.000+02:00')).toBe('2026-08-15T12:30:00.000+02:00');
+    expect(await write('2026-08-15')).toBe('2026-08-15');
+  });
+
+  it('returns data sources among a query’s results (a wiki’s child databases) unless result_type is page', async () => {
+    const { client, booksDs, fake } = await setup();
+    await client.pages.create({ parent: { data_source_id: booksDs }, properties: { Title: { title: text('A page') } } });
+    const child = fake.state.addDataSourceRow(booksDs, 'Reading notes');
+    const all = await client.dataSources.query({ data_source_id: booksDs });
+    expect(all.results.map((r) => r.object)).toEqual(['page', 'data_source']);
+    expect(all.results[1]).toMatchObject({ object: 'data_source', id: child, title: [{ plain_text: 'Reading notes' }] });
+    expect((await client.dataSources.query({ data_source_id: booksDs, result_type: 'page' } as never)).results.map((r) => r.object)).toEqual(['page']);
+    expect((await client.dataSources.query({ data_source_id: booksDs, result_type: 'data_source' } as never)).results.map((r) => r.id)).toEqual([child]);
+    // A property filter matches pages only; a data source has no such value.
+    expect((await client.dataSources.query({ data_source_id: booksDs, filter: { property: 'Title', title: { equals: 'A page' } } })).results.map((r) => r.object)).toEqual(['page']);
+    expect(fake.state.listPages(booksDs)).toHaveLength(1);
+  });
+
+  it('lists a page’s child databases as child_database blocks', async () => {
+    const { client, fake } = await setup();
+    const parent = [...fake.state.parentPages.keys()][0]!;
+    const children = await client.blocks.children.list({ block_id: parent, page_size: 1 });
+    expect(children.results).toHaveLength(1);
+    expect(children.results[0]).toMatchObject({ object: 'block', type: 'child_database', child_database: { title: 'Series' }, created_by: { id: fake.state.botUserId } });
+    const rest = await client.blocks.children.list({ block_id: parent, start_cursor: children.next_cursor! });
+    expect(rest.results.map((b) => (b as { child_database: { title: string } }).child_database.title)).toEqual(['Books']);
+    expect(rest.has_more).toBe(false);
+    const db = await client.databases.retrieve({ database_id: children.results[0]!.id });
+    expect(db.id).toBe(children.results[0]!.id);
+  });
+
+  it('drops the connection on request, after applying the write for applied_then_reset', async () => {
+    const { client, booksDs, fake } = await setup();
+    fake.injectFault({ kind: 'applied_then_reset', route: 'POST /v1/pages' });
+    const dropped = await client.pages.create({ parent: { data_source_id: booksDs }, properties: { Title: { title: text('Sent') } } }).catch((e: unknown) => e);
+    expect(dropped).toBeInstanceOf(TypeError);
+    expect(fake.state.listPages(booksDs)).toHaveLength(1);
+    fake.injectFault({ kind: 'connection_reset' });
+    await expect(client.users.me({})).rejects.toBeInstanceOf(TypeError);
+    expect(fake.stats.faults).toMatchObject({ applied_then_reset: 1, connection_reset: 1 });
+  });
+});

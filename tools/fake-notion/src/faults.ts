@@ -15,7 +15,13 @@ export const FAULT_KINDS = [
   'applied_then_502',
   'applied_then_504',
 ] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+/**
+ * Faults only injected on request (never drawn at random): the connection is reset once the
+ * request arrived, `applied_then_reset` after the write was applied. fetch sees a dropped
+ * connection (a `TypeError`), as when a proxy or the network cuts an answer.
+ */
+export const SCRIPTED_FAULT_KINDS = ['connection_reset', 'applied_then_reset'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number] | (typeof SCRIPTED_FAULT_KINDS)[number];
 
 export interface FaultOptions {
   /** Probability (0..1) that a request gets a fault. */
@@ -34,13 +40,15 @@ export interface ScriptedFault {
   route?: string | RegExp;
   /** How many matching requests fail; default 1. */
   times?: number;
+  /** How many matching requests go through untouched before the fault starts; default 0. */
+  skip?: number;
   retryAfterSeconds?: number;
 }
 
 export const appliesWriteFirst = (kind: FaultKind): boolean => kind.startsWith('applied_then_');
 
 /** The HTTP answer of a fault: a Notion error, or an HTML page as a CDN edge sends for 502. */
-export type FaultAnswer = { kind: 'json'; error: NotionHttpError } | { kind: 'html'; status: number; html: string };
+export type FaultAnswer = { kind: 'json'; error: NotionHttpError } | { kind: 'html'; status: number; html: string } | { kind: 'reset' };
 
 export function faultAnswer(kind: FaultKind, retryAfterSeconds: number): FaultAnswer {
   switch (kind) {
@@ -59,6 +67,9 @@ export function faultAnswer(kind: FaultKind, retryAfterSeconds: number): FaultAn
       return { kind: 'json', error: new NotionHttpError(504, 'gateway_timeout', 'Notion timed out while processing the request.') };
     case 'conflict':
       return { kind: 'json', error: new NotionHttpError(409, 'conflict_error', 'Conflict occurred while saving. Please try again.') };
+    case 'connection_reset':
+    case 'applied_then_reset':
+      return { kind: 'reset' };
     case 'bad_gateway_html':
     case 'applied_then_502':
       return { kind: 'html', status: 502, html: '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>cloudflare</center></body></html>' };

@@ -28,6 +28,41 @@ export interface SelectOption {
   color: string;
 }
 
+/** A group of a status property: options belong to exactly one of To-do, In progress, Complete. */
+export interface StatusGroup {
+  id: string;
+  name: string;
+  color: string;
+  option_ids: string[];
+}
+
+/**
+ * What Notion gives a status property created without options (the app's default), and the three
+ * groups every status property has. Options created through the API all land in the To-do group.
+ */
+const DEFAULT_STATUS_OPTIONS = [
+  { name: 'Not started', color: 'default', group: 'To-do' },
+  { name: 'In progress', color: 'blue', group: 'In progress' },
+  { name: 'Done', color: 'green', group: 'Complete' },
+] as const;
+const STATUS_GROUPS = [
+  { name: 'To-do', color: 'gray' },
+  { name: 'In progress', color: 'blue' },
+  { name: 'Complete', color: 'green' },
+] as const;
+
+/** A status configuration in response shape: `{ options, groups }`. */
+export function statusConfig(raw: unknown, path: string, random: () => number): { options: SelectOption[]; groups: StatusGroup[] } {
+  const given = isRecord(raw) && raw.options !== undefined;
+  const options = given ? parseOptions(raw.options, path, random) : DEFAULT_STATUS_OPTIONS.map((o) => ({ id: optionId(random), name: o.name, color: o.color }));
+  const groups: StatusGroup[] = STATUS_GROUPS.map((g) => ({ id: optionId(random), name: g.name, color: g.color, option_ids: [] }));
+  options.forEach((o, i) => {
+    const groupName = given ? 'To-do' : DEFAULT_STATUS_OPTIONS[i]!.group;
+    groups.find((g) => g.name === groupName)!.option_ids.push(o.id);
+  });
+  return { options, groups };
+}
+
 export interface RelationConfig {
   data_source_id: string;
   database_id: string;
@@ -86,8 +121,10 @@ export function buildSimpleProperty(name: string, type: PropertyType, raw: Recor
       break;
     case 'select':
     case 'multi_select':
-    case 'status':
       config = { options: parseOptions(body?.options ?? [], path, random) };
+      break;
+    case 'status':
+      config = statusConfig(body, path, random) as unknown as Record<string, unknown>;
       break;
     default:
       config = {};
@@ -97,5 +134,10 @@ export function buildSimpleProperty(name: string, type: PropertyType, raw: Recor
 }
 
 export function schemaResponse(p: PropertySchema): Record<string, unknown> {
-  return { id: p.id, name: p.name, description: p.description ?? undefined, type: p.type, [p.type]: p.config };
+  let config = p.config;
+  // Option objects of selects and statuses carry a description in responses.
+  if (p.type === 'select' || p.type === 'multi_select' || p.type === 'status') {
+    config = { ...config, options: (config.options as SelectOption[]).map((o) => ({ ...o, description: null })) };
+  }
+  return { id: p.id, name: p.name, description: p.description ?? undefined, type: p.type, [p.type]: config };
 }

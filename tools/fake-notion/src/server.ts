@@ -93,6 +93,7 @@ function routes(ws: FakeWorkspace): Route[] {
       return ws.pageResponse(page, only.length > 0 ? new Set(only.map((k) => ws.resolveProperty(ds, k)?.id ?? k)) : undefined);
     }),
     r('PATCH', '/v1/pages/:id', ({ params, body }) => ws.updatePage(params[0]!, body)),
+    r('GET', '/v1/blocks/:id/children', ({ params, query }) => ws.listBlockChildren(params[0]!, query)),
   ];
 }
 
@@ -120,9 +121,17 @@ export async function startFakeNotion(options: FakeNotionOptions = {}): Promise<
   const stats: FakeNotionStats = { total: 0, byRoute: {}, rateLimited: 0, faults: {}, requests: [] };
 
   const pickFault = (method: string, route: string, path: string): { kind: FaultKind; retryAfter: number } | null => {
-    const i = scripted.findIndex(
-      (f) => (!f.method || f.method === method) && (!f.route || (typeof f.route === 'string' ? f.route === route || f.route === path : f.route.test(route) || f.route.test(path))),
-    );
+    const matches = (f: ScriptedFault) => (!f.method || f.method === method) && (!f.route || (typeof f.route === 'string' ? f.route === route || f.route === path : f.route.test(route) || f.route.test(path)));
+    let i = -1;
+    for (const [j, f] of scripted.entries()) {
+      if (!matches(f)) continue;
+      if ((f.skip ?? 0) > 0) {
+        f.skip = f.skip! - 1;
+        continue;
+      }
+      i = j;
+      break;
+    }
     if (i >= 0) {
       const f = scripted[i]!;
       f.times = (f.times ?? 1) - 1;
@@ -201,6 +210,11 @@ export async function startFakeNotion(options: FakeNotionOptions = {}): Promise<
           }
         }
         const answer = faultAnswer(fault.kind, fault.retryAfter);
+        if (answer.kind === 'reset') {
+          finish(0);
+          req.socket.destroy();
+          return;
+        }
         if (answer.kind === 'html') {
           finish(answer.status);
           return send(res, answer.status, answer.html);

@@ -24,6 +24,9 @@ export interface FakeDatabase {
   createdTime: string;
   lastEditedTime: string;
   inTrash: boolean;
+  createdBy: string;
+  /** Set for a database that is a row of another data source (a wiki's child database), not a block of a page. */
+  rowOf?: string;
 }
 
 export interface FakeDataSource {
@@ -51,6 +54,8 @@ export interface FakePage {
   seq: number;
   createdBy: string;
   lastEditedBy: string;
+  /** Set on a query row that is a data source (`object: "data_source"`), not a page: its id. */
+  dataSourceRow?: string;
 }
 
 export interface WorkspaceOptions {
@@ -67,6 +72,8 @@ export class FakeWorkspace {
   readonly databases = new Map<string, FakeDatabase>();
   readonly dataSources = new Map<string, FakeDataSource>();
   readonly pages = new Map<string, FakePage>();
+  /** Data sources listed among another data source's query results (wiki databases), by their id. */
+  readonly dataSourceRows = new Map<string, FakePage>();
   readonly botUserId: string;
   /** The person who edits by hand in the UI (`editByHand`, `createByHand`). */
   readonly personUserId: string = newUuid();
@@ -95,7 +102,7 @@ export class FakeWorkspace {
 
   // ---- databases and data sources -------------------------------------------------------------
 
-  createDatabase(body: Record<string, unknown>): Record<string, unknown> {
+  createDatabase(body: Record<string, unknown>, actor: string = this.botUserId): Record<string, unknown> {
     const parent = body.parent;
     const parentId = isRecord(parent) && typeof parent.page_id === 'string' ? normaliseId(parent.page_id) : null;
     if (!parentId) throw validationError('body.parent.page_id should be defined, instead was `undefined`.');
@@ -125,6 +132,7 @@ export class FakeWorkspace {
       createdTime: ds.createdTime,
       lastEditedTime: ds.createdTime,
       inTrash: false,
+      createdBy: actor,
     };
     this.databases.set(db.id, db);
     this.dataSources.set(ds.id, ds);
@@ -181,7 +189,11 @@ export class FakeWorkspace {
             const type = configType(key, Object.fromEntries(typeKeys.map((k) => [k, change[k]])));
             if (type !== existing.type) throw validationError(`Changing the type of ${existing.name} is not supported by this fake.`);
             const cfg = change[type];
-            if ((type === 'select' || type === 'multi_select' || type === 'status') && isRecord(cfg)) {
+            // Notion's API cannot change a status property's options: they are edited in the app.
+            if (type === 'status' && isRecord(cfg) && cfg.options !== undefined) {
+              throw validationError(`Cannot update the options of status property ${existing.name} through the API; edit them in Notion.`);
+            }
+            if ((type === 'select' || type === 'multi_select') && isRecord(cfg)) {
               existing.config.options = parseOptions(cfg.options, `body.properties.${key}.${type}`, this.random, existing.config.options as SelectOption[]);
             }
           }
@@ -458,7 +470,15 @@ export class FakeWorkspace {
     }
     const predicate = compileFilter(body.filter, (key) => this.resolveProperty(ds, key));
     const inTrash = body.in_trash === true;
-    let rows = [...this.pages.values()].filter((p) => p.dataSourceId === ds.id && p.inTrash === inTrash);
+    const resultType = body.result_type;
+    if (resultType !== undefined && resultType !== 'page' && resultType !== 'data_source') {
+      throw validationError(`body.result_type should be \`"page"\` or \`"data_source"\`, instead was \`${JSON.stringify(resultType)}\`.`);
+    }
+    // A wiki's query returns its child data sources beside the pages, unless result_type asks for one kind.
+    let rows = [
+      ...(resultType === 'data_source' ? [] : [...this.pages.values()].filter((p) => p.dataSourceId === ds.id && p.inTrash === inTrash)),
+      ...(resultType === 'page' ? [] : [...this.dataSourceRows.values()].filter((r) => r.dataSourceId === ds.id && r.inTrash === inTrash)),
+    ];
     rows = rows.filter((p) =>
       predicate({ created_time: p.createdTime, last_edited_time: p.lastEditedTime, value: (schema) => this.pageValue(p, schema) }),
     );
@@ -487,7 +507,7 @@ export class FakeWorkspace {
     }
     return {
       object: 'list',
-      results: slice.map((p) => this.pageResponse(p, only)),
+      results: slice.map((p) => (p.dataSourceRow ? this.dataSourceResponse(this.dataSources.get(p.dataSourceRow)!) : this.pageResponse(p, only))),
       next_cursor: next ? next.id : null,
       has_more: next !== undefined,
       type: 'page_or_data_source',
@@ -531,7 +551,94 @@ export class FakeWorkspace {
     };
   }
 
+  // ---- blocks ---------------------------------------------------------------------------------
+
+  /**
+   * `GET /v1/blocks/:id/children` for a page: the page's child databases as `child_database`
+   * blocks (block id = database id, title as plain text), oldest first; trashed ones are left out.
+   * Row pages have no child blocks here.
+   */
+  listBlockChildren(rawId: string, query: URLSearchParams): Record<string, unknown> {
+    const id = normaliseId(rawId);
+    if (!id || (!this.parentPages.has(id) && !this.pages.has(id))) throw notFound('block', rawId);
+    const pageSize = query.has('page_size') ? Number(query.get('page_size')) : 100;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) throw validationError(`page_size should be a number between 1 and 100, instead was \`${query.get('page_size')}\`.`);
+    const blocks = [...this.databases.values()].filter((db) => db.parentPageId === id && !db.rowOf && !db.inTrash);
+    let start = 0;
+    const cursor = query.get('start_cursor');
+    if (cursor !== null) {
+      start = blocks.findIndex((db) => db.id === normaliseId(cursor));
+      if (start < 0) throw validationError('start_cursor should be a valid cursor returned by a previous request.');
+    }
+    const slice = blocks.slice(start, start + pageSize);
+    const next = blocks[start + pageSize];
+    return {
+      object: 'list',
+      results: slice.map((db) => ({
+        object: 'block',
+        id: db.id,
+        parent: { type: 'page_id', page_id: db.parentPageId },
+        created_time: db.createdTime,
+        last_edited_time: db.lastEditedTime,
+        created_by: { object: 'user', id: db.createdBy },
+        last_edited_by: { object: 'user', id: db.createdBy },
+        has_children: false,
+        in_trash: db.inTrash,
+        archived: db.inTrash,
+        type: 'child_database',
+        child_database: { title: plainText(db.title) },
+      })),
+      next_cursor: next ? next.id : null,
+      has_more: next !== undefined,
+      type: 'block',
+      block: {},
+    };
+  }
+
   // ---- inspection helpers for tests -----------------------------------------------------------
+
+  /**
+   * Makes a data source that shows up as a row of `parentDataSourceId`'s queries, as the child
+   * databases of a wiki do: the query's results then hold an `object: "data_source"` item (the
+   * full data source object) among the pages, unless the query sets `result_type: "page"`.
+   * Returns the new data source's id.
+   */
+  addDataSourceRow(parentDataSourceId: string, title = 'Reading notes'): string {
+    const parent = this.getDataSource(parentDataSourceId);
+    const parentDb = this.databases.get(parent.databaseId)!;
+    const now = this.timestamp();
+    const dbId = newUuid();
+    const ds: FakeDataSource = { id: newUuid(), databaseId: dbId, title: textItems(title), properties: new Map(), createdTime: now, lastEditedTime: now, inTrash: false };
+    ds.properties.set('title', { id: 'title', name: 'Name', type: 'title', description: null, config: {} });
+    this.databases.set(dbId, {
+      id: dbId,
+      parentPageId: parentDb.parentPageId,
+      title: ds.title,
+      isInline: true,
+      dataSourceIds: [ds.id],
+      createdTime: now,
+      lastEditedTime: now,
+      inTrash: false,
+      createdBy: this.personUserId,
+      rowOf: parent.id,
+    });
+    this.dataSources.set(ds.id, ds);
+    this.dataSourceRows.set(ds.id, {
+      id: ds.id,
+      dataSourceId: parent.id,
+      values: new Map(),
+      icon: null,
+      cover: null,
+      createdTime: now,
+      lastEditedTime: now,
+      inTrash: false,
+      seq: this.seq++,
+      createdBy: this.personUserId,
+      lastEditedBy: this.personUserId,
+      dataSourceRow: ds.id,
+    });
+    return ds.id;
+  }
 
   /** Pages of a data source (trashed ones only with `includeTrashed`), in creation order. */
   listPages(dataSourceId: string, options: { includeTrashed?: boolean } = {}): FakePage[] {

@@ -6,6 +6,21 @@ import { optionId, type PropertySchema, type SelectOption } from './schema.js';
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * A date as Notion answers it: a date stays a date (`2026-08-15`); a date-time comes back with
+ * seconds, milliseconds and an offset, UTC as `+00:00` (written `2026-08-15T10:30:00Z`, read
+ * `2026-08-15T10:30:00.000+00:00`). So a client comparing strings sees a change that is none.
+ */
+export function echoDate(value: string): string {
+  const m = DATE_TIME.exec(value);
+  if (!m) return value;
+  const [, day, hm, sec = '00', frac = '', zone] = m;
+  const offset = zone === undefined ? '' : zone === 'Z' ? '+00:00' : zone;
+  return `${day}T${hm}:${sec}.${frac.padEnd(3, '0').slice(0, 3)}${offset}`;
+}
+
 /** A validated property value in response shape, keyed by its type (`{ rich_text: [...] }`). */
 export type StoredValue = unknown;
 
@@ -51,7 +66,7 @@ export function parseValue(schema: PropertySchema, raw: unknown, ctx: ValueConte
       if (v === null) return null;
       if (!isRecord(v) || typeof v.start !== 'string' || !ISO_DATE.test(v.start)) throw validationError(`${path}.start should be a valid ISO 8601 date string.`);
       if (v.end !== undefined && v.end !== null && (typeof v.end !== 'string' || !ISO_DATE.test(v.end))) throw validationError(`${path}.end should be a valid ISO 8601 date string.`);
-      return { start: v.start, end: v.end ?? null, time_zone: typeof v.time_zone === 'string' ? v.time_zone : null };
+      return { start: echoDate(v.start), end: typeof v.end === 'string' ? echoDate(v.end) : null, time_zone: typeof v.time_zone === 'string' ? v.time_zone : null };
     }
     case 'select':
     case 'status': {

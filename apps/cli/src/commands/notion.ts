@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { NotionDeps, PushResult } from '@sagasync/notion-mirror';
+import { exitCodeFor, SagaSyncError } from '@sagasync/core';
+import type { NotionDeps, PushProgress, PushResult, ResetResult } from '@sagasync/notion-mirror';
 
 // Loaded when a notion command runs, not for every command.
 const mirror = () => import('@sagasync/notion-mirror');
@@ -37,25 +38,66 @@ const sameId = (a: string, b: string) => a.replace(/-/g, '').toLowerCase() === b
 
 const OTHER_PUSH_WAIT_MS = 45_000;
 
+/** One progress line per phase of a push, labelled as the push names it (`books: creating`). */
+function phaseProgress(ctx: CommandContext, quiet: boolean | undefined) {
+  let label = 'pushing to Notion';
+  let bar = quiet ? null : ctx.printer.progress(label);
+  return {
+    update(p: PushProgress): void {
+      if (!bar) return;
+      if (p.label && p.label !== label) {
+        bar.done();
+        label = p.label;
+        bar = ctx.printer.progress(label);
+      }
+      bar.update(p.done, p.total);
+    },
+    done(): void {
+      bar?.done();
+    },
+  };
+}
+
 /** Used by `notion push` and `audible sync --notion`. */
-export async function runNotionPush(ctx: CommandContext, options: { dryRun: boolean; quiet?: boolean }): Promise<PushResult> {
+export async function runNotionPush(ctx: CommandContext, options: { dryRun: boolean; full?: boolean; quiet?: boolean }): Promise<PushResult> {
   const deps = notionDeps(ctx);
   await ensureDatabases(ctx, deps);
   const { pushToNotion, mergePushResults } = await mirror();
-  const bar = options.quiet ? null : ctx.printer.progress('pushing to Notion');
+  const progress = phaseProgress(ctx, options.quiet);
   try {
     // Another push of this store (another terminal, a scheduled job) finishes first; a push that was
     // killed holds its lease for at most PUSH_LEASE_TTL_MS, so the wait outlasts it.
     const push = (cursor: string | null) =>
-      pushToNotion({ ...deps, onProgress: (p) => bar?.update(p.done, p.total) }, { dryRun: options.dryRun, cursor, waitForOtherPushMs: OTHER_PUSH_WAIT_MS });
+      pushToNotion({ ...deps, onProgress: (p) => progress.update(p) }, { dryRun: options.dryRun, full: Boolean(options.full), cursor, waitForOtherPushMs: OTHER_PUSH_WAIT_MS });
     // Without a deadline or a write limit a push runs to the end in one call; the loop keeps it so if that changes.
     let result = await push(null);
     while (!result.done) result = mergePushResults(result, await push(result.cursor));
     return result;
+  } catch (error) {
+    // The databases changed in Notion since they were checked: say how to see and fix it.
+    if (SagaSyncError.isInstance(error) && error.details.reason === 'notion_schema_invalid') {
+      throw new CliError(error.message, { exitCode: exitCodeFor(error), hint: 'run `sagasync notion check` to see every problem (`--repair` adds missing properties)', cause: error });
+    }
+    throw error;
   } finally {
-    bar?.done();
+    progress.done();
   }
 }
+
+/** `--parent`: a page id (with or without dashes) or the page's Notion URL. */
+async function parentPageOption(value: string): Promise<string> {
+  const { parseNotionId } = await mirror();
+  const id = parseNotionId(value);
+  if (!id) {
+    throw new CliError(`--parent: "${value}" is not a Notion page id or page URL`, {
+      exitCode: 2,
+      hint: 'in Notion, open the page, choose Share → Copy link, and pass that link (or the 32-character id at its end)',
+    });
+  }
+  return id;
+}
+
+const pagesIn = (r: Pick<ResetResult, 'trashed'>) => `${r.trashed.books} book and ${r.trashed.series} series page${r.trashed.books + r.trashed.series === 1 ? '' : 's'}`;
 
 export function registerNotionCommands(program: Command, ctx: CommandContext): void {
   const notion = program.command('notion').description('Mirror series and books into Notion (token from NOTION_TOKEN)');
@@ -63,12 +105,13 @@ export function registerNotionCommands(program: Command, ctx: CommandContext): v
   notion
     .command('setup')
     .description('Create the Series and Books databases under a Notion page shared with your integration')
-    .requiredOption('--parent <page-id>', 'the page to create them in')
+    .requiredOption('--parent <page>', 'the page to create them in: its Notion link, or its id')
     .option('--force', 'create new databases even if this store has some already')
     .option('--json', 'print JSON')
     .action(async (options: { parent: string; force?: boolean; json?: boolean }) => {
+      const parentPageId = await parentPageOption(options.parent);
       const { setupNotion } = await mirror();
-      const result = await setupNotion(notionDeps(ctx), { parentPageId: options.parent, force: Boolean(options.force) });
+      const result = await setupNotion(notionDeps(ctx), { parentPageId, force: Boolean(options.force) });
       if (options.json) return ctx.printer.json(result);
       ctx.printer.line(`Created Notion databases: Books ${result.databases.books.databaseId}, Series ${result.databases.series.databaseId}. Next: sagasync notion push`);
     });
@@ -98,9 +141,10 @@ export function registerNotionCommands(program: Command, ctx: CommandContext): v
     .command('push')
     .description('Write what changed in the store to Notion, property by property (resumable)')
     .option('--dry-run', 'plan only: show what would be written')
+    .option('--full', 'check every page against the store and rewrite whatever differs (after a property was emptied or re-added in Notion)')
     .option('--json', 'print JSON')
-    .action(async (options: { dryRun?: boolean; json?: boolean }) => {
-      const result = await runNotionPush(ctx, { dryRun: Boolean(options.dryRun), quiet: Boolean(options.json) });
+    .action(async (options: { dryRun?: boolean; full?: boolean; json?: boolean }) => {
+      const result = await runNotionPush(ctx, { dryRun: Boolean(options.dryRun), full: Boolean(options.full), quiet: Boolean(options.json) });
       const out = ctx.printer;
       if (options.json) return out.json(result);
       out.table(
@@ -135,15 +179,40 @@ export function registerNotionCommands(program: Command, ctx: CommandContext): v
     .command('reset')
     .description("Move SagaSync's pages to the Notion trash, slowly and resumably (your own pages are kept)")
     .option('--synthetic-only', 'only the volumes you do not own')
+    .option('--dry-run', 'list the pages it would move to the trash, and change nothing')
+    .option('-y, --yes', 'go ahead without asking (needed when no one is at a terminal)')
     .option('--json', 'print JSON')
-    .action(async (options: { syntheticOnly?: boolean; json?: boolean }) => {
+    .action(async (options: { syntheticOnly?: boolean; dryRun?: boolean; yes?: boolean; json?: boolean }) => {
       const deps = notionDeps(ctx, 1 / 3);
       await ensureDatabases(ctx, deps);
-      const bar = options.json ? null : ctx.printer.progress('moving pages to the trash');
       const { resetNotion } = await mirror();
-      const result = await resetNotion({ ...deps, onProgress: (p: { done: number; total: number }) => bar?.update(p.done, p.total) }, { syntheticOnly: Boolean(options.syntheticOnly) });
-      bar?.done();
-      if (options.json) return ctx.printer.json(result);
-      ctx.printer.line(`Moved ${result.trashed.books} book and ${result.trashed.series} series pages to the trash; ${result.released} of your own pages were left alone.`);
+      const syntheticOnly = Boolean(options.syntheticOnly);
+      // What it would do, from the store alone: no Notion request, nothing written.
+      const plan = await resetNotion(deps, { syntheticOnly, dryRun: true });
+      const out = ctx.printer;
+      if (options.dryRun) {
+        if (options.json) return out.json(plan);
+        out.line(`Would move ${pagesIn(plan)} to the Notion trash; ${plan.released} of your own pages would be left alone. Nothing was changed.`);
+        if (plan.pages.length > 0) out.table(['', 'key', 'title'], plan.pages.map((p) => [p.table === 'books' ? 'book' : 'series', p.key, p.title ?? '']));
+        return;
+      }
+      if (!options.yes && plan.trashed.books + plan.trashed.series + plan.released > 0) {
+        if (!ctx.io.isTTY) {
+          throw new CliError(`notion reset would move ${pagesIn(plan)} to the Notion trash, and asks first; nothing was changed`, {
+            hint: 'run it in a terminal to be asked, or pass --yes to go ahead (--dry-run lists the pages)',
+          });
+        }
+        const answer = await ctx.io.prompt(`Move ${pagesIn(plan)} to the Notion trash${plan.released > 0 ? ` (and stop mirroring ${plan.released} of your own)` : ''}? [y/N] `);
+        if (answer === null || !/^\s*y(es)?\s*$/i.test(answer)) throw new CliError('reset cancelled: nothing was moved to the trash');
+      }
+      const bar = options.json ? null : out.progress('moving pages to the trash');
+      let result: ResetResult;
+      try {
+        result = await resetNotion({ ...deps, onProgress: (p: { done: number; total: number }) => bar?.update(p.done, p.total) }, { syntheticOnly });
+      } finally {
+        bar?.done();
+      }
+      if (options.json) return out.json(result);
+      out.line(`Moved ${pagesIn(result)} to the trash; ${result.released} of your own pages were left alone.`);
     });
 }

@@ -10,6 +10,7 @@ const BY_REASON: Record<string, string> = {
   audible_login_expired: 'run `sagasync audible login` again and paste the new maplanding URL right away',
   device_revoked: 'this device was removed at Amazon; sign in again with `sagasync audible login`',
   store_busy: 'another sagasync command is using the store; wait for it to finish and try again',
+  notion_schema_invalid: 'run `sagasync notion check` to see every problem (`--repair` adds missing properties)',
   notion_push_running: 'another `sagasync notion push` (or `audible sync --notion`) is mirroring this store; run it again when that one has finished',
 };
 

@@ -1,6 +1,7 @@
 import type { BatchOperation, ConflictCandidate, LinkMethod, MatchDecision, Title, TrackerBook } from '@sagasync/core';
 import type { MirroredPage } from '../client/pages.js';
-import { plainTextOf } from '../plan/property-values.js';
+import { optionNameOf, plainTextOf } from '../plan/property-values.js';
+import { statusFromLabel } from '../pull/hand-edits.js';
 import { BOOKS } from '../schema/definitions.js';
 
 /** What a matcher says about one tracker book (a page the user made in the Books database). */
@@ -29,7 +30,8 @@ export function trackerBookFromPage(ownerId: string, page: MirroredPage): Tracke
     isbn13: null,
     asin: /^[A-Z0-9]{10}$/.test(asin) ? asin : null,
     seriesHint: null,
-    status: null,
+    // The page's Status (a select, or the native status property of a personal tracker).
+    status: statusFromLabel(optionNameOf(page.values[BOOKS.status])),
     updatedAt: page.lastEditedTime,
   };
 }

@@ -5,11 +5,14 @@ import type { NotionDeps } from '../context.js';
 import { bookValues } from '../plan/desired-values.js';
 import { mirroredTitles, planPush, type PushPlan, type PushWrite } from '../plan/plan-push.js';
 import type { PlannedWrite } from '../plan/plan-table.js';
-import { hashValue, hashValues, plainTextOf, type PropertyValues } from '../plan/property-values.js';
+import { hashValue, hashValues, isEmptyValue, plainTextOf, toSchemaShape, type PropertyValues } from '../plan/property-values.js';
 import { PULLED_PROPERTIES } from '../pull/hand-edits.js';
+import { checkDatabases, isBlocking } from '../schema/check-databases.js';
 import { BOOKS, BOOKS_PROPERTIES, SERIES, SERIES_PROPERTIES } from '../schema/definitions.js';
+import { describeDatabases, forgetProperties, replacedProperties } from '../schema/schema-changes.js';
+import { retrieveDataSource } from '../schema/setup.js';
 import { changedRecordGroups, deleteRecordOperation, loadMirror, migrateMirrorSettings, putRecordOperation, snapshotOf } from '../state/mirror-records.js';
-import { loadPushMarker, requireDatabases, SETTINGS_KEYS, type MirrorEntry, type MirrorState, type MirrorTable, type NotionDatabases, type PushMarker } from '../state/settings.js';
+import { loadPushMarker, requireDatabases, saveDatabases, SETTINGS_KEYS, type MirrorEntry, type MirrorState, type MirrorTable, type NotionDatabases, type PushMarker } from '../state/settings.js';
 import { planAdoption, type TrackerMatcherFactory } from './adoption.js';
 import { coreRules } from './core-rules.js';
 import { matcherFactory } from './matcher-adapter.js';
@@ -37,6 +40,13 @@ export interface PushOptions {
   /** The `cursor` of a call that stopped early: continues that run. */
   cursor?: string | null;
   /**
+   * Re-verify every mirrored page: the scan's values of each page replace what the mirror records
+   * say Notion holds, so any property that differs from the store (emptied, edited, deleted and
+   * added again) is written. A Status or Progress % edited by hand and not pulled yet is kept for
+   * `pullFromNotion`, unless it was emptied. Costs no extra request: the scan reads every page.
+   */
+  full?: boolean;
+  /**
    * How long to wait while another push of the same library runs (one push per owner at a time,
    * through the store's lease) before failing with `store_locked`. Default 0: fail at once.
    */
@@ -45,6 +55,10 @@ export interface PushOptions {
 
 export interface PushProgress {
   phase: 'scan' | 'series' | 'books';
+  /** For `series` and `books`: creating the pages that are missing, then updating the others. */
+  step?: 'creating' | 'updating';
+  /** The phase in words, for a progress display: `scanning Notion`, `series: creating`, `books: updating`. */
+  label: string;
   done: number;
   total: number;
 }
@@ -102,6 +116,8 @@ const pick = (values: PropertyValues, names: ReadonlySet<string>): PropertyValue
 
 interface TableContext {
   name: MirrorTableName;
+  /** Properties that are native `status` properties in this data source. */
+  statusProperties: ReadonlySet<string>;
   dataSourceId: string;
   keyProperty: string;
   names: ReadonlySet<string>;
@@ -226,8 +242,17 @@ async function pushCall(
   call: { dbs: NotionDatabases; run: RunState; resumed: boolean; gateway: NotionGateway; result: PushResult },
 ): Promise<void> {
   const { storage, ownerId } = deps;
-  const { dbs, run, gateway, result } = call;
+  const { run, gateway, result } = call;
   const dryRun = result.dryRun;
+  // Once per run (a call continuing a run trusts what its first call read): the schema, checked as
+  // `checkNotion` would, and compared with the stored one for properties deleted and added again.
+  let dbs = call.dbs;
+  let schema: { fresh: NotionDatabases; replaced: Record<MirrorTableName, string[]> } | null = null;
+  if (!call.resumed) {
+    const fresh = await readSchema(gateway, dbs);
+    schema = { fresh, replaced: replacedProperties(dbs, fresh) };
+    dbs = fresh;
+  }
   const [allTitles, progressList, views, mirror] = await Promise.all([
     storage.listTitles(ownerId).then((page) => page.items),
     storage.listProgress(ownerId).then((page) => page.items),
@@ -243,9 +268,25 @@ async function pushCall(
     books: tableContext('books', dbs, mirror, result, isSynthetic),
   };
 
-  if (!call.resumed) await scanAndReconcile(deps, { dryRun, gateway, result, mirror, tables, titles, progress, wanted: { series: new Set(views.map((v) => v.key)), books: new Set(titleByAsin.keys()) } });
+  if (schema) {
+    await scanAndReconcile(deps, {
+      dryRun,
+      gateway,
+      result,
+      mirror,
+      tables,
+      titles,
+      progress,
+      wanted: { series: new Set(views.map((v) => v.key)), books: new Set(titleByAsin.keys()) },
+      replaced: schema.replaced,
+      full: options.full ?? false,
+    });
+    // After the records that forget replaced properties are stored, so a crash in between finds them again.
+    if (!dryRun && JSON.stringify(schema.fresh) !== JSON.stringify(call.dbs)) await saveDatabases(storage, ownerId, schema.fresh);
+  }
 
-  const plan = (): PushPlan => planPush({ titles, progress, series: views, mirror, includeSynthetic: true, skip: run.skip });
+  const statusProperties = { books: tables.books.statusProperties, series: tables.series.statusProperties };
+  const plan = (): PushPlan => planPush({ titles, progress, series: views, mirror, includeSynthetic: true, skip: run.skip, statusProperties });
   const seriesPlan = plan();
   let booksPlan = seriesPlan;
   if (dryRun) {
@@ -291,6 +332,27 @@ async function pushCall(
   Object.assign(result, { done: true, run: { id: run.id, startedAt: run.startedAt, status: error === undefined ? 'succeeded' : 'failed', counts } });
 }
 
+/**
+ * Reads both data sources (two requests) and checks them as `checkNotion` does: a schema it would
+ * reject stops the push before any write (`invalid_input`, reason `notion_schema_invalid`).
+ */
+async function readSchema(gateway: NotionGateway, dbs: NotionDatabases): Promise<NotionDatabases> {
+  const books = await retrieveDataSource(gateway, dbs.books.dataSourceId);
+  const series = await retrieveDataSource(gateway, dbs.series.dataSourceId);
+  const blocking = checkDatabases(books, series).filter(isBlocking);
+  if (blocking.length > 0) {
+    const first = blocking[0]!;
+    throw new SagaSyncError('invalid_input', `the Notion databases no longer fit SagaSync, so nothing was pushed: ${blocking.map((i) => i.message).join('; ')}`, {
+      details: {
+        reason: 'notion_schema_invalid',
+        location: `${first.table === 'books' ? 'Books' : 'Series'}.${first.property}`,
+        issues: blocking.map((i) => i.message),
+      },
+    });
+  }
+  return describeDatabases(dbs, books, series);
+}
+
 interface ScanContext {
   dryRun: boolean;
   gateway: NotionGateway;
@@ -300,6 +362,10 @@ interface ScanContext {
   titles: readonly Title[];
   progress: ReadonlyMap<string, Progress>;
   wanted: Record<MirrorTableName, ReadonlySet<string>>;
+  /** Properties deleted and added again since the schema was last read: what the records say of them is void. */
+  replaced: Record<MirrorTableName, readonly string[]>;
+  /** `PushOptions.full`: the scanned values replace the records' hashes. */
+  full: boolean;
 }
 
 /** Step 1: scan both data sources, reconcile the records with them, adopt the user's pages, store what changed. */
@@ -307,16 +373,18 @@ async function scanAndReconcile(deps: PushDeps, scan: ScanContext): Promise<void
   const { storage, ownerId } = deps;
   const { dryRun, gateway, result, mirror, tables, titles, progress } = scan;
   const before = snapshotOf(mirror);
-  deps.onProgress?.({ phase: 'scan', done: 0, total: 2 });
+  forgetProperties(mirror, scan.replaced);
+  const scanning = (done: number) => deps.onProgress?.({ phase: 'scan', label: 'scanning Notion', done, total: 2 });
+  scanning(0);
   const seriesPages = await queryAll(gateway, tables.series.dataSourceId);
-  deps.onProgress?.({ phase: 'scan', done: 1, total: 2 });
+  scanning(1);
   const bookPages = await queryAll(gateway, tables.books.dataSourceId);
-  deps.onProgress?.({ phase: 'scan', done: 2, total: 2 });
+  scanning(2);
 
   let bot: Promise<string> | undefined;
   const whoAmI = () => (bot ??= botUserId(gateway));
-  await reconcile(tables.series, seriesPages, scan.wanted.series, gateway, dryRun, whoAmI);
-  const { unkeyed, adoptedFromUser } = await reconcile(tables.books, bookPages, scan.wanted.books, gateway, dryRun, whoAmI);
+  await reconcile(tables.series, seriesPages, scan.wanted.series, gateway, dryRun, whoAmI, scan.full);
+  const { unkeyed, adoptedFromUser } = await reconcile(tables.books, bookPages, scan.wanted.books, gateway, dryRun, whoAmI, scan.full);
 
   // The user's own pages (no ASIN) are matched against titles that have no page yet.
   const groups: BatchOperation[][] = [];
@@ -355,7 +423,7 @@ async function scanAndReconcile(deps: PushDeps, scan: ScanContext): Promise<void
     const title = titleByAsin.get(asin);
     const entry = mirror.books[asin];
     if (!title || !entry) continue;
-    const wantedValues = bookValues(title, progress.get(asin) ?? null, new Map());
+    const wantedValues = toSchemaShape(bookValues(title, progress.get(asin) ?? null, new Map()), tables.books.statusProperties);
     for (const name of PULLED_PROPERTIES) entry.hashes[name] = hashValue(wantedValues[name]!);
   }
   if (dryRun) return;
@@ -377,6 +445,7 @@ function tableContext(name: MirrorTableName, dbs: NotionDatabases, mirror: Mirro
   const books = name === 'books';
   return {
     name,
+    statusProperties: new Set(dbs.statusProperties?.[name] ?? []),
     dataSourceId: books ? dbs.books.dataSourceId : dbs.series.dataSourceId,
     keyProperty: books ? BOOKS.asin : SERIES.key,
     names: books ? BOOK_NAMES : SERIES_NAMES,
@@ -426,10 +495,12 @@ async function reconcile(
   gateway: NotionGateway,
   dryRun: boolean,
   whoAmI: () => Promise<string>,
+  full: boolean,
 ): Promise<{ unkeyed: MirroredPage[]; adoptedFromUser: string[] }> {
   const byId = new Map(pages.map((p) => [p.id, p]));
   const adoptedFromUser: string[] = [];
   for (const [key, entry] of Object.entries(ctx.mirror)) if (!byId.has(entry.pageId)) delete ctx.mirror[key];
+  if (full) for (const entry of Object.values(ctx.mirror)) verifyAgainstPage(ctx, entry, byId.get(entry.pageId)!);
   const mirroredIds = new Set(Object.values(ctx.mirror).map((e) => e.pageId));
   const byKey = new Map<string, MirroredPage[]>();
   const unkeyed: MirroredPage[] = [];
@@ -471,8 +542,28 @@ async function reconcile(
 }
 
 /**
- * Step 2 for one table: applies the writes in order, storing each page's record right after its
- * Notion write. Returns why it stopped early, or null when every write was applied.
+ * `full`: what the page holds now replaces what the record says it holds, property by property, so
+ * the plan writes whatever differs from the store. A pulled property (Status, Progress %) edited by
+ * hand and not pulled yet keeps its record, so the edit reaches the store by `pullFromNotion`
+ * instead of being overwritten; emptied, it is written again.
+ */
+function verifyAgainstPage(ctx: TableContext, entry: MirrorEntry, page: MirroredPage): void {
+  const pulled: readonly string[] = ctx.name === 'books' ? PULLED_PROPERTIES : [];
+  for (const name of ctx.names) {
+    const actual = page.values[name];
+    if (!actual) {
+      delete entry.hashes[name];
+      continue;
+    }
+    const hash = hashValue(actual);
+    if (pulled.includes(name) && entry.hashes[name] !== undefined && entry.hashes[name] !== hash && !isEmptyValue(actual)) continue;
+    entry.hashes[name] = hash;
+  }
+}
+
+/**
+ * Step 2 for one table: applies the writes, creates first, then updates, storing each page's
+ * record right after its Notion write. Returns why it stopped early, or null when every write was applied.
  */
 async function applyWrites(
   deps: PushDeps,
@@ -483,9 +574,29 @@ async function applyWrites(
   run: RunState,
   stopReason: () => PushResult['stoppedBy'],
 ): Promise<PushResult['stoppedBy']> {
+  for (const step of ['creating', 'updating'] as const) {
+    const batch = writes.filter((w) => (w.kind === 'create') === (step === 'creating'));
+    if (batch.length === 0) continue;
+    const stop = await applyStep(deps, ctx, step, batch, gateway, result, run, stopReason);
+    if (stop) return stop;
+  }
+  return null;
+}
+
+async function applyStep(
+  deps: PushDeps,
+  ctx: TableContext,
+  step: 'creating' | 'updating',
+  writes: readonly PushWrite[],
+  gateway: NotionGateway,
+  result: PushResult,
+  run: RunState,
+  stopReason: () => PushResult['stoppedBy'],
+): Promise<PushResult['stoppedBy']> {
   const total = writes.length;
   let done = 0;
-  deps.onProgress?.({ phase: ctx.name, done, total });
+  const report = () => deps.onProgress?.({ phase: ctx.name, step, label: `${ctx.name}: ${step}`, done, total });
+  report();
   for (const write of writes) {
     const stop = stopReason();
     if (stop) return stop;
@@ -507,7 +618,7 @@ async function applyWrites(
     }
     await storeRecord(deps, ctx, write.key, before);
     done += 1;
-    deps.onProgress?.({ phase: ctx.name, done, total });
+    report();
   }
   return null;
 }

@@ -60,6 +60,14 @@ function assertComplete(status: { type: string } | undefined): void {
   }
 }
 
+/** A query result: a full page, a partial page (id only), or something else (a data source). */
+function rowKind(raw: unknown): 'page' | 'partial_page' | 'other' {
+  if (typeof raw !== 'object' || raw === null) return 'other';
+  const r = raw as { object?: unknown; id?: unknown; properties?: unknown };
+  if (r.object !== 'page' || typeof r.id !== 'string') return 'other';
+  return typeof r.properties === 'object' && r.properties !== null ? 'page' : 'partial_page';
+}
+
 export async function queryAll(gateway: NotionGateway, dataSourceId: string, filter?: Record<string, unknown>, onPage?: (n: number) => void): Promise<MirroredPage[]> {
   const out: MirroredPage[] = [];
   let cursor: string | undefined;
@@ -69,7 +77,13 @@ export async function queryAll(gateway: NotionGateway, dataSourceId: string, fil
     );
     const parsed = QueryResultSchema.parse(res);
     assertComplete(parsed.request_status);
-    for (const r of parsed.results) out.push(parsePage(r, 'query data source'));
+    for (const r of parsed.results) {
+      const row = rowKind(r);
+      // A wiki's query also returns its child data sources (`object: "data_source"`): not rows SagaSync mirrors.
+      if (row === 'other') continue;
+      // A partial page (an id without properties) is read whole, so a mirrored page never looks gone.
+      out.push(row === 'page' ? parsePage(r, 'query data source') : await retrievePage(gateway, (r as { id: string }).id));
+    }
     onPage?.(out.length);
     cursor = parsed.has_more && parsed.next_cursor ? parsed.next_cursor : undefined;
   } while (cursor);

@@ -2,6 +2,7 @@ import type { MirrorTableName, Progress, Title } from '@sagasync/core';
 import type { MirrorState } from '../state/settings.js';
 import { bookValues, seriesRowFrom, seriesValues, type SeriesViewLike } from './desired-values.js';
 import { planTable, type PlannedWrite, type TablePlan } from './plan-table.js';
+import { toSchemaShape } from './property-values.js';
 
 /** What a push compares: the store's titles, progress and series report, and the mirror records. */
 export interface PushPlanInput {
@@ -13,6 +14,11 @@ export interface PushPlanInput {
   includeSynthetic?: boolean;
   /** `table:key` of writes Notion refused earlier in the same run: left out, not tried again. */
   skip?: ReadonlySet<string>;
+  /**
+   * Per table, the select properties (Status) that are Notion's native `status` properties in the
+   * user's databases: their values are planned (and hashed) as `{ status: { name } }`.
+   */
+  statusProperties?: Partial<Record<MirrorTableName, ReadonlySet<string>>>;
 }
 
 /** One page write, in the order a push applies them. */
@@ -45,10 +51,11 @@ export function mirroredTitles(titles: readonly Title[], includeSynthetic = true
  * yet is left out, so `pushToNotion` plans the books again once the series writes are done.
  */
 export function planPush(input: PushPlanInput): PushPlan {
-  const seriesDesired = new Map([...input.series].sort((a, b) => byText(a.key, b.key)).map((v) => [v.key, seriesValues(seriesRowFrom(v))]));
+  const shape = input.statusProperties ?? {};
+  const seriesDesired = new Map([...input.series].sort((a, b) => byText(a.key, b.key)).map((v) => [v.key, toSchemaShape(seriesValues(seriesRowFrom(v)), shape.series)]));
   const seriesPageIds = new Map(Object.entries(input.mirror.series).map(([key, entry]) => [key, entry.pageId]));
   const titles = mirroredTitles(input.titles, input.includeSynthetic).sort((a, b) => byText(a.asin, b.asin));
-  const booksDesired = new Map(titles.map((t) => [t.asin, bookValues(t, input.progress.get(t.asin) ?? null, seriesPageIds)]));
+  const booksDesired = new Map(titles.map((t) => [t.asin, toSchemaShape(bookValues(t, input.progress.get(t.asin) ?? null, seriesPageIds), shape.books)]));
   const plans: Record<MirrorTableName, TablePlan> = { series: planTable(seriesDesired, input.mirror.series), books: planTable(booksDesired, input.mirror.books) };
   const skip = input.skip ?? new Set<string>();
   const writes: PushWrite[] = [];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { coverValue, hashValue, relationValue, textValue, valueFromResponse } from './property-values.js';
+import { coverValue, dateValue, hashValue, relationValue, selectValue, statusValue, textValue, toSchemaShape, valueFromResponse } from './property-values.js';
 
 /** The response Notion gives for a rich_text value written as `items`. */
 const asResponse = (items: { text: { content: string } }[]) => ({
@@ -32,5 +32,23 @@ describe('property values', () => {
     });
     expect(coverValue('file:///tmp/x.jpg')).toEqual({ files: [] });
     expect(coverValue(null)).toEqual({ files: [] });
+  });
+
+  it('hashes a date-time Notion echoes with +00:00 as the instant written with Z; a date stays a date', () => {
+    const echoed = (start: string) => valueFromResponse({ type: 'date', date: { start, end: null, time_zone: null } })!;
+    expect(hashValue(echoed('2026-08-15T10:30:00.000+00:00'))).toBe(hashValue(dateValue('2026-08-15T10:30:00.000Z')));
+    expect(hashValue(echoed('2026-08-15T12:30:00.000+02:00'))).toBe(hashValue(dateValue('2026-08-15T10:30:00Z')));
+    expect(hashValue(echoed('2026-08-15T10:31:00.000+00:00'))).not.toBe(hashValue(dateValue('2026-08-15T10:30:00.000Z')));
+    expect(dateValue('2026-08-15')).toEqual({ date: { start: '2026-08-15' } });
+    expect(echoed('2026-08-15')).toEqual({ date: { start: '2026-08-15' } });
+  });
+
+  it('reads a native status value as {status: {name}}, and shapes a select value for a status property', () => {
+    expect(valueFromResponse({ id: 'x', type: 'status', status: { id: 'o1', name: 'Finished', color: 'green' } })).toEqual(statusValue('Finished'));
+    expect(valueFromResponse({ id: 'x', type: 'status', status: null })).toEqual({ status: null });
+    expect(toSchemaShape({ Status: selectValue('Finished'), Owned: { checkbox: true } }, new Set(['Status']))).toEqual({ Status: { status: { name: 'Finished' } }, Owned: { checkbox: true } });
+    // The option is what is compared, whichever type the property has.
+    expect(hashValue(statusValue('Finished'))).toBe(hashValue(selectValue('Finished')));
+    expect(hashValue(statusValue('Finished'))).not.toBe(hashValue(selectValue('In progress')));
   });
 });

@@ -9,6 +9,8 @@ export type PropertyValue =
   | { rich_text: { text: { content: string } }[] }
   | { number: number | null }
   | { select: { name: string } | null }
+  /** Notion's native status property (options in groups); written and read as `{ status: { name } }`. */
+  | { status: { name: string } | null }
   | { checkbox: boolean }
   | { date: { start: string } | null }
   | { files: { name: string; external: { url: string } }[] }
@@ -40,7 +42,23 @@ export const textValue = (text: string | null | undefined): PropertyValue => ({ 
 export const numberValue = (n: number | null | undefined): PropertyValue => ({ number: n ?? null });
 export const selectValue = (name: string | null): PropertyValue => ({ select: name === null ? null : { name: name.replace(/,/g, ' ') } });
 export const checkboxValue = (b: boolean): PropertyValue => ({ checkbox: b });
-export const dateValue = (iso: string | null | undefined): PropertyValue => ({ date: iso ? { start: iso } : null });
+export const statusValue = (name: string | null): PropertyValue => ({ status: name === null ? null : { name } });
+export const dateValue = (iso: string | null | undefined): PropertyValue => ({ date: iso ? { start: canonicalDate(iso) } : null });
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * One spelling per instant, so what SagaSync writes and what Notion echoes hash the same: a date
+ * stays a date; a date-time becomes UTC with milliseconds (`2026-08-15T10:30:00.000Z`), which
+ * Notion answers as `2026-08-15T10:30:00.000+00:00`. Text that is not a date is left as it is.
+ */
+export function canonicalDate(text: string): string {
+  if (DATE_ONLY.test(text)) return text;
+  // A date-time without an offset has no instant of its own: keep it as written.
+  if (!/(Z|[+-]\d{2}:\d{2})$/i.test(text)) return text;
+  const t = Date.parse(text);
+  return Number.isNaN(t) ? text : new Date(t).toISOString();
+}
 export const relationValue = (ids: readonly string[]): PropertyValue => ({ relation: [...new Set(ids.map(normalisePageId))].slice(0, MAX_ITEMS).map((id) => ({ id })) });
 
 /** An external file value for a cover URL; non-http(s) or over-long URLs are left out, as Notion rejects them. */
@@ -63,9 +81,13 @@ export function normalisePageId(id: string): string {
   return c.length === 32 ? `${c.slice(0, 8)}-${c.slice(8, 12)}-${c.slice(12, 16)}-${c.slice(16, 20)}-${c.slice(20)}` : id.toLowerCase();
 }
 
-/** A short stable hash of a value; relation order does not matter to Notion, so it does not matter here. */
+/**
+ * A short stable hash of a value; relation order does not matter to Notion, so it does not matter
+ * here. A status value hashes as the select of the same option: the option is what is compared,
+ * whichever type the user's property has (a select turned into a status keeps its values).
+ */
 export function hashValue(value: PropertyValue): string {
-  const canonical = 'relation' in value ? { relation: value.relation.map((r) => r.id).sort() } : value;
+  const canonical = 'relation' in value ? { relation: value.relation.map((r) => r.id).sort() } : 'status' in value ? { select: value.status } : value;
   return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url').slice(0, 16);
 }
 
@@ -98,6 +120,8 @@ export function valueFromResponse(property: unknown): PropertyValue | undefined 
       return numberValue(typeof v === 'number' ? v : null);
     case 'select':
       return selectValue(isRecord(v) && typeof v.name === 'string' ? v.name : null);
+    case 'status':
+      return statusValue(isRecord(v) && typeof v.name === 'string' ? v.name : null);
     case 'checkbox':
       return checkboxValue(v === true);
     case 'date':
@@ -113,4 +137,39 @@ export function valueFromResponse(property: unknown): PropertyValue | undefined 
     default:
       return undefined;
   }
+}
+
+/** The option name of a select or status value; null when empty or another type. */
+export function optionNameOf(value: PropertyValue | undefined): string | null {
+  if (!value) return null;
+  if ('select' in value) return value.select?.name ?? null;
+  if ('status' in value) return value.status?.name ?? null;
+  return null;
+}
+
+/** True for a value that holds nothing: empty text, no option, no number, no date, no files or relations. */
+export function isEmptyValue(value: PropertyValue): boolean {
+  if ('title' in value) return value.title.length === 0;
+  if ('rich_text' in value) return value.rich_text.length === 0;
+  if ('number' in value) return value.number === null;
+  if ('select' in value) return value.select === null;
+  if ('status' in value) return value.status === null;
+  if ('date' in value) return value.date === null;
+  if ('files' in value) return value.files.length === 0;
+  if ('relation' in value) return value.relation.length === 0;
+  return false;
+}
+
+/**
+ * Values in the shape the user's data source takes: a select value for a property that is a
+ * native `status` property there becomes `{ status: { name } }` (Notion refuses a select value for it).
+ */
+export function toSchemaShape(values: PropertyValues, statusProperties: ReadonlySet<string> | undefined): PropertyValues {
+  if (!statusProperties || statusProperties.size === 0) return values;
+  const out: PropertyValues = { ...values };
+  for (const name of statusProperties) {
+    const v = out[name];
+    if (v && 'select' in v) out[name] = { status: v.select };
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import type { ListeningStatus } from '@sagasync/core';
 import type { ListeningEventKind } from '../apply/rules.js';
-import { hashValue, type PropertyValues } from '../plan/property-values.js';
+import { hashValue, optionNameOf, type PropertyValues } from '../plan/property-values.js';
 import { BOOK_STATUS_OPTIONS, BOOKS } from '../schema/definitions.js';
 import type { MirrorEntry } from '../state/settings.js';
 
@@ -14,10 +14,13 @@ export interface HandEdit {
   percent?: number;
 }
 
+/** The listening status a Status label names (a select or a native status property), or null. */
+export function statusFromLabel(label: string | null): ListeningStatus | null {
+  return label === null ? null : (STATUS_BY_LABEL.get(label.trim().toLowerCase()) ?? null);
+}
+
 function statusOf(values: PropertyValues): ListeningStatus | null {
-  const v = values[BOOKS.status];
-  if (!v || !('select' in v) || !v.select) return null;
-  return STATUS_BY_LABEL.get(v.select.name.trim().toLowerCase()) ?? null;
+  return statusFromLabel(optionNameOf(values[BOOKS.status]));
 }
 
 function percentOf(values: PropertyValues): number | null {

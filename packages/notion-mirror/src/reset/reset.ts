@@ -1,8 +1,8 @@
-import { applyInChunks, logOf, SagaSyncError, type MirrorRecord } from '@sagasync/core';
+import { applyInChunks, logOf, SagaSyncError, type MirrorTableName } from '@sagasync/core';
 import { createNotionGateway } from '../client/notion-gateway.js';
 import { trashPage } from '../client/pages.js';
 import type { NotionDeps } from '../context.js';
-import { deleteRecordOperation, listRecords, migrateMirrorSettings } from '../state/mirror-records.js';
+import { deleteRecordOperation, loadMirror, migrateMirrorSettings } from '../state/mirror-records.js';
 import { requireDatabases, SETTINGS_KEYS } from '../state/settings.js';
 
 export type ResetDeps = NotionDeps & {
@@ -12,13 +12,35 @@ export type ResetDeps = NotionDeps & {
 export interface ResetOptions {
   /** Only the pages of synthetic volumes (series volumes not owned). */
   syntheticOnly?: boolean;
+  /** Say what would be trashed and released (`pages`), change nothing: no Notion request, no store write. */
+  dryRun?: boolean;
+}
+
+/** A page a reset moves to the trash (or, on a dry run, would). */
+export interface ResetPage {
+  table: MirrorTableName;
+  /** ASIN or series key. */
+  key: string;
+  /** The store's title for it, when the store still has one. */
+  title: string | null;
+  pageId: string;
 }
 
 export interface ResetResult {
+  dryRun: boolean;
+  /** Pages moved to the trash; on a dry run, those that would be. */
   trashed: { books: number; series: number };
   /** Pages adopted from the user's own tracker: forgotten, never trashed. */
   released: number;
+  /** On a dry run: every page that would go to the trash. Empty otherwise. */
+  pages: ResetPage[];
   requests: number;
+}
+
+interface Work {
+  table: MirrorTableName;
+  key: string;
+  pageId: string;
 }
 
 /**
@@ -30,20 +52,33 @@ export interface ResetResult {
 export async function resetNotion(deps: ResetDeps, options: ResetOptions = {}): Promise<ResetResult> {
   const { storage, ownerId } = deps;
   await requireDatabases(storage, ownerId);
-  await migrateMirrorSettings(deps);
-  const owned = new Map((await storage.listTitles(ownerId)).items.map((t) => [t.asin, t.owned]));
-  const isSynthetic = (record: MirrorRecord) => (owned.has(record.key) ? !owned.get(record.key) : record.synthetic);
-  const work: MirrorRecord[] = [];
-  const released: MirrorRecord[] = [];
-  for (const record of await listRecords(storage, ownerId, 'books')) {
-    if (options.syntheticOnly && !isSynthetic(record)) continue;
-    if (record.origin === 'adopted') {
-      if (!options.syntheticOnly) released.push(record);
+  // A dry run reads the records (and settings of an earlier version) without migrating them.
+  if (!options.dryRun) await migrateMirrorSettings(deps);
+  const mirror = await loadMirror(storage, ownerId);
+  const titles = (await storage.listTitles(ownerId)).items;
+  const owned = new Map(titles.map((t) => [t.asin, t.owned]));
+  const byKey = (keys: [string, { pageId: string; origin: string; synthetic: boolean }][]) => [...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const work: Work[] = [];
+  const released: Work[] = [];
+  for (const [key, entry] of byKey(Object.entries(mirror.books))) {
+    const synthetic = owned.has(key) ? !owned.get(key) : entry.synthetic;
+    if (options.syntheticOnly && !synthetic) continue;
+    if (entry.origin === 'adopted') {
+      if (!options.syntheticOnly) released.push({ table: 'books', key, pageId: entry.pageId });
       continue;
     }
-    work.push(record);
+    work.push({ table: 'books', key, pageId: entry.pageId });
   }
-  if (!options.syntheticOnly) work.push(...(await listRecords(storage, ownerId, 'series')));
+  if (!options.syntheticOnly) for (const [key, entry] of byKey(Object.entries(mirror.series))) work.push({ table: 'series', key, pageId: entry.pageId });
+
+  if (options.dryRun) {
+    const bookTitles = new Map(titles.map((t) => [t.asin, t.title]));
+    const seriesTitles = new Map((await storage.listSeries(ownerId)).items.map((s) => [s.key, s.title]));
+    const pages = work.map((w) => ({ ...w, title: (w.table === 'books' ? bookTitles.get(w.key) : seriesTitles.get(w.key)) ?? null }));
+    const count = (table: MirrorTableName) => work.filter((w) => w.table === table).length;
+    return { dryRun: true, trashed: { books: count('books'), series: count('series') }, released: released.length, pages, requests: 0 };
+  }
+
   await applyInChunks(
     storage,
     ownerId,
@@ -51,7 +86,7 @@ export async function resetNotion(deps: ResetDeps, options: ResetOptions = {}): 
   );
 
   const gateway = createNotionGateway(deps.notion);
-  const result: ResetResult = { trashed: { books: 0, series: 0 }, released: released.length, requests: 0 };
+  const result: ResetResult = { dryRun: false, trashed: { books: 0, series: 0 }, released: released.length, pages: [], requests: 0 };
   deps.onProgress?.({ done: 0, total: work.length });
   try {
     for (const [i, record] of work.entries()) {

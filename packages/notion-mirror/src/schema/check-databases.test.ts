@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDatabases, type DataSourceSchema } from './check-databases.js';
+import { checkDatabases, isBlocking, type DataSourceSchema } from './check-databases.js';
 import { BOOKS_PROPERTIES, SERIES_PROPERTIES } from './definitions.js';
 
 function schemaFrom(id: string, defs: typeof BOOKS_PROPERTIES, relationTarget: string): DataSourceSchema {
@@ -37,5 +37,23 @@ describe('checkDatabases', () => {
       'Books: select "Status" has no option "In progress" (it will be added on first use)',
       'Books: property "Progress %" is missing (expected type number)',
     ]);
+  });
+
+  it('accepts a native status property for Status when it has every option, and names each one it lacks as blocking', () => {
+    const withStatus = (options: string[]) => {
+      const books = schemaFrom('b', BOOKS_PROPERTIES, 's');
+      books.properties.Status = { id: 'st', type: 'status', status: { options: options.map((name) => ({ name })), groups: [] } };
+      return books;
+    };
+    const series = schemaFrom('s', SERIES_PROPERTIES, 'b');
+    expect(checkDatabases(withStatus(['Not started', 'In progress', 'Finished', 'Abandoned']), series)).toEqual([]);
+    const issues = checkDatabases(withStatus(['Not started', 'In progress', 'Done']), series);
+    expect(issues).toMatchObject([{ table: 'books', property: 'Status', problem: 'missing_status_option', expected: 'Finished' }]);
+    expect(issues[0]!.message).toBe(`Books: status "Status" has no option "Finished"; Notion's API cannot add status options, so add "Finished" to the property in Notion`);
+    expect(issues.every(isBlocking)).toBe(true);
+    // Any other type is still wrong, and the message says what would do.
+    const wrong = schemaFrom('b', BOOKS_PROPERTIES, 's');
+    wrong.properties.Status = { id: 'st', type: 'multi_select' };
+    expect(checkDatabases(wrong, series).map((i) => i.message)).toEqual(['Books: property "Status" has type multi_select, expected select or status']);
   });
 });

@@ -11,6 +11,7 @@ export const DataSourceSchemaSchema = z.object({
         id: z.string(),
         type: z.string(),
         select: z.object({ options: z.array(z.object({ name: z.string() })) }).optional(),
+        status: z.object({ options: z.array(z.object({ name: z.string() })) }).passthrough().optional(),
         relation: z.object({ data_source_id: z.string() }).passthrough().optional(),
       })
       .passthrough(),
@@ -21,7 +22,11 @@ export type DataSourceSchema = z.infer<typeof DataSourceSchemaSchema>;
 export interface SchemaIssue {
   table: TableName;
   property: string;
-  problem: 'missing' | 'wrong_type' | 'wrong_relation_target' | 'missing_option';
+  /**
+   * `missing_option`: a select option Notion adds on first use (a note); `missing_status_option`:
+   * an option a native status property lacks, which Notion's API cannot add (blocking).
+   */
+  problem: 'missing' | 'wrong_type' | 'wrong_relation_target' | 'missing_option' | 'missing_status_option';
   expected: string;
   actual: string | null;
   message: string;
@@ -38,8 +43,25 @@ function checkTable(table: TableName, defs: readonly PropertyDefinition[], ds: D
       issues.push({ table, property: def.name, problem: 'missing', expected: def.type, actual: null, message: `${label}: property "${def.name}" is missing (expected type ${def.type})` });
       continue;
     }
+    if (def.acceptsStatus && actual.type === 'status') {
+      // A native status property: SagaSync writes its options by name, and cannot create them.
+      for (const option of def.options ?? []) {
+        if (!actual.status?.options.some((o) => o.name === option)) {
+          issues.push({
+            table,
+            property: def.name,
+            problem: 'missing_status_option',
+            expected: option,
+            actual: null,
+            message: `${label}: status "${def.name}" has no option "${option}"; Notion's API cannot add status options, so add "${option}" to the property in Notion`,
+          });
+        }
+      }
+      continue;
+    }
     if (actual.type !== def.type) {
-      issues.push({ table, property: def.name, problem: 'wrong_type', expected: def.type, actual: actual.type, message: `${label}: property "${def.name}" has type ${actual.type}, expected ${def.type}` });
+      const expected = def.acceptsStatus ? `${def.type} or status` : def.type;
+      issues.push({ table, property: def.name, problem: 'wrong_type', expected: def.type, actual: actual.type, message: `${label}: property "${def.name}" has type ${actual.type}, expected ${expected}` });
       continue;
     }
     if (def.type === 'relation' && actual.relation && normaliseId(actual.relation.data_source_id) !== normaliseId(relationTarget)) {
@@ -75,6 +97,11 @@ export const isBlocking = (issue: SchemaIssue): boolean => issue.problem !== 'mi
 /** Property ids by name, for webhooks (which report changed properties by id). */
 export function propertyIds(ds: DataSourceSchema): Record<string, string> {
   return Object.fromEntries(Object.entries(ds.properties).map(([name, p]) => [name, p.id]));
+}
+
+/** The properties of `defs` that are native `status` properties in the data source. */
+export function statusPropertyNames(defs: readonly PropertyDefinition[], ds: DataSourceSchema): string[] {
+  return defs.filter((d) => d.acceptsStatus && ds.properties[d.name]?.type === 'status').map((d) => d.name);
 }
 
 export { BOOKS, SERIES };

@@ -9,6 +9,11 @@ export interface PropertyDefinition {
   type: NotionPropertyType;
   /** Options a select must offer. */
   options?: readonly string[];
+  /**
+   * A select that may instead be Notion's native `status` property (common in personal trackers):
+   * then its options must exist already, as Notion's API cannot add status options.
+   */
+  acceptsStatus?: boolean;
   description?: string;
 }
 
@@ -55,7 +60,7 @@ export const BOOKS_PROPERTIES: readonly PropertyDefinition[] = [
   { name: BOOKS.series, type: 'relation' },
   { name: BOOKS.sequence, type: 'rich_text', description: 'Sequence text as Audible gives it.' },
   { name: BOOKS.position, type: 'number' },
-  { name: BOOKS.status, type: 'select', options: Object.values(BOOK_STATUS_OPTIONS) },
+  { name: BOOKS.status, type: 'select', options: Object.values(BOOK_STATUS_OPTIONS), acceptsStatus: true },
   { name: BOOKS.owned, type: 'checkbox', description: 'Unticked for series volumes not bought yet.' },
   { name: BOOKS.progress, type: 'number' },
   { name: BOOKS.started, type: 'date' },
@@ -69,7 +74,7 @@ export const BOOKS_PROPERTIES: readonly PropertyDefinition[] = [
 export const SERIES_PROPERTIES: readonly PropertyDefinition[] = [
   { name: SERIES.title, type: 'title' },
   { name: SERIES.key, type: 'rich_text', description: 'Series ASIN, or title: and the normalised name.' },
-  { name: SERIES.status, type: 'select', options: Object.values(SERIES_STATUS_OPTIONS) },
+  { name: SERIES.status, type: 'select', options: Object.values(SERIES_STATUS_OPTIONS), acceptsStatus: true },
   { name: SERIES.owned, type: 'number' },
   { name: SERIES.finished, type: 'number' },
   { name: SERIES.missing, type: 'number' },

@@ -23,6 +23,11 @@ export const NotionDatabasesSchema = z.object({
   series: TableIdsSchema,
   /** Property ids by name per table, read at setup / check; webhooks name properties by id. */
   propertyIds: z.object({ books: z.record(z.string(), z.string()), series: z.record(z.string(), z.string()) }).optional(),
+  /**
+   * Properties that are Notion's native `status` type in the user's databases (SagaSync's own
+   * setup makes selects), read at setup / check / push: their values are written as `{ status }`.
+   */
+  statusProperties: z.object({ books: z.array(z.string()), series: z.array(z.string()) }).optional(),
 });
 export type NotionDatabases = z.infer<typeof NotionDatabasesSchema>;
 
