@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../src/program.js';
@@ -29,10 +29,21 @@ export function scratch(): { dir: string; store: string; cleanup(): void } {
   return { dir, store: join(dir, 'sagasync.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Runs the CLI in-process with captured output, as a pipe (no TTY) unless `tty` is set. */
+/**
+ * Runs the CLI in-process with captured output, as a pipe (no TTY) unless `tty` is set; `columns`
+ * is the terminal's width, `stderrTTY` whether stderr is a terminal (default: as `tty`).
+ */
 export async function run(
   args: string[],
-  options: { store: string; tty?: boolean; env?: Record<string, string>; cwd?: string; answer?: (question: string, shown: string) => Promise<string | null> | string | null },
+  options: {
+    store: string;
+    tty?: boolean;
+    columns?: number;
+    stderrTTY?: boolean;
+    env?: Record<string, string>;
+    cwd?: string;
+    answer?: (question: string, shown: string) => Promise<string | null> | string | null;
+  },
 ): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
@@ -40,6 +51,8 @@ export async function run(
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     isTTY: options.tty ?? false,
+    ...(options.columns !== undefined ? { columns: options.columns } : {}),
+    ...(options.stderrTTY !== undefined ? { stderrIsTTY: options.stderrTTY } : {}),
     env: { HOME: options.cwd ?? repoRoot, ...options.env },
     cwd: options.cwd ?? repoRoot,
     // Questions are shown on stderr, as the real prompt does; no answerer means nobody is there.
@@ -67,4 +80,28 @@ export function finished(child: ChildProcess): Promise<{ code: number | null; si
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolvePromise) => child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr })));
+}
+
+/**
+ * The demo library (examples/library.tsv) with some cells changed: `edits` maps an ASIN to the
+ * columns to set. Written to `dir` as `name`; returns its path. Rows are split on CRLF (a quoted
+ * cell may hold a bare LF), as audible-cli writes them.
+ */
+export function editedLibrary(dir: string, name: string, edits: Record<string, Record<string, string>>): string {
+  const lines = readFileSync(join(examples, 'library.tsv'), 'utf8').split('\r\n');
+  const header = lines[0]!.split('\t');
+  const edited = lines.map((line, i) => {
+    const cells = line.split('\t');
+    const edit = i === 0 ? undefined : edits[cells[0]!];
+    if (!edit) return line;
+    for (const [column, value] of Object.entries(edit)) {
+      const at = header.indexOf(column);
+      if (at < 0) throw new Error(`no column ${column} in library.tsv`);
+      cells[at] = value;
+    }
+    return cells.join('\t');
+  });
+  const path = join(dir, name);
+  writeFileSync(path, edited.join('\r\n'));
+  return path;
 }

@@ -109,9 +109,10 @@ describe('series report, progress and clean-up on the demo library', () => {
     const restartHistory = await run(['progress', 'history', 'B0DEMO0001', '--json'], { store: s.store });
     expect(restartHistory.json<{ items: { event: string }[] }>().items.at(-1)!.event).toBe('restarted');
 
+    // Not an ASIN: a title, and no title matches it.
     const notAsin = await run(['progress', 'finish', 'nope'], { store: s.store });
-    expect(notAsin.code).toBe(2);
-    expect(notAsin.stderr).toContain('is not an ASIN');
+    expect(notAsin.code).toBe(1);
+    expect(notAsin.stderr).toContain('no title matches "nope"');
     const unknown = await run(['progress', 'finish', 'B0ZZZZZZZZ'], { store: s.store });
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('B0ZZZZZZZZ');

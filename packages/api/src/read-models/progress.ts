@@ -1,10 +1,13 @@
 import { ProgressHistoryEntrySchema, ProgressSchema, type ListeningEventResult } from '@sagasync/core';
 import * as z from 'zod';
+import { pageOf } from './page.js';
 import { SeriesJsonSchema, seriesJson } from './series.js';
 
 /** What a listening event did: the progress after it, its history entries and the cascade. */
 export const ListeningEventResponseSchema = z.object({
   asin: z.string(),
+  /** The title's name, so an answer can say which title a name argument resolved to. */
+  title: z.string(),
   changed: z.boolean(),
   ignoredRegression: z.boolean(),
   progress: ProgressSchema.nullable(),
@@ -13,9 +16,10 @@ export const ListeningEventResponseSchema = z.object({
 });
 export type ListeningEventResponse = z.infer<typeof ListeningEventResponseSchema>;
 
-export function listeningEventResponse(asin: string, result: ListeningEventResult): ListeningEventResponse {
+export function listeningEventResponse(title: { asin: string; title: string }, result: ListeningEventResult): ListeningEventResponse {
   return {
-    asin,
+    asin: title.asin,
+    title: title.title,
     changed: result.changed,
     ignoredRegression: result.ignoredRegression,
     progress: result.progress,
@@ -25,3 +29,7 @@ export function listeningEventResponse(asin: string, result: ListeningEventResul
 }
 
 export const HistoryEntrySchema = ProgressHistoryEntrySchema.omit({ ownerId: true });
+
+/** A title's history, oldest first, with the title it is of (the argument may have been a name). */
+export const HistoryPageSchema = pageOf(HistoryEntrySchema).extend({ asin: z.string(), title: z.string() });
+export type HistoryPage = z.infer<typeof HistoryPageSchema>;

@@ -7,14 +7,18 @@ import {
   SeriesViewSchema,
   SeriesVolumeViewSchema,
   type Page,
+  type Series,
   type SeriesView,
 } from '@sagasync/core';
 import * as z from 'zod';
 import type { ApiContext } from '../http/route.js';
+import { closeness, normaliseTitleText } from './names.js';
 
 /** A series as `series list` and `series show` print it, stable for scripts. */
-export const SeriesJsonSchema = SeriesViewSchema.pick({ key: true, title: true, asin: true, status: true, ownedCount: true, finishedCount: true, nextUp: true, nextToBuy: true }).extend({
-  volumes: z.array(SeriesVolumeViewSchema.pick({ asin: true, title: true, sequence: true, position: true, owned: true, status: true, releaseDate: true, upcoming: true })),
+export const SeriesJsonSchema = SeriesViewSchema.pick({ key: true, title: true, asin: true, status: true, ownedCount: true, finishedCount: true, nextUp: true, nextToBuy: true, unavailable: true }).extend({
+  volumes: z.array(
+    SeriesVolumeViewSchema.pick({ asin: true, title: true, sequence: true, position: true, owned: true, status: true, releaseDate: true, upcoming: true, novella: true, percentComplete: true, forSale: true }),
+  ),
   missing: z.array(MissingVolumeSchema.pick({ sequence: true, position: true, inferred: true, asin: true, title: true, novella: true, upcoming: true })),
 });
 export type SeriesJson = z.infer<typeof SeriesJsonSchema>;
@@ -34,6 +38,9 @@ export function seriesJson(view: SeriesView): SeriesJson {
       status: v.status,
       releaseDate: v.releaseDate,
       upcoming: v.upcoming,
+      novella: v.novella,
+      percentComplete: v.percentComplete,
+      forSale: v.forSale,
     })),
     ownedCount: view.ownedCount,
     finishedCount: view.finishedCount,
@@ -46,6 +53,7 @@ export function seriesJson(view: SeriesView): SeriesJson {
       novella: m.novella,
       upcoming: m.upcoming,
     })),
+    unavailable: view.unavailable,
     nextUp: view.nextUp,
     nextToBuy: view.nextToBuy,
   };
@@ -91,15 +99,69 @@ export async function resolveSeriesKeys(ctx: ApiContext, query: string): Promise
 
 /** `series show`: the series `query` names, or `not_found` with the names it might have meant. */
 export async function showSeries(ctx: ApiContext, query: string): Promise<{ items: SeriesJson[] }> {
-  const keys = await resolveSeriesKeys(ctx, query);
+  let keys = await resolveSeriesKeys(ctx, query);
+  let near: string[] = [];
+  if (keys.length === 0) ({ keys, near } = await looseSeriesKeys(ctx, query));
   const views = keys.length === 0 ? [] : await loadSeriesViews(ctx, await resolveRuleOptions(ctx), new Set(keys));
   if (views.length > 0) return { items: views.map(seriesJson) };
-  const suggestions = await suggestSeries(ctx, query);
+  const suggestions = [...new Set([...(await suggestSeries(ctx, query)), ...near])].slice(0, 5);
   throw new SagaSyncError('not_found', `no series matches "${query}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : ''}`, {
     details: { location: 'query', suggestions },
   });
 }
 
+const ARTICLE = /^(the|a|an)\s+/i;
+const ARTICLES = ['', 'the ', 'a ', 'an '];
+/** Series listed by name in an ambiguity. */
+const MAX_CANDIDATES = 10;
+
+/**
+ * What a person means by a name that is no series' name: the name with or without a leading
+ * article (`expanse` for "The Expanse"), else the one series whose name starts with it, else the
+ * one with a word starting with it (read from the series list, only then). Several are
+ * `invalid_input` listing them; none gives the names closest to it for a suggestion.
+ */
+async function looseSeriesKeys(ctx: ApiContext, query: string): Promise<{ keys: string[]; near: string[] }> {
+  const { storage, ownerId } = ctx;
+  const bare = query.trim().replace(ARTICLE, '');
+  if (bare === '') return { keys: [], near: [] };
+  const named = (pages: Page<Series>[]) => [...new Map(pages.flatMap((p) => p.items).map((s) => [s.key, s])).values()];
+  const exact = named(await Promise.all(ARTICLES.map((article) => storage.findSeriesByName(ownerId, article + bare))));
+  if (exact.length > 0) return { keys: exact.map((s) => s.key), near: [] };
+  const prefixed = named(await Promise.all(ARTICLES.map((article) => storage.findSeriesByName(ownerId, article + bare, { prefix: true, limit: MAX_CANDIDATES + 1 }))));
+  if (prefixed.length === 1) return { keys: [prefixed[0]!.key], near: [] };
+  if (prefixed.length > 1) throw ambiguousSeries(query, prefixed);
+
+  const wanted = normaliseTitleText(bare);
+  const found: Series[] = [];
+  const near: { title: string; distance: number }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await storage.listSeries(ownerId, { limit: 500, ...(cursor ? { cursor } : {}) });
+    for (const series of page.items) {
+      const name = normaliseTitleText(series.title);
+      if (` ${name}`.includes(` ${wanted}`)) found.push(series);
+      else if (found.length === 0) {
+        const distance = Math.min(closeness(wanted, name) ?? Infinity, closeness(wanted, name.replace(/^(the|a|an) /, '')) ?? Infinity);
+        if (distance !== Infinity) near.push({ title: series.title, distance });
+      }
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  if (found.length === 1) return { keys: [found[0]!.key], near: [] };
+  if (found.length > 1) throw ambiguousSeries(query, found);
+  near.sort((a, b) => a.distance - b.distance || a.title.localeCompare(b.title));
+  return { keys: [], near: near.map((n) => n.title) };
+}
+
+function ambiguousSeries(query: string, series: Series[]): SagaSyncError {
+  const sorted = [...series].sort((a, b) => a.title.localeCompare(b.title));
+  const shown = sorted.slice(0, MAX_CANDIDATES).map((s) => `"${s.title}"`);
+  const many = sorted.length > MAX_CANDIDATES;
+  return new SagaSyncError('invalid_input', `"${query}" matches ${many ? `more than ${MAX_CANDIDATES}` : sorted.length} series: ${shown.join(', ')}${many ? ', …' : ''}`, {
+    details: { location: 'query', reason: 'ambiguous_series', candidates: sorted.slice(0, 50).map((s) => ({ key: s.key, title: s.title })), hint: 'give more of the name, or the series ASIN' },
+  });
+}
 /**
  * Up to five series whose names start like the query, or like its first significant word (with or
  * without a leading article, since series names often have one): cheap, and indexed.

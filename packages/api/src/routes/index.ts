@@ -21,6 +21,12 @@ export * from './matching.js';
 export * from './progress.js';
 export * from './series.js';
 export * from './status.js';
+// What the routes answer with, for hosts and the CLI that call them (the package index re-exports
+// this module).
+export { namedImportAnswer, type ImportNames } from '../read-models/import-answer.js';
+export { HistoryPageSchema, type HistoryPage } from '../read-models/progress.js';
+export { resolveTitle, TitleRefSchema, type TitleRef } from '../read-models/titles.js';
+export { normaliseTitleText } from '../read-models/names.js';
 
 /** Every route of the API, in the order hosts match them (fixed paths before parameters). */
 export const routes: readonly AnyRoute[] = [

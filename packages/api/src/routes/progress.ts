@@ -1,10 +1,21 @@
-import { applyListeningEvent, AsinSchema, IsoDateTimeSchema, NotFoundError, PercentSchema, type ProgressSource } from '@sagasync/core';
+import { applyListeningEvent, AsinSchema, IsoDateTimeSchema, PercentSchema, type ProgressSource } from '@sagasync/core';
 import * as z from 'zod';
 import { defineRoute, ok, type ApiContext } from '../http/route.js';
-import { pageOf, PageQuerySchema } from '../read-models/page.js';
-import { HistoryEntrySchema, listeningEventResponse, ListeningEventResponseSchema } from '../read-models/progress.js';
+import { PageQuerySchema } from '../read-models/page.js';
+import { HistoryPageSchema, listeningEventResponse, ListeningEventResponseSchema } from '../read-models/progress.js';
+import { resolveTitle } from '../read-models/titles.js';
 
 const AsinParams = z.object({ asin: z.string().transform((s) => s.trim().toUpperCase()).pipe(AsinSchema) });
+
+/** A title as a person names it: its ASIN, or its title (see `resolveTitle`). */
+const TitleParams = z.object({
+  asin: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .describe('An ASIN, or a title (case-insensitive): the exact title, else the one title that starts with or contains it. Several matches are a 400 listing them; none, a 404 with suggestions.'),
+});
 
 export const ListeningEventBodySchema = z.object({
   kind: z.enum(['started', 'finished', 'progress', 'reset']),
@@ -12,9 +23,10 @@ export const ListeningEventBodySchema = z.object({
   at: IsoDateTimeSchema.optional(),
 });
 
-async function event(ctx: ApiContext, asin: string, body: z.infer<typeof ListeningEventBodySchema>, source: ProgressSource) {
-  const result = await applyListeningEvent(ctx, { asin, kind: body.kind, percent: body.percent, at: body.at, source });
-  return listeningEventResponse(asin, result);
+async function event(ctx: ApiContext, asinOrTitle: string, body: z.infer<typeof ListeningEventBodySchema>, source: ProgressSource) {
+  const title = await resolveTitle(ctx, asinOrTitle);
+  const result = await applyListeningEvent(ctx, { asin: title.asin, kind: body.kind, percent: body.percent, at: body.at, source });
+  return listeningEventResponse(title, result);
 }
 
 export const progressEventRoute = defineRoute({
@@ -23,8 +35,8 @@ export const progressEventRoute = defineRoute({
   path: '/api/progress/:asin/events',
   auth: 'user',
   tag: 'progress',
-  summary: 'A listening event (started, progress, finished, reset) with history and the series cascade',
-  params: AsinParams,
+  summary: 'A listening event (started, progress, finished, reset) on a title named by ASIN or title, with history and the series cascade',
+  params: TitleParams,
   body: ListeningEventBodySchema,
   responses: { 200: ListeningEventResponseSchema },
   async handler(ctx, { params, body }) {
@@ -38,15 +50,14 @@ export const progressHistoryRoute = defineRoute({
   path: '/api/progress/:asin/history',
   auth: 'user',
   tag: 'progress',
-  summary: "A title's progress history, oldest first",
-  params: AsinParams,
+  summary: "A title's progress history (by ASIN or title), oldest first",
+  params: TitleParams,
   query: PageQuerySchema,
-  responses: { 200: pageOf(HistoryEntrySchema) },
+  responses: { 200: HistoryPageSchema },
   async handler(ctx, { params, query }) {
-    const title = await ctx.storage.getTitle(ctx.ownerId, params.asin);
-    if (!title) throw new NotFoundError('title', params.asin);
-    const page = await ctx.storage.listHistory(ctx.ownerId, params.asin, query);
-    return ok({ items: page.items.map(({ ownerId: _owner, ...entry }) => entry), nextCursor: page.nextCursor });
+    const title = await resolveTitle(ctx, params.asin);
+    const page = await ctx.storage.listHistory(ctx.ownerId, title.asin, query);
+    return ok({ asin: title.asin, title: title.title, items: page.items.map(({ ownerId: _owner, ...entry }) => entry), nextCursor: page.nextCursor });
   },
 });
 

@@ -2,6 +2,9 @@ import type { ListeningStatus, Progress, ProgressEvent, ProgressReport, Progress
 import type { HistoryData, ProgressData } from '../ports/storage.port.js';
 import { historyIdFor } from './history-id.js';
 import { baselineSourceFor } from './source-merge.js';
+import { statusFrom } from './status.js';
+
+export { statusFrom } from './status.js';
 
 /** A report, plus `started` for sources (a "started" webhook) that know listening began at 0 %. */
 export type ProgressInput = ProgressReport & { started?: boolean };
@@ -27,11 +30,6 @@ export interface ProgressOutcome {
   ignoredRegression: boolean;
 }
 
-/** Finished flag or 100 % -> finished; anything above 0 % -> in progress; else not started. */
-export function statusFrom(percent: number, isFinished: boolean): ListeningStatus {
-  if (isFinished || percent >= 100) return 'finished';
-  return percent > 0 ? 'in_progress' : 'not_started';
-}
 
 /** Sources whose reports are events happening at their time, not snapshots of a state. */
 const EVENT_SOURCES = new Set<ProgressSource>(['manual', 'webhook', 'notion']);

@@ -1,7 +1,7 @@
 import type { BaselineValue } from '../model/store-records.js';
 import type { Progress, ProgressReport, ProgressSource } from '../model/progress.js';
 import type { HistoryData } from '../ports/storage.port.js';
-import { statusFrom } from './apply-progress.js';
+import { statusFrom } from './status.js';
 import { historyIdFor } from './history-id.js';
 
 /**
