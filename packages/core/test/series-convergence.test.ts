@@ -162,3 +162,22 @@ describe('stores filled before the rule', () => {
     expect((await recomputeSeries(deps)).merged).toBe(0);
   });
 });
+
+describe('one name, two Audible series', () => {
+  it('each title of a file joins the same-named series it is in, and no name-keyed series is left', async () => {
+    const { storage, deps } = await store();
+    const wild = (key: string, sequence: string): SeriesMembership => ({ seriesKey: key, seriesAsin: key, seriesTitle: 'The Wild Chronicles', ...readSequence(sequence) });
+    await importLibrary(deps, { titles: [title('B0WILD0001', [wild('B0WILDSER1', '1')]), title('B0WILD0101', [wild('B0WILDSER2', '1')])], series: [], progress: [] }, { commit: true });
+    const file: LibraryRecords = {
+      titles: [title('B0WILD0001', [byName('1', 'The Wild Chronicles')]), title('B0WILD0101', [byName('1', 'The Wild Chronicles')])],
+      series: [{ key: 'title:the wild chronicles', asin: null, title: 'The Wild Chronicles', catalogueComplete: false }],
+      progress: [],
+    };
+    const preview = await importLibrary(deps, file, { commit: false });
+    expect(preview.summary.series.created).toBe(0);
+    expect(preview.notes.join('\n')).toMatch(/kept apart.*the wild chronicles/);
+    await importLibrary(deps, file, { commit: true });
+    expect(await seriesKeys(storage)).toEqual(['B0WILDSER1', 'B0WILDSER2']);
+    expect((await membershipKeys(storage))['B0WILD0101']).toEqual(['B0WILDSER2#1']);
+  });
+});

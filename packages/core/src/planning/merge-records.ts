@@ -9,6 +9,7 @@ import { samePosition } from './equality.js';
  * kept (a source that lists only the first series must not drop the others). When both place the
  * title at the same parsed position, the known membership stays as it is: two sources that spell
  * it differently (`Book 4` in an export, `4` in the catalogue) must not flip it on every import.
+ * A source that gives no position does not know it: a known position stays.
  */
 export function mergeMemberships(base: readonly SeriesMembership[], incoming: readonly SeriesMembership[]): SeriesMembership[] {
   // Arrays are shared, never mutated: copying 100,000 of them would only feed the collector.
@@ -18,7 +19,8 @@ export function mergeMemberships(base: readonly SeriesMembership[], incoming: re
   for (const m of incoming) {
     const i = out.findIndex((x) => x.seriesKey === m.seriesKey);
     if (i < 0) out.push(m);
-    else if (!(out[i]!.position.kind !== 'none' && samePosition(out[i]!.position, m.position))) out[i] = m;
+    else if (out[i]!.position.kind !== 'none' && (m.position.kind === 'none' || samePosition(out[i]!.position, m.position))) continue;
+    else out[i] = m;
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { baselineOf, baselineSourceFor, outranked, sameBaseline, supersededEntry
 import { applyProgressReport } from '../progress/apply-progress.js';
 import { deepEqual, sameMemberships, sameStrings } from './equality.js';
 import { mergeMemberships, mergeSeriesRecords, mergeTitleRecords, titleDataFrom } from './merge-records.js';
-import { canonicalMemberships, discoverSeriesAliases } from './series-aliases.js';
+import { canonicalMemberships, discoverSeriesAliases, isNameKey } from './series-aliases.js';
 
 export type PlanAction = 'create' | 'update' | 'unchanged';
 
@@ -59,8 +59,11 @@ export interface ChangeSetSummary {
 export interface SeriesMerge {
   /** The name key, e.g. `title:the expanse`. */
   alias: string;
-  /** The series it stands for. */
-  into: string;
+  /**
+   * The series it stands for; null when the name fits several series and every title that used
+   * it said which one it meant: the emptied name-keyed row goes, and no alias is kept.
+   */
+  into: string | null;
   /** False when the store already had the alias (its row or memberships were left behind). */
   newAlias: boolean;
   /** The stored name-keyed series row to delete, with the version read; null when there is none. */
@@ -194,9 +197,9 @@ function planTitles(
   for (const asin of [...records.keys()].sort(compareKeys)) {
     const record = records.get(asin)!;
     const current = stored.get(asin);
-    const canonicalSeries = current === undefined ? undefined : canonical(current.series);
-    const base = current === undefined || canonicalSeries === current.series ? current : { ...current, series: canonicalSeries! };
-    const value = titleDataFrom(record, base, now);
+    const value = titleDataFrom(record, current, now);
+    // Memberships move once merged: a file's name-keyed one meets the stored ASIN-keyed one here.
+    value.series = canonical(value.series);
     if (!current) {
       changes.push({ action: 'create', asin, changedFields: fieldLists.share(setFields(value, TITLE_FIELDS)), expectedVersion: null, value });
       continue;
@@ -409,14 +412,10 @@ export function planImport(records: LibraryRecords, current: CurrentState, optio
   for (const s of current.series.values()) seriesInfo.set(s.key, s);
   for (const s of seriesRecords.byKey.values()) if (!aliases.has(s.key)) seriesInfo.set(s.key, s);
   for (const t of folded.byKey.values()) for (const m of t.series) if (!seriesInfo.has(m.seriesKey)) seriesInfo.set(m.seriesKey, { asin: m.seriesAsin, title: m.seriesTitle });
-  const canonical = (memberships: readonly SeriesMembership[]) => canonicalMemberships(memberships, aliases, (key) => seriesInfo.get(key));
+  const canonical = (memberships: readonly SeriesMembership[]) => canonicalMemberships(memberships, aliases, (key) => seriesInfo.get(key), discovery.hasName);
 
   const titleRecords = { byKey: folded.byKey };
   if (aliases.size > 0) {
-    for (const [asin, t] of folded.byKey) {
-      const series = canonical(t.series);
-      if (series !== t.series) folded.byKey.set(asin, { ...t, series });
-    }
     for (const [key, s] of [...seriesRecords.byKey]) {
       const into = aliases.get(key);
       if (into === undefined) continue;
@@ -438,15 +437,20 @@ export function planImport(records: LibraryRecords, current: CurrentState, optio
 
   // Stored titles the records do not mention still move out of a merged series.
   for (const title of current.titles.values()) {
-    if (titleRecords.byKey.has(title.asin) || !title.series.some((m) => aliases.has(m.seriesKey))) continue;
+    if (titleRecords.byKey.has(title.asin) || canonical(title.series) === title.series) continue;
     titleRecords.byKey.set(title.asin, { asin: title.asin, title: title.title, authors: [], narrators: [], owned: false, series: [] });
   }
 
   const fieldLists = new FieldLists();
   const titles = planTitles(titleRecords.byKey, current.titles, options.now, fieldLists, canonical);
+  // A name-keyed series a file describes but that none of its titles is in any more (each said
+  // which same-named Audible series it meant) is not created.
+  const used = new Set<string>();
+  for (const c of titles) for (const m of c.value.series) used.add(m.seriesKey);
+  for (const key of [...seriesRecords.byKey.keys()]) if (isNameKey(key) && !current.series.has(key) && !used.has(key)) seriesRecords.byKey.delete(key);
   const series = planSeries(seriesRecords.byKey, titles, current.series, options.now);
   const progress = planProgress(records.progress, (asin) => titleRecords.byKey.has(asin) || current.titles.has(asin), current.progress, current.baselines, options, notes, fieldLists);
-  const seriesMerges = planSeriesMerges(discovery.created, aliases, current);
+  const seriesMerges = planSeriesMerges(discovery.created, aliases, current, emptiedNameSeries(titles, current, aliases).filter((key) => !seriesRecords.byKey.has(key)));
   if (discovery.created.length > 0) {
     const names = discovery.created.map((a) => seriesInfo.get(a.seriesKey)?.title ?? a.seriesKey);
     notes.push(`${names.length} series named only by title joined the Audible series of the same name: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`);
@@ -478,9 +482,35 @@ function plannedSeriesTitles(records: ReadonlyMap<string, SeriesRecord>, stored:
   return titles;
 }
 
-/** New aliases to record, and name-keyed series rows (new or left behind) to delete. */
-function planSeriesMerges(created: readonly { alias: string; seriesKey: string }[], aliases: ReadonlyMap<string, string>, current: CurrentState): SeriesMerge[] {
+/**
+ * Stored name-keyed series that the plan's titles left and no other title uses any more: every
+ * title in them was folded into the ASIN-keyed series it belongs to. Only knowable when the state
+ * holds every title of such a series; the import reads them before it commits (see importLibrary).
+ */
+function emptiedNameSeries(titles: readonly TitleChange[], current: CurrentState, aliases: ReadonlyMap<string, string>): string[] {
+  const left = new Set<string>();
+  for (const c of titles) {
+    if (c.action !== 'update') continue;
+    for (const m of current.titles.get(c.asin)?.series ?? []) {
+      if (isNameKey(m.seriesKey) && !aliases.has(m.seriesKey) && current.series.has(m.seriesKey) && !c.value.series.some((x) => x.seriesKey === m.seriesKey)) left.add(m.seriesKey);
+    }
+  }
+  if (left.size === 0) return [];
+  const planned = new Set(titles.map((c) => c.asin));
+  for (const c of titles) for (const m of c.value.series) left.delete(m.seriesKey);
+  for (const t of current.titles.values()) if (!planned.has(t.asin)) for (const m of t.series) left.delete(m.seriesKey);
+  return [...left];
+}
+
+/** New aliases to record, and name-keyed series rows (new, left behind or emptied) to delete. */
+function planSeriesMerges(
+  created: readonly { alias: string; seriesKey: string }[],
+  aliases: ReadonlyMap<string, string>,
+  current: CurrentState,
+  emptied: readonly string[],
+): SeriesMerge[] {
   const merges = new Map<string, SeriesMerge>();
+  for (const key of emptied) merges.set(key, { alias: key, into: null, newAlias: false, expectedVersion: current.series.get(key)!.version });
   for (const a of created) merges.set(a.alias, { alias: a.alias, into: a.seriesKey, newAlias: true, expectedVersion: current.series.get(a.alias)?.version ?? null });
   for (const [alias, into] of aliases) {
     const row = current.series.get(alias);
@@ -528,7 +558,7 @@ export function* changeSetToOperationGroups(changeSet: ChangeSet): Generator<Bat
   // Last: the name-keyed row goes only once no title names it any more.
   for (const m of changeSet.seriesMerges) {
     const group: BatchOperation[] = [];
-    if (m.newAlias) group.push({ op: 'putSeriesAlias', value: { alias: m.alias, seriesKey: m.into, createdAt: changeSet.plannedAt } });
+    if (m.newAlias && m.into !== null) group.push({ op: 'putSeriesAlias', value: { alias: m.alias, seriesKey: m.into, createdAt: changeSet.plannedAt } });
     if (m.expectedVersion !== null) group.push({ op: 'deleteSeries', key: m.alias, expectedVersion: m.expectedVersion });
     if (group.length > 0) yield group;
   }
@@ -549,7 +579,7 @@ export function applyChangeSetToState(state: CurrentState, changeSet: ChangeSet,
   for (const c of changeSet.progress) if (c.baseline !== null) baselines.set(c.asin, { value: c.baseline.value, observedAt: c.baseline.observedAt });
   const aliases = new Map(state.aliases ?? []);
   for (const m of changeSet.seriesMerges) {
-    aliases.set(m.alias, m.into);
+    if (m.into !== null) aliases.set(m.alias, m.into);
     series.delete(m.alias);
   }
   return { titles, series, progress, aliases, baselines };

@@ -25,6 +25,8 @@ export interface SeriesAliasDiscovery {
   created: { alias: string; seriesKey: string }[];
   /** Names that fit more than one ASIN-keyed series: left apart, worth a note. */
   ambiguous: string[];
+  /** True when the ASIN-keyed series `key` goes by the normalised `name`. */
+  hasName: (key: string, name: string) => boolean;
 }
 
 interface SeriesInfo {
@@ -85,18 +87,15 @@ export function discoverSeriesAliases(input: {
       for (const other of memberships) if (!isNameKey(other.seriesKey) && namesOf.get(other.seriesKey)?.has(name)) propose(m.seriesKey, other.seriesKey);
     }
   }
-  // Series metadata that names an ASIN for a name in use, when no other series has that name.
-  let keysByName: Map<string, number> | undefined;
+  // How many ASIN-keyed series go by each name: a name that fits several joins none of them (the
+  // titles that carry both memberships still say which one they mean; see canonicalMemberships).
+  const keysByName = new Map<string, number>();
+  for (const names of namesOf.values()) for (const n of names) keysByName.set(n, (keysByName.get(n) ?? 0) + 1);
+  // Series metadata that names an ASIN for a name in use.
   for (const s of seriesRecords) {
     if (isNameKey(s.key) || s.asin === null) continue;
-    const name = normaliseSeriesTitle(s.title);
-    const alias = `${NAME_KEY_PREFIX}${name}`;
-    if (!namesInUse.has(alias)) continue;
-    if (keysByName === undefined) {
-      keysByName = new Map();
-      for (const names of namesOf.values()) for (const n of names) keysByName.set(n, (keysByName.get(n) ?? 0) + 1);
-    }
-    if (keysByName.get(name) === 1) propose(alias, s.key);
+    const alias = `${NAME_KEY_PREFIX}${normaliseSeriesTitle(s.title)}`;
+    if (namesInUse.has(alias)) propose(alias, s.key);
   }
 
   const aliases = new Map(storedAliases);
@@ -104,7 +103,7 @@ export function discoverSeriesAliases(input: {
   const ambiguous: string[] = [];
   for (const alias of [...candidates.keys()].sort()) {
     const targets = candidates.get(alias)!;
-    if (targets.size !== 1) {
+    if (targets.size !== 1 || keysByName.get(nameOfKey(alias)) !== 1) {
       ambiguous.push(nameOfKey(alias));
       continue;
     }
@@ -113,11 +112,13 @@ export function discoverSeriesAliases(input: {
     aliases.set(alias, seriesKey);
     created.push({ alias, seriesKey });
   }
-  return { aliases, created, ambiguous };
+  return { aliases, created, ambiguous, hasName: (key, name) => namesOf.get(key)?.has(name) ?? false };
 }
 
 /**
- * Memberships with aliased keys moved to the series they stand for. When a title then has two
+ * Memberships with aliased keys moved to the series they stand for, and a name-keyed membership
+ * folded into an ASIN-keyed membership of the same title with that name (the title says which of
+ * several same-named series it means, even when the name alone cannot). When a title then has two
  * memberships of one series, the one that came with the ASIN stays; it takes the other's position
  * only when it has none of its own.
  */
@@ -125,24 +126,40 @@ export function canonicalMemberships(
   memberships: readonly SeriesMembership[],
   aliases: ReadonlyMap<string, string>,
   seriesOf: (key: string) => SeriesInfo | undefined,
+  hasName: (key: string, name: string) => boolean,
 ): SeriesMembership[] {
-  if (aliases.size === 0 || !memberships.some((m) => aliases.has(m.seriesKey))) return memberships as SeriesMembership[];
+  const target = (m: SeriesMembership): string | undefined => {
+    if (!isNameKey(m.seriesKey)) return undefined;
+    const name = nameOfKey(m.seriesKey);
+    // The title's own ASIN-keyed membership of that name beats an alias: it is what Audible says.
+    const own = memberships.find((o) => !isNameKey(o.seriesKey) && hasName(o.seriesKey, name));
+    return own?.seriesKey ?? aliases.get(m.seriesKey);
+  };
+  const seen = new Set<string>();
+  let untouched = true;
+  for (const m of memberships) {
+    if (seen.has(m.seriesKey) || target(m) !== undefined) {
+      untouched = false;
+      break;
+    }
+    seen.add(m.seriesKey);
+  }
+  if (untouched) return memberships as SeriesMembership[];
   const out: SeriesMembership[] = [];
   const moved: SeriesMembership[] = [];
-  for (const m of memberships) {
-    const target = aliases.get(m.seriesKey);
-    if (target === undefined) {
-      out.push(m);
-      continue;
-    }
-    // The membership keeps the name it came with: the series row holds the series' own title, and a
-    // plan made again must move it the same way whatever that row says by then.
-    moved.push({ ...m, seriesKey: target, seriesAsin: seriesOf(target)?.asin ?? target });
-  }
-  for (const m of moved) {
+  // One membership per series: the first stays, taking a later one's position only when it has none.
+  const add = (m: SeriesMembership) => {
     const i = out.findIndex((x) => x.seriesKey === m.seriesKey);
     if (i < 0) out.push(m);
     else if (out[i]!.position.kind === 'none' && m.position.kind !== 'none') out[i] = { ...out[i]!, sequence: m.sequence, position: m.position };
+  };
+  for (const m of memberships) {
+    const into = target(m);
+    if (into === undefined) add(m);
+    // The membership keeps the name it came with: the series row holds the series' own title, and a
+    // plan made again must move it the same way whatever that row says by then.
+    else moved.push({ ...m, seriesKey: into, seriesAsin: seriesOf(into)?.asin ?? into });
   }
+  for (const m of moved) add(m);
   return out;
 }

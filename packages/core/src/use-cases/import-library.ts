@@ -112,7 +112,10 @@ function affectedSeries(changeSet: ChangeSet, state: CurrentState): Set<string> 
     addTitle(c.asin);
   }
   for (const c of changeSet.series) if (c.action !== 'unchanged') keys.add(c.key);
-  for (const m of changeSet.seriesMerges) keys.add(m.alias).add(m.into);
+  for (const m of changeSet.seriesMerges) {
+    keys.add(m.alias);
+    if (m.into !== null) keys.add(m.into);
+  }
   const titleValues = new Map(changeSet.titles.map((c) => [c.asin, c.value]));
   for (const c of changeSet.progress) {
     if (c.action === 'unchanged') continue;
