@@ -184,21 +184,23 @@ describe('a property deleted and added again, and push --full', () => {
     expect((await pushToNotion(w.deps)).planned).toMatchObject({ updates: 0 });
   });
 
-  it('with full, re-verifies every page: writes what was emptied by hand, keeps a status edit not pulled yet', async () => {
+  it('with full, re-verifies every page: writes what was emptied by hand; any push takes a status edit in', async () => {
     w = await world(6, 1);
     await pushToNotion(w.deps);
     w.fake.state.editByHand(pageOf('B000000002'), { Runtime: { number: null }, Title: { title: text('Typo') } });
     w.fake.state.editByHand(pageOf('B000000003'), { Status: { select: { name: 'Finished' } } });
     w.fake.state.editByHand(pageOf('B000000004'), { 'Progress %': { number: null } });
-    // The records say Notion holds the store's values: an ordinary push sees nothing to do.
-    expect((await pushToNotion(w.deps)).planned).toMatchObject({ updates: 0 });
+    // An ordinary push takes the hand-set Finished in (as a pull would) and, for the rest, trusts
+    // its records that Notion holds the store's values.
+    const ordinary = await pushToNotion(w.deps);
+    expect((await w.storage.getProgress(OWNER, 'B000000003'))?.status).toBe('finished');
+    expect(Object.keys(ordinary.planned.propertiesChanged)).not.toContain('Books.Runtime');
     const full = await pushToNotion(w.deps, { full: true });
     expect(full.planned.propertiesChanged).toEqual({ 'Books.Runtime': 1, 'Books.Title': 1, 'Books.Progress %': 1 });
     expect(booksByAsin(w).get('B000000002')![0]).toMatchObject({ Runtime: 301, Title: 'Book 2' });
     expect(booksByAsin(w).get('B000000004')![0]).toMatchObject({ 'Progress %': 0 });
-    // The hand-set Finished stays for the pull to bring in.
-    expect(booksByAsin(w).get('B000000003')![0]).toMatchObject({ Status: 'Finished' });
-    expect((await pullFromNotion(w.deps)).events).toMatchObject([{ asin: 'B000000003', kind: 'finished' }]);
+    expect(booksByAsin(w).get('B000000003')![0]).toMatchObject({ Status: 'Finished', 'Progress %': 100 });
+    expect((await pullFromNotion(w.deps)).events).toEqual([]);
   });
 });
 

@@ -5,8 +5,8 @@ import type { NotionDeps } from '../context.js';
 import { bookValues } from '../plan/desired-values.js';
 import { mirroredTitles, planPush, type PushPlan, type PushWrite } from '../plan/plan-push.js';
 import type { PlannedWrite } from '../plan/plan-table.js';
-import { hashValue, hashValues, isEmptyValue, plainTextOf, toSchemaShape, type PropertyValues } from '../plan/property-values.js';
-import { PULLED_PROPERTIES } from '../pull/hand-edits.js';
+import { hashValue, hashValues, isEmptyValue, normalisePageId, plainTextOf, toSchemaShape, type PropertyValues } from '../plan/property-values.js';
+import { handEditFrom, markSeen, PULLED_PROPERTIES } from '../pull/hand-edits.js';
 import { checkDatabases, isBlocking } from '../schema/check-databases.js';
 import { BOOKS, BOOKS_PROPERTIES, SERIES, SERIES_PROPERTIES } from '../schema/definitions.js';
 import { describeDatabases, forgetProperties, replacedProperties } from '../schema/schema-changes.js';
@@ -21,8 +21,8 @@ import { withPushLease } from './push-lease.js';
 import type { MirrorRules } from './rules.js';
 
 export type PushDeps = NotionDeps & {
-  /** Default `coreRules`. */
-  rules?: Pick<MirrorRules, 'seriesReport'>;
+  /** Default `coreRules`; listening events (hand edits a push takes in) default to core's too. */
+  rules?: Pick<MirrorRules, 'seriesReport'> & Partial<Pick<MirrorRules, 'applyListeningEvent'>>;
   /** Links the user's own Books pages (no ASIN) to titles; default @sagasync/matcher's engine. */
   matcher?: TrackerMatcherFactory;
   onProgress?: (progress: PushProgress) => void;
@@ -42,8 +42,8 @@ export interface PushOptions {
   /**
    * Re-verify every mirrored page: the scan's values of each page replace what the mirror records
    * say Notion holds, so any property that differs from the store (emptied, edited, deleted and
-   * added again) is written. A Status or Progress % edited by hand and not pulled yet is kept for
-   * `pullFromNotion`, unless it was emptied. Costs no extra request: the scan reads every page.
+   * added again) is written. A Status or Progress % edited by hand is taken in first, as every push
+   * does (unless it was emptied). Costs no extra request: the scan reads every page.
    */
   full?: boolean;
   /**
@@ -253,12 +253,13 @@ async function pushCall(
     schema = { fresh, replaced: replacedProperties(dbs, fresh) };
     dbs = fresh;
   }
-  const [allTitles, progressList, views, mirror] = await Promise.all([
+  const [allTitles, progressList, reportedViews, mirror] = await Promise.all([
     storage.listTitles(ownerId).then((page) => page.items),
     storage.listProgress(ownerId).then((page) => page.items),
     (deps.rules ?? coreRules).seriesReport(storage, ownerId),
     loadMirror(storage, ownerId),
   ]);
+  let views = reportedViews;
   const titles = mirroredTitles(allTitles, options.includeSynthetic);
   const progress = new Map<string, Progress>(progressList.map((p) => [p.asin, p]));
   const titleByAsin = new Map(titles.map((t) => [t.asin, t]));
@@ -269,7 +270,7 @@ async function pushCall(
   };
 
   if (schema) {
-    await scanAndReconcile(deps, {
+    const edited = await scanAndReconcile(deps, {
       dryRun,
       gateway,
       result,
@@ -281,6 +282,15 @@ async function pushCall(
       replaced: schema.replaced,
       full: options.full ?? false,
     });
+    if (edited.length > 0) {
+      // Hand edits went into the store: plan from what it holds now.
+      for (const asin of edited) {
+        const now = await storage.getProgress(ownerId, asin);
+        if (now) progress.set(asin, now);
+        else progress.delete(asin);
+      }
+      views = await (deps.rules ?? coreRules).seriesReport(storage, ownerId);
+    }
     // After the records that forget replaced properties are stored, so a crash in between finds them again.
     if (!dryRun && JSON.stringify(schema.fresh) !== JSON.stringify(call.dbs)) await saveDatabases(storage, ownerId, schema.fresh);
   }
@@ -368,8 +378,13 @@ interface ScanContext {
   full: boolean;
 }
 
-/** Step 1: scan both data sources, reconcile the records with them, adopt the user's pages, store what changed. */
-async function scanAndReconcile(deps: PushDeps, scan: ScanContext): Promise<void> {
+/**
+ * Step 1: scan both data sources, reconcile the records with them, adopt the user's pages, take in
+ * Status and Progress % edited by hand since SagaSync last looked (as a pull would: the three-way
+ * merge decides whether the edit or the store's own later change wins), store what changed.
+ * Returns the ASINs whose hand edits went into the store.
+ */
+async function scanAndReconcile(deps: PushDeps, scan: ScanContext): Promise<string[]> {
   const { storage, ownerId } = deps;
   const { dryRun, gateway, result, mirror, tables, titles, progress } = scan;
   const before = snapshotOf(mirror);
@@ -426,7 +441,10 @@ async function scanAndReconcile(deps: PushDeps, scan: ScanContext): Promise<void
     const wantedValues = toSchemaShape(bookValues(title, progress.get(asin) ?? null, new Map()), tables.books.statusProperties);
     for (const name of PULLED_PROPERTIES) entry.hashes[name] = hashValue(wantedValues[name]!);
   }
-  if (dryRun) return;
+  if (dryRun) return [];
+
+  // Hand edits not pulled yet: without this the push would overwrite them with the store's value.
+  const edited = await takeHandEdits(deps, mirror.books, bookPages, new Set(adoptedFromUser));
 
   // A page adopted by the matcher lands in one batch with its link; the rest, one record each.
   for (const group of adoptionGroups) {
@@ -439,6 +457,34 @@ async function scanAndReconcile(deps: PushDeps, scan: ScanContext): Promise<void
   }
   groups.push(...changedRecordGroups(before, mirror, now, grouped));
   await applyInChunks(storage, ownerId, groups);
+  return edited;
+}
+
+/**
+ * Applies the Status and Progress % a person changed on mirrored pages as listening events from
+ * Notion, at the page's last edit, and marks the values seen. Adopted pages are the person's own
+ * tracker: what they say was taken in on adoption.
+ */
+async function takeHandEdits(deps: PushDeps, books: MirrorTable, pages: readonly MirroredPage[], adopted: ReadonlySet<string>): Promise<string[]> {
+  const asinByPage = new Map(Object.entries(books).map(([asin, e]) => [e.pageId, asin]));
+  const applyEvent = deps.rules?.applyListeningEvent ?? coreRules.applyListeningEvent;
+  const edited: string[] = [];
+  for (const page of pages) {
+    const asin = asinByPage.get(normalisePageId(page.id));
+    const entry = asin ? books[asin] : undefined;
+    if (!asin || !entry || adopted.has(asin)) continue;
+    const edit = handEditFrom(entry, page.values);
+    if (!edit) continue;
+    try {
+      await applyEvent(deps.storage, deps.ownerId, { asin, ...edit, at: page.lastEditedTime, source: 'notion' });
+      edited.push(asin);
+    } catch (error) {
+      // A value core refuses is left for `notion pull` to report; the push goes on.
+      if (!(SagaSyncError.isInstance(error) && (error.code === 'not_found' || error.code === 'invalid_input'))) throw error;
+    }
+    markSeen(entry, page.values);
+  }
+  return edited;
 }
 
 function tableContext(name: MirrorTableName, dbs: NotionDatabases, mirror: MirrorState, result: PushResult, isSynthetic: (key: string) => boolean): TableContext {
