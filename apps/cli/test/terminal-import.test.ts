@@ -83,8 +83,11 @@ describe('progress while importing', () => {
     const result = await run(['import', library, '--commit'], { store: s.store, stderrTTY: true });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('reading library.tsv');
-    expect(result.stderr).toContain('planning 21 titles');
-    expect(result.stderr).toMatch(/writing \d+ records/);
+    // Planning and writing each draw a bar with their total.
+    expect(result.stderr).toMatch(/planning titles \[#+\] 21\/21/);
+    expect(result.stderr).toMatch(/writing records \[-+\] 0\/(\d+)/);
+    const total = /writing records \[-+\] 0\/(\d+)/.exec(result.stderr)![1];
+    expect(result.stderr).toContain(`writing records [${'#'.repeat(30)}] ${total}/${total}`);
     expect(result.stderr.endsWith('\r\x1b[2K')).toBe(true);
     // The result on stdout has no progress in it.
     expect(result.stdout).not.toContain('\r');

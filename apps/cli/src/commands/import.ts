@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { EXPORT_FORMATS, exportInputKind, parseExportFile, type ExportFormat } from '@sagasync/audible-parser';
-import { formatIssue, importLibrary, type ImportReport, type InputIssue, type LibraryRecords, type StoragePort } from '@sagasync/core';
+import { formatIssue, importLibrary, type ImportReport, type InputIssue, type LibraryRecords } from '@sagasync/core';
 import { changesJson, NO_CHANGES, printChanges } from '../output/import-changes.js';
 import type { Printer, ProgressDisplay } from '../output/printer.js';
 import { NO_PROGRESS } from '../output/progress.js';
@@ -111,8 +111,16 @@ async function importFile(ctx: CommandContext, file: string, options: ImportOpti
 
   const deps = ctx.deps();
   const commit = Boolean(options.commit);
-  bar.step(`planning ${count(records.titles.length)} title${records.titles.length === 1 ? '' : 's'}`);
-  const report = await importLibrary({ ...deps, storage: showingWrites(deps.storage, bar) }, records as LibraryRecords, { commit, source: name, kind: 'import' });
+  // A bar with its total while planning, then while writing: each phase starts its own.
+  let phase: string | null = null;
+  const onProgress = (p: { phase: 'planning' | 'writing'; done: number; total: number }) => {
+    if (p.phase !== phase) {
+      phase = p.phase;
+      bar.step(p.phase === 'planning' ? 'planning titles' : 'writing records', p.total);
+    }
+    bar.update(p.done, p.total);
+  };
+  const report = await importLibrary(deps, records as LibraryRecords, { commit, source: name, kind: 'import', onProgress });
   bar.step('listing the changes');
   // The API's answer lists what changed, named: the same lists `POST /api/import` answers with.
   const answer = await (await loadApi()).namedImportAnswer(deps, report, records as LibraryRecords);
@@ -153,29 +161,6 @@ async function importFile(ctx: CommandContext, file: string, options: ImportOpti
 
 const zero = () => ({ created: 0, updated: 0, unchanged: 0 });
 const count = (n: number) => n.toLocaleString('en-US');
-
-/**
- * The store, telling the progress line when the import writes: each batch's size as it goes
- * (SQLite writes the whole change set in one transaction, so one step).
- */
-function showingWrites(storage: StoragePort, bar: ProgressDisplay): StoragePort {
-  let written = 0;
-  return new Proxy(storage, {
-    get(target, key) {
-      const value = Reflect.get(target, key) as unknown;
-      if (key === 'applyBatch') {
-        const apply: StoragePort['applyBatch'] = async (ownerId, operations) => {
-          bar.step(`writing ${count(written + operations.length)} records`);
-          const result = await target.applyBatch(ownerId, operations);
-          written += operations.length;
-          return result;
-        };
-        return apply;
-      }
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
 
 /**
  * A missing path or a folder is said as such, with a hint for that, before any parsing. `-` is

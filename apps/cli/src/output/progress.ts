@@ -44,7 +44,8 @@ export function progressLine(write: (chunk: string) => unknown, label: string, w
   return {
     update: (done, total) => {
       lastTotal = total ?? lastTotal;
-      draw(done, total ?? lastTotal, false);
+      // The end of a step is always drawn: a bar left at 90 % looks like a hang.
+      draw(done, total ?? lastTotal, lastTotal !== undefined && done >= lastTotal);
     },
     step: (next, total) => {
       current = next;

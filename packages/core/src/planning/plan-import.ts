@@ -103,6 +103,8 @@ export interface PlanOptions {
   progressSource?: ProgressSource;
   /** The source as the three-way merge knows it (`file`, `audible:<account>`); default from `progressSource`. */
   baselineSource?: string;
+  /** Told how many titles are planned, every thousand and at the end: a progress bar for a large import. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -192,9 +194,12 @@ function planTitles(
   now: string,
   fieldLists: FieldLists,
   canonical: (memberships: readonly SeriesMembership[]) => SeriesMembership[],
+  onProgress?: (done: number, total: number) => void,
 ): TitleChange[] {
   const changes: TitleChange[] = [];
+  const total = records.size;
   for (const asin of [...records.keys()].sort(compareKeys)) {
+    if (onProgress && changes.length % 1000 === 0) onProgress(changes.length, total);
     const record = records.get(asin)!;
     const current = stored.get(asin);
     const value = titleDataFrom(record, current, now);
@@ -209,6 +214,7 @@ function planTitles(
     if (changedFields.length > 0) value.updatedAt = now;
     changes.push({ action: changedFields.length === 0 ? 'unchanged' : 'update', asin, changedFields, expectedVersion: current.version, value });
   }
+  onProgress?.(total, total);
   return changes;
 }
 
@@ -442,7 +448,7 @@ export function planImport(records: LibraryRecords, current: CurrentState, optio
   }
 
   const fieldLists = new FieldLists();
-  const titles = planTitles(titleRecords.byKey, current.titles, options.now, fieldLists, canonical);
+  const titles = planTitles(titleRecords.byKey, current.titles, options.now, fieldLists, canonical, options.onProgress);
   // A name-keyed series a file describes but that none of its titles is in any more (each said
   // which same-named Audible series it meant) is not created.
   const used = new Set<string>();

@@ -14,10 +14,19 @@ export async function applyInChunks(
   ownerId: string,
   groups: Iterable<readonly BatchOperation[]>,
   last: readonly BatchOperation[] = [],
+  onProgress?: (written: number, total: number) => void,
 ): Promise<number> {
   const limit = storage.limits.maxOperationsPerBatch;
   const batches = packGroups(groups, last, limit);
-  for (const batch of batches) await storage.applyBatch(ownerId, batch);
+  let total = 0;
+  for (const batch of batches) total += batch.length;
+  let written = 0;
+  onProgress?.(0, total);
+  for (const batch of batches) {
+    await storage.applyBatch(ownerId, batch);
+    written += batch.length;
+    onProgress?.(written, total);
+  }
   return batches.length;
 }
 

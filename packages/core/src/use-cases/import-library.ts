@@ -25,6 +25,8 @@ export interface ImportOptions {
    * `audible:<source>` for a sync (its `source` is the account).
    */
   baselineSource?: string;
+  /** Progress of a large import: titles planned, then records written, each with its total. */
+  onProgress?: (progress: { phase: 'planning' | 'writing'; done: number; total: number }) => void;
 }
 
 const ActionSchema = z.enum(['create', 'update', 'unchanged']);
@@ -151,7 +153,8 @@ function planAndApply(deps: UseCaseDeps, records: LibraryRecords, options: Impor
     const baselineSource = options.baselineSource ?? baselineSourceFor(progressSource, options.source);
     let state = await readState(deps, records, baselineSource);
     const now = nowIso(deps);
-    const planOptions = { now, progressSource, baselineSource } as const;
+    const onProgress = options.onProgress;
+    const planOptions = { now, progressSource, baselineSource, ...(onProgress ? { onProgress: (done: number, total: number) => onProgress({ phase: 'planning', done, total }) } : {}) };
     let changeSet = planImport(records, state, planOptions);
     const widened = await withTitlesOfMergedSeries(deps, state, changeSet);
     if (widened !== null) {
@@ -177,7 +180,7 @@ function planAndApply(deps: UseCaseDeps, records: LibraryRecords, options: Impor
       // Cached series statuses of every series the change touches go first: a crash after them
       // leaves statuses to rebuild, never a stale one.
       const invalidations = statusInvalidations(affectedSeries(changeSet, state));
-      await applyInChunks(deps.storage, deps.ownerId, writeGroups(invalidations, changeSet), [runRow]);
+      await applyInChunks(deps.storage, deps.ownerId, writeGroups(invalidations, changeSet), [runRow], onProgress ? (done, total) => onProgress({ phase: 'writing', done, total }) : undefined);
     }
     return {
       committed: options.commit,
