@@ -26,7 +26,12 @@ describe('three-way progress merge', () => {
   it('a stale export re-imported after progress reset leaves the reset alone', async () => {
     const { storage, deps } = await store();
     await importLibrary(deps, file([{ asin: ASIN, percentComplete: 100, isFinished: true }]), { commit: true, source: 'library.tsv' });
+    // What the file said is the progress row itself: an import writes no baseline of its own.
+    expect(await storage.listBaselines(OWNER, ASIN)).toEqual([]);
+    expect(await storage.getProgress(OWNER, ASIN)).toMatchObject({ changedBy: 'file', percentComplete: 100, isFinished: true });
     await applyListeningEvent(deps, { asin: ASIN, kind: 'reset', source: 'manual' });
+    // The reset displaces the file's value: now it is a stored baseline.
+    expect((await storage.listBaselines(OWNER, ASIN)).map((b) => [b.source, b.value])).toEqual([['file', { percentComplete: 100, isFinished: true, finishedAt: null, lastPositionMs: null }]]);
     const again = await importLibrary(deps, file([{ asin: ASIN, percentComplete: 100, isFinished: true }]), { commit: true, source: 'library.tsv' });
     expect((await storage.getProgress(OWNER, ASIN))?.status).toBe('not_started');
     expect(again.summary.progress.updated).toBe(0);
@@ -34,6 +39,16 @@ describe('three-way progress merge', () => {
     // A newer export that does say something new applies.
     await importLibrary(deps, file([{ asin: ASIN, percentComplete: 30 }]), { commit: true });
     expect((await storage.getProgress(OWNER, ASIN))?.percentComplete).toBe(30);
+  });
+
+  it('a row keeps what the source said only where its own fields do not (a finish reported at 97 %)', async () => {
+    const { storage, deps } = await store();
+    await importLibrary(deps, file([{ asin: ASIN, percentComplete: 97, isFinished: true }]), { commit: true });
+    expect(await storage.getProgress(OWNER, ASIN)).toMatchObject({ percentComplete: 100, changedValue: { percentComplete: 97, isFinished: true } });
+    await applyListeningEvent(deps, { asin: ASIN, kind: 'reset', source: 'manual' });
+    const again = await importLibrary(deps, file([{ asin: ASIN, percentComplete: 97, isFinished: true }]), { commit: true });
+    expect(again.summary.progress.updated).toBe(0);
+    expect((await storage.getProgress(OWNER, ASIN))?.status).toBe('not_started');
   });
 
   it('a finish a file reports has no invented finish date, the same after every re-import', async () => {

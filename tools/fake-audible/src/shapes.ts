@@ -62,7 +62,10 @@ export function renderProduct(library: FakeLibrary, product: FakeProduct, groups
   }
   if (groups.has('contributors')) {
     out.authors = product.authors.map((a) => (a.asin ? { asin: a.asin, name: a.name } : { name: a.name }));
-    out.narrators = product.narrators.length ? product.narrators.map((n) => ({ name: n.name })) : null;
+    // Audible's contributor names are nullable (AudibleApi's model): some products carry a nameless one.
+    const narrators: { name: string | null }[] = product.narrators.map((n) => ({ name: n.name }));
+    if (narrators.length > 0 && hasNamelessNarrator(product.asin)) narrators.push({ name: null });
+    out.narrators = narrators.length ? narrators : null;
   }
   if (groups.has('product_desc')) {
     out.extended_product_description = product.description;
@@ -82,8 +85,8 @@ export function renderProduct(library: FakeLibrary, product: FakeProduct, groups
     };
   }
   if (groups.has('product_details')) out.isbn = null;
-  // Not sold in this marketplace: no `price` key at all, even when the group is asked for.
-  if (groups.has('price') && product.listPrice !== null) out.price = renderPrice(product.listPrice);
+  // Not sold in this marketplace: `price` is null (what Libation filters series volumes on).
+  if (groups.has('price')) out.price = product.listPrice !== null ? renderPrice(product.listPrice) : null;
   if (groups.has('series') && product.kind !== 'series') {
     out.series = product.memberships.map((m) => {
       const series = library.products.get(m.seriesAsin)!;
@@ -139,4 +142,11 @@ export function renderLibraryItem(library: FakeLibrary, owned: FakeOwnership, gr
     };
   }
   return out;
+}
+
+/** About one product in eleven, chosen by its ASIN so the generated library itself is unchanged. */
+function hasNamelessNarrator(asin: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < asin.length; i++) sum += asin.charCodeAt(i);
+  return sum % 11 === 0;
 }

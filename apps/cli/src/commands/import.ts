@@ -120,10 +120,11 @@ async function importFile(ctx: CommandContext, file: string, options: ImportOpti
     }
     bar.update(p.done, p.total);
   };
-  const report = await importLibrary(deps, records as LibraryRecords, { commit, source: name, kind: 'import', onProgress });
+  const api = await loadApi();
+  const report = await importLibrary(deps, records as LibraryRecords, { commit, source: name, kind: 'import', onProgress, listLimit: api.IMPORT_ANSWER_MAX_CHANGES });
   bar.step('listing the changes');
   // The API's answer lists what changed, named: the same lists `POST /api/import` answers with.
-  const answer = await (await loadApi()).namedImportAnswer(deps, report, records as LibraryRecords);
+  const answer = await api.namedImportAnswer(deps, report, records as LibraryRecords);
   finish();
   const summary = report.summary;
   // What the plan found worth saying (series joined, reports left alone) beside what the parser did.

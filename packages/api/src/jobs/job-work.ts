@@ -2,7 +2,7 @@ import { importLibrary, LibraryRecordsSchema, SagaSyncError } from '@sagasync/co
 import * as z from 'zod';
 import { parseWith } from '../http/parse.js';
 import type { ApiContext, ApiServices } from '../http/context.js';
-import { namedImportAnswer } from '../read-models/import-answer.js';
+import { IMPORT_ANSWER_MAX_CHANGES, namedImportAnswer } from '../read-models/import-answer.js';
 import type { JobKind } from './job.js';
 
 export const ImportJobInputSchema = z.object({ records: LibraryRecordsSchema, source: z.string().nullable().optional(), commit: z.boolean() });
@@ -12,11 +12,11 @@ export async function runJobWork(ctx: ApiContext, kind: JobKind, input: unknown)
   switch (kind) {
     case 'import': {
       const { records, source, commit } = parseWith(ImportJobInputSchema, input, 'job');
-      return namedImportAnswer(ctx, await importLibrary(ctx, records, { commit, source: source ?? undefined }), records);
+      return namedImportAnswer(ctx, await importLibrary(ctx, records, { commit, source: source ?? undefined, listLimit: IMPORT_ANSWER_MAX_CHANGES }), records);
     }
     case 'audible_sync': {
       const { records, source } = await service(ctx, 'audibleFetch')(ctx);
-      return namedImportAnswer(ctx, await importLibrary(ctx, records, { commit: true, source, kind: 'audible_sync', progressSource: 'sync' }), records);
+      return namedImportAnswer(ctx, await importLibrary(ctx, records, { commit: true, source, kind: 'audible_sync', progressSource: 'sync', listLimit: IMPORT_ANSWER_MAX_CHANGES }), records);
     }
     case 'notion_push': {
       const options = parseWith(z.object({ dryRun: z.boolean().default(false) }), input ?? {}, 'job');

@@ -29,6 +29,8 @@ export interface ImportNames {
   series: ReadonlyMap<string, string>;
 }
 
+const total = (counts: { created: number; updated: number; unchanged: number }) => counts.created + counts.updated + counts.unchanged;
+
 export function importAnswer(report: ImportReport, names?: ImportNames): ImportAnswer {
   const changed = <T extends { action: string }>(list: T[]) => list.filter((item) => item.action !== 'unchanged');
   const [titles, series, progress] = [changed(report.titles), changed(report.series), changed(report.progress)];
@@ -38,10 +40,11 @@ export function importAnswer(report: ImportReport, names?: ImportNames): ImportA
     titles: titles.slice(0, IMPORT_ANSWER_MAX_CHANGES).map((c) => withName(c, names?.titles.get(c.asin))),
     series: series.slice(0, IMPORT_ANSWER_MAX_CHANGES).map((c) => withName(c, names?.series.get(c.key))),
     progress: progress.slice(0, IMPORT_ANSWER_MAX_CHANGES).map((c) => withName(c, names?.titles.get(c.asin))),
+    // From the counts: the report may list only the first changes (`ImportOptions.listLimit`).
     omitted: {
-      titles: report.titles.length - Math.min(titles.length, IMPORT_ANSWER_MAX_CHANGES),
-      series: report.series.length - Math.min(series.length, IMPORT_ANSWER_MAX_CHANGES),
-      progress: report.progress.length - Math.min(progress.length, IMPORT_ANSWER_MAX_CHANGES),
+      titles: total(report.summary.titles) - Math.min(titles.length, IMPORT_ANSWER_MAX_CHANGES),
+      series: total(report.summary.series) - Math.min(series.length, IMPORT_ANSWER_MAX_CHANGES),
+      progress: total(report.summary.progress) - Math.min(progress.length, IMPORT_ANSWER_MAX_CHANGES),
     },
   };
 }
@@ -51,22 +54,27 @@ export function importAnswer(report: ImportReport, names?: ImportNames): ImportA
  * do not carry, a series renamed away) from the store, reading only the listed changes by key.
  */
 export async function namedImportAnswer(ctx: Pick<ApiContext, 'storage' | 'ownerId'>, report: ImportReport, records: LibraryRecords): Promise<ImportAnswer> {
+  // Only the listed changes get names (at most 1,000 of each kind): a map of every title of a
+  // 100,000-title import would cost more memory than the import itself has to spare.
+  const unnamed = importAnswer(report);
+  const wantedTitles = new Set([...unnamed.titles, ...unnamed.progress].map((c) => c.asin));
+  const wantedSeries = new Set(unnamed.series.map((c) => c.key));
   const titles = new Map<string, string>();
   const series = new Map<string, string>();
   for (const t of records.titles) {
-    titles.set(t.asin, t.title);
-    for (const m of t.series) if (!series.has(m.seriesKey)) series.set(m.seriesKey, m.seriesTitle);
+    if (wantedTitles.has(t.asin)) titles.set(t.asin, t.title);
+    for (const m of t.series) if (wantedSeries.has(m.seriesKey) && !series.has(m.seriesKey)) series.set(m.seriesKey, m.seriesTitle);
   }
-  for (const s of records.series) series.set(s.key, s.title);
-  const answer = importAnswer(report, { titles, series });
-  const missingTitles = [...new Set([...answer.titles, ...answer.progress].filter((c) => c.title === undefined).map((c) => c.asin))];
-  const missingSeries = answer.series.filter((c) => c.title === undefined).map((c) => c.key);
-  if (missingTitles.length === 0 && missingSeries.length === 0) return answer;
-  const [stored, storedSeries] = await Promise.all([
-    missingTitles.length > 0 ? ctx.storage.getTitles(ctx.ownerId, missingTitles) : Promise.resolve([]),
-    Promise.all(missingSeries.map((key) => ctx.storage.getSeries(ctx.ownerId, key))),
-  ]);
-  for (const t of stored) titles.set(t.asin, t.title);
-  for (const s of storedSeries) if (s) series.set(s.key, s.title);
+  for (const s of records.series) if (wantedSeries.has(s.key)) series.set(s.key, s.title);
+  const missingTitles = [...wantedTitles].filter((asin) => !titles.has(asin));
+  const missingSeries = [...wantedSeries].filter((key) => !series.has(key));
+  if (missingTitles.length > 0 || missingSeries.length > 0) {
+    const [stored, storedSeries] = await Promise.all([
+      missingTitles.length > 0 ? ctx.storage.getTitles(ctx.ownerId, missingTitles) : Promise.resolve([]),
+      Promise.all(missingSeries.map((key) => ctx.storage.getSeries(ctx.ownerId, key))),
+    ]);
+    for (const t of stored) titles.set(t.asin, t.title);
+    for (const s of storedSeries) if (s) series.set(s.key, s.title);
+  }
   return importAnswer(report, { titles, series });
 }

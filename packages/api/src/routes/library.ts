@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { accepted, defineRoute, ok, type RouteResult } from '../http/route.js';
 import { JobSchema } from '../jobs/job.js';
 import { BookRowSchema, listBooks } from '../read-models/books.js';
-import { ImportAnswerSchema, namedImportAnswer } from '../read-models/import-answer.js';
+import { IMPORT_ANSWER_MAX_CHANGES, ImportAnswerSchema, namedImportAnswer } from '../read-models/import-answer.js';
 import { pageOf, PageQuerySchema } from '../read-models/page.js';
 
 /** Above this many titles a committed import runs as a job, so the request returns at once. */
@@ -31,7 +31,7 @@ export const importRoute = defineRoute({
     if (body.commit && body.records.titles.length > IMPORT_INLINE_MAX_TITLES) {
       return accepted(await ctx.jobs.start(ctx, 'import', body));
     }
-    return ok(await namedImportAnswer(ctx, await importLibrary(ctx, body.records, { commit: body.commit, source: body.source ?? undefined }), body.records));
+    return ok(await namedImportAnswer(ctx, await importLibrary(ctx, body.records, { commit: body.commit, source: body.source ?? undefined, listLimit: IMPORT_ANSWER_MAX_CHANGES }), body.records));
   },
 });
 

@@ -40,6 +40,20 @@ export const ProgressSchema = z.object({
    */
   changedAt: IsoDateTimeSchema.nullable().optional(),
   changedBy: z.string().nullable().optional(),
+  /**
+   * What `changedBy` said, as it said it: that source's baseline, kept on the row so an import
+   * writes no baseline of its own. It becomes a stored baseline only once another source changes
+   * the title.
+   */
+  changedValue: z
+    .object({
+      percentComplete: PercentSchema.nullable().optional(),
+      isFinished: z.boolean().nullable().optional(),
+      finishedAt: IsoDateTimeSchema.nullable().optional(),
+      lastPositionMs: z.number().int().nonnegative().nullable().optional(),
+    })
+    .nullable()
+    .optional(),
   version: VersionSchema,
   updatedAt: IsoDateTimeSchema,
 });

@@ -1,5 +1,5 @@
 import type { SeriesRecord } from '../model/series.js';
-import type { SeriesMembership, Title, TitleRecord } from '../model/title.js';
+import type { Contributor, SeriesMembership, Title, TitleRecord } from '../model/title.js';
 import type { TitleData } from '../ports/storage.port.js';
 import { samePosition } from './equality.js';
 
@@ -58,6 +58,9 @@ export function mergeTitleRecords(a: TitleRecord, b: TitleRecord): TitleRecord {
 
 const OPTIONAL_FIELDS = ['subtitle', 'runtimeMinutes', 'releaseDate', 'purchaseDate', 'coverUrl', 'language', 'marketplace', 'sourceAccount'] as const;
 
+/** Shared by every title without credited contributors: 100,000 empty arrays are 3 MB. */
+const NO_CONTRIBUTORS: Contributor[] = Object.freeze([]) as unknown as Contributor[];
+
 /**
  * The stored title a record leads to. What the record does not know keeps the stored value; a
  * title never becomes synthetic again once owned. Timestamps are the caller's business.
@@ -78,7 +81,7 @@ export function titleDataFrom(record: TitleRecord, stored: Title | undefined, no
     sourceAccount: pick(record.sourceAccount, stored?.sourceAccount) ?? null,
     owned: record.owned || (stored?.owned ?? false),
     isPodcast: record.isPodcast ?? stored?.isPodcast ?? false,
-    contributors: record.contributors ?? stored?.contributors ?? [],
+    contributors: record.contributors ?? stored?.contributors ?? NO_CONTRIBUTORS,
     forSale: pick(record.forSale, stored?.forSale) ?? null,
     series: mergeMemberships(stored?.series ?? [], record.series),
     createdAt: stored?.createdAt ?? now,

@@ -168,7 +168,6 @@ describe('planImport: progress', () => {
     expect(ops.map((o) => [o.op, 'expectedVersion' in o ? o.expectedVersion : '-'])).toEqual([
       ['putProgress', null],
       ['appendHistory', '-'],
-      ['putBaseline', '-'],
       ['putTitle', 1],
       ['putTitle', null],
     ]);

@@ -5,7 +5,7 @@ import type { SeriesMembership, Title, TitleRecord } from '../model/title.js';
 import { TITLE_FIELDS } from '../model/title.js';
 import type { BaselineValue } from '../model/store-records.js';
 import type { BaselineData, BatchOperation, HistoryData, ProgressData, SeriesData, TitleData } from '../ports/storage.port.js';
-import { baselineOf, baselineSourceFor, outranked, sameBaseline, supersededEntry } from '../progress/source-merge.js';
+import { baselineOf, baselineSourceFor, changedValueFor, displacedBaseline, outranked, saidByRow, sameBaseline, supersededEntry } from '../progress/source-merge.js';
 import { applyProgressReport } from '../progress/apply-progress.js';
 import { deepEqual, sameMemberships, sameStrings } from './equality.js';
 import { mergeMemberships, mergeSeriesRecords, mergeTitleRecords, titleDataFrom } from './merge-records.js';
@@ -39,8 +39,11 @@ export interface ProgressChange {
   value: ProgressData;
   /** History entries to append, one per change the reports made, oldest first. */
   history: HistoryData[];
-  /** What the source said, to compare its next report with; null when it is already recorded. */
-  baseline: BaselineData | null;
+  /**
+   * Baselines to store: the plan's source's, when the row does not hold it (its report lost, or
+   * changed nothing), and the displaced source's, when this change replaces its value.
+   */
+  baselines: BaselineData[];
 }
 
 export interface ActionCounts {
@@ -81,6 +84,8 @@ export interface ChangeSet {
   seriesMerges: SeriesMerge[];
   /** The plan's `now`: when its aliases were found. */
   plannedAt: string;
+  /** The source the plan's progress reports came from, as the three-way merge knows it. */
+  baselineSource?: string;
   summary: ChangeSetSummary;
   /** Things a person may want to know: merged duplicates, skipped or ignored reports. */
   notes: string[];
@@ -181,6 +186,7 @@ function progressDataOf(p: Progress): ProgressData {
     finishCount: p.finishCount,
     changedAt: p.changedAt ?? null,
     changedBy: p.changedBy ?? null,
+    ...(p.changedValue ? { changedValue: p.changedValue } : {}),
     updatedAt: p.updatedAt,
   };
 }
@@ -251,6 +257,7 @@ function planSeries(seriesRecords: Map<string, SeriesRecord>, titles: readonly T
 }
 
 const NO_FIELDS: string[] = Object.freeze([]) as unknown as string[];
+const NO_BASELINES: BaselineData[] = Object.freeze([]) as unknown as BaselineData[];
 
 function planProgress(
   reports: readonly ProgressReport[],
@@ -287,26 +294,28 @@ function planProgress(
     const current = stored.get(asin) ?? null;
     const known = byAsin.get(asin)!;
     const reportsFor = Array.isArray(known) ? inTimeOrder(datedTogether(known)) : [known];
-    const unchanged = (history: HistoryData[], baseline: BaselineData | null): ProgressChange => ({
-      action: 'unchanged', asin, changedFields: NO_FIELDS, expectedVersion: current!.version, value: progressDataOf(current!), history, baseline,
+    const unchanged = (history: HistoryData[], written: BaselineData[]): ProgressChange => ({
+      action: 'unchanged', asin, changedFields: NO_FIELDS, expectedVersion: current!.version, value: progressDataOf(current!), history, baselines: written,
     });
 
-    // Three-way: a source that says what it said last time changes nothing, whatever happened since.
+    // Three-way: a source that says what it said last time changes nothing, whatever happened
+    // since. What it said last is on the row while it set the value, else a stored baseline.
     const latestReport = reportsFor[reportsFor.length - 1]!;
     const said = baselineOf(latestReport);
-    const before = baselines?.get(asin);
-    if (before !== undefined && sameBaseline(before.value, said)) {
+    const storedSaid = baselines?.get(asin);
+    const onRow = current?.changedBy === source ? saidByRow(current) : undefined;
+    if ((onRow && sameBaseline(onRow, said)) || (storedSaid !== undefined && sameBaseline(storedSaid.value, said))) {
       unchangedSince++;
-      if (current !== null) changes.push(unchanged([], null));
+      if (current !== null) changes.push(unchanged([], NO_BASELINES));
       continue;
     }
     const eventAt = latestReport.observedAt ?? options.now;
-    const baseline: BaselineData = { asin, source, value: said, observedAt: eventAt };
+    const own: BaselineData = { asin, source, value: said, observedAt: eventAt };
     // A report without its own time is what the source says now: the newest knowledge there is.
     if (current !== null && latestReport.observedAt !== undefined && outranked(current, source, eventAt)) {
       // Another source changed the title later: that stays, and this value goes into the history.
       outrankedCount++;
-      changes.push(unchanged([supersededEntry(current, latestReport, historySource, eventAt)], baseline));
+      changes.push(unchanged([supersededEntry(current, latestReport, historySource, eventAt)], [own]));
       continue;
     }
 
@@ -331,14 +340,29 @@ function planProgress(
       if (!changed || reportsFor.length === 1) break;
     }
     if (reportsFor.length > 1 && history.length > 1) history = uniqueById(history);
+    // The row keeps what the source said last (its latest report), for its next import to compare,
+    // where its own fields do not say it already.
+    if (changedData) {
+      const value = changedValueFor(latestReport, changedData);
+      if (value === undefined) delete changedData.changedValue;
+      else changedData.changedValue = value;
+    }
     if (current === null) {
-      // Nothing to protect while a title has no progress: no baseline for a report of "not started".
-      if (changedData) changes.push({ action: 'create', asin, changedFields: fieldLists.share(PROGRESS_FIELDS.slice()), expectedVersion: null, value: changedData, history, baseline });
+      if (changedData) changes.push({ action: 'create', asin, changedFields: fieldLists.share(PROGRESS_FIELDS.slice()), expectedVersion: null, value: changedData, history, baselines: NO_BASELINES });
       continue;
     }
     const changedFields = fieldLists.share(changedData ? PROGRESS_FIELDS.filter((f) => changedData[f] !== current[f]) : []);
-    if (!changedData || changedFields.length === 0) changes.push(unchanged([], baseline));
-    else changes.push({ action: 'update', asin, changedFields, expectedVersion: current.version, value: changedData, history, baseline });
+    if (!changedData || changedFields.length === 0) {
+      // Nothing changed, but the source said something new: remember it.
+      changes.push(unchanged([], [own]));
+      continue;
+    }
+    const written: BaselineData[] = [];
+    const displaced = displacedBaseline(current, source);
+    if (displaced) written.push(displaced);
+    // A stored baseline of this source is older than what the row now holds: replace it.
+    if (storedSaid !== undefined) written.push(own);
+    changes.push({ action: 'update', asin, changedFields, expectedVersion: current.version, value: changedData, history, baselines: written });
   }
   if (unchangedSince > 0) notes.push(`${unchangedSince} progress report(s) unchanged since this source's last import: left as they are`);
   if (outrankedCount > 0) notes.push(`${outrankedCount} progress change(s) kept in the history only: another source changed the title later`);
@@ -469,6 +493,7 @@ export function planImport(records: LibraryRecords, current: CurrentState, optio
     progress,
     seriesMerges,
     plannedAt: options.now,
+    baselineSource: options.baselineSource ?? baselineSourceFor(options.progressSource ?? 'import'),
     summary: { titles: count(titles), series: count(series), progress: count(progress) },
     notes,
   };
@@ -529,7 +554,7 @@ function planSeriesMerges(
 export function isEmptyChangeSet(changeSet: ChangeSet): boolean {
   const { titles, series, progress } = changeSet.summary;
   const merges = changeSet.seriesMerges.filter((m) => m.newAlias || m.expectedVersion !== null).length;
-  const records = changeSet.progress.filter((c) => c.action === 'unchanged' && (c.history.length > 0 || c.baseline !== null)).length;
+  const records = changeSet.progress.filter((c) => c.action === 'unchanged' && (c.history.length > 0 || c.baselines.length > 0)).length;
   return records + titles.created + titles.updated + series.created + series.updated + progress.created + progress.updated + merges === 0;
 }
 
@@ -553,11 +578,11 @@ export function* changeSetToOperationGroups(changeSet: ChangeSet): Generator<Bat
   // Progress before titles: an adapter that keeps a title's status beside it (for lists by status)
   // then writes a new title once, with its status, instead of writing it again for its progress.
   for (const c of changeSet.progress) {
-    if (c.action === 'unchanged' && c.history.length === 0 && c.baseline === null) continue;
+    if (c.action === 'unchanged' && c.history.length === 0 && c.baselines.length === 0) continue;
     // The baseline lands with the change it explains, or alone (with the value that lost).
     const group: BatchOperation[] = c.action === 'unchanged' ? [] : [{ op: 'putProgress', value: c.value, expectedVersion: c.expectedVersion }];
     for (const h of c.history) group.push({ op: 'appendHistory', value: h });
-    if (c.baseline !== null) group.push({ op: 'putBaseline', value: c.baseline });
+    for (const b of c.baselines) group.push({ op: 'putBaseline', value: b });
     yield group;
   }
   for (const c of changeSet.titles) if (c.action !== 'unchanged') yield [{ op: 'putTitle', value: c.value, expectedVersion: c.expectedVersion }];
@@ -582,7 +607,8 @@ export function applyChangeSetToState(state: CurrentState, changeSet: ChangeSet,
   for (const c of changeSet.series) if (c.action !== 'unchanged') series.set(c.key, { ...c.value, ownerId, version: (c.expectedVersion ?? 0) + 1 });
   for (const c of changeSet.progress) if (c.action !== 'unchanged') progress.set(c.asin, { ...c.value, ownerId, version: (c.expectedVersion ?? 0) + 1 });
   const baselines = new Map(state.baselines ?? []);
-  for (const c of changeSet.progress) if (c.baseline !== null) baselines.set(c.asin, { value: c.baseline.value, observedAt: c.baseline.observedAt });
+  // One source per plan: the state keeps the baselines of the plan's source only.
+  for (const c of changeSet.progress) for (const b of c.baselines) if (b.source === (changeSet.baselineSource ?? b.source)) baselines.set(c.asin, { value: b.value, observedAt: b.observedAt });
   const aliases = new Map(state.aliases ?? []);
   for (const m of changeSet.seriesMerges) {
     if (m.into !== null) aliases.set(m.alias, m.into);

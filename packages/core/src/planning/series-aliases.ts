@@ -132,7 +132,10 @@ export function canonicalMemberships(
     if (!isNameKey(m.seriesKey)) return undefined;
     const name = nameOfKey(m.seriesKey);
     // The title's own ASIN-keyed membership of that name beats an alias: it is what Audible says.
-    const own = memberships.find((o) => !isNameKey(o.seriesKey) && hasName(o.seriesKey, name));
+    // One the title itself calls by that name first, then one whose series goes by it elsewhere.
+    const own =
+      memberships.find((o) => !isNameKey(o.seriesKey) && normaliseSeriesTitle(o.seriesTitle) === name) ??
+      memberships.find((o) => !isNameKey(o.seriesKey) && hasName(o.seriesKey, name));
     return own?.seriesKey ?? aliases.get(m.seriesKey);
   };
   const seen = new Set<string>();

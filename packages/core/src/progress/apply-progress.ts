@@ -1,7 +1,7 @@
 import type { ListeningStatus, Progress, ProgressEvent, ProgressReport, ProgressSource } from '../model/progress.js';
 import type { HistoryData, ProgressData } from '../ports/storage.port.js';
 import { historyIdFor } from './history-id.js';
-import { baselineSourceFor } from './source-merge.js';
+import { baselineSourceFor, changedValueFor } from './source-merge.js';
 import { statusFrom } from './status.js';
 
 export { statusFrom } from './status.js';
@@ -108,6 +108,9 @@ export function applyProgressReport(current: Progress | null, report: ProgressIn
     updatedAt: ctx.now,
   };
   if (current && sameProgress(current, next)) return NO_CHANGE;
+  // What the source said, where the row's own fields do not say it (a finish reported at 97 %).
+  const changedValue = changedValueFor(report, next);
+  if (changedValue !== undefined) next.changedValue = changedValue;
 
   const event = eventFor(current?.status ?? null, status);
   const note = relisten ? 're-listen detected' : override && restarted ? 'set by user' : null;

@@ -1,6 +1,6 @@
 import type { BaselineValue } from '../model/store-records.js';
 import type { Progress, ProgressReport, ProgressSource } from '../model/progress.js';
-import type { HistoryData } from '../ports/storage.port.js';
+import type { BaselineData, HistoryData } from '../ports/storage.port.js';
 import { statusFrom } from './status.js';
 import { historyIdFor } from './history-id.js';
 
@@ -40,13 +40,45 @@ export function baselineOf(report: ProgressReport): BaselineValue {
   return value;
 }
 
-/** True when the source says what it said last time. */
-export function sameBaseline(a: BaselineValue, b: BaselineValue): boolean {
+/** What a report says, as kept on the progress row (`changedValue`): the baseline without its status. */
+export function valueSaid(report: ProgressReport): NonNullable<Progress['changedValue']> {
+  const { status: _status, ...value } = baselineOf(report);
+  return value;
+}
+
+/**
+ * The baseline to write for the source that set the current value when another source replaces
+ * it: what it said stays known, so its next report of the same value changes nothing.
+ */
+export function displacedBaseline(current: Progress | null, source: string): BaselineData | null {
+  if (!current?.changedBy || current.changedBy === source || !current.changedAt) return null;
+  return { asin: current.asin, source: current.changedBy, value: saidByRow(current), observedAt: current.changedAt };
+}
+
+/** `changedValue` for a row the report just set: only when the row's fields do not say it already. */
+export function changedValueFor(report: ProgressReport, row: Pick<Progress, 'percentComplete' | 'isFinished' | 'finishedAt' | 'lastPositionMs'>): Progress['changedValue'] {
+  const said = valueSaid(report);
+  return sameBaseline(saidByRow({ ...row, changedValue: null }), said) ? undefined : said;
+}
+
+/**
+ * What the source that set a title's progress said: kept on the row only where the row's own
+ * fields do not already say it (a finish reported at 97 %), so most rows carry nothing extra.
+ */
+export function saidByRow(progress: Pick<Progress, 'percentComplete' | 'isFinished' | 'finishedAt' | 'lastPositionMs' | 'changedValue'>): BaselineValue {
+  return progress.changedValue ?? { percentComplete: progress.percentComplete, isFinished: progress.isFinished, finishedAt: progress.finishedAt, lastPositionMs: progress.lastPositionMs };
+}
+
+/**
+ * True when the source says what it said last time: every field it gives now has the value it had.
+ * A field it leaves out is one it does not know, and says nothing new.
+ */
+export function sameBaseline(before: BaselineValue, said: BaselineValue): boolean {
   return (
-    (a.percentComplete ?? null) === (b.percentComplete ?? null) &&
-    (a.isFinished ?? null) === (b.isFinished ?? null) &&
-    (a.finishedAt ?? null) === (b.finishedAt ?? null) &&
-    (a.lastPositionMs ?? null) === (b.lastPositionMs ?? null)
+    (said.percentComplete == null || said.percentComplete === (before.percentComplete ?? null)) &&
+    (said.isFinished == null || said.isFinished === (before.isFinished ?? null)) &&
+    (said.finishedAt == null || said.finishedAt === (before.finishedAt ?? null)) &&
+    (said.lastPositionMs == null || said.lastPositionMs === (before.lastPositionMs ?? null))
   );
 }
 

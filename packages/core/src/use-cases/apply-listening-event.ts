@@ -4,7 +4,7 @@ import { AsinSchema, IsoDateTimeSchema, PercentSchema } from '../model/primitive
 import { ProgressSourceSchema, type Progress, type ProgressSource } from '../model/progress.js';
 import type { BatchOperation, HistoryData } from '../ports/storage.port.js';
 import { applyProgressReport, LISTENING_EVENT_KINDS, listeningEventToReport, type ListeningEventKind } from '../progress/apply-progress.js';
-import { baselineSourceFor, outranked, supersededEntry } from '../progress/source-merge.js';
+import { baselineSourceFor, displacedBaseline, outranked, supersededEntry } from '../progress/source-merge.js';
 import type { SeriesView } from '../series/derive-series-status.js';
 import { nowIso, retryOnConflict, type UseCaseDeps } from './deps.js';
 import { loadSeriesViews, resolveRuleOptions } from './series-context.js';
@@ -75,6 +75,9 @@ export async function applyListeningEvent(deps: UseCaseDeps, event: ListeningEve
     if (!out.next) return { ...out, progress: current };
     const operations: BatchOperation[] = [{ op: 'putProgress', value: out.next, expectedVersion: current?.version ?? null }];
     for (const entry of out.history) operations.push({ op: 'appendHistory', value: entry });
+    // The source whose value this replaces: what it said stays known for its next report.
+    const displaced = displacedBaseline(current, changeSource);
+    if (displaced) operations.push({ op: 'putBaseline', value: displaced });
     // The title's series have a new status: their cached ones go in the same batch.
     operations.push(...statusInvalidations(title.series.map((m) => m.seriesKey)));
     await storage.applyBatch(ownerId, operations);

@@ -25,6 +25,11 @@ export interface ImportOptions {
    * `audible:<source>` for a sync (its `source` is the account).
    */
   baselineSource?: string;
+  /**
+   * List at most this many changed records of each kind in the report, and no unchanged ones (the
+   * summary still counts them all): what an answer shows of a 100,000-title import. Default: all.
+   */
+  listLimit?: number;
   /** Progress of a large import: titles planned, then records written, each with its total. */
   onProgress?: (progress: { phase: 'planning' | 'writing'; done: number; total: number }) => void;
 }
@@ -95,6 +100,17 @@ async function withTitlesOfMergedSeries(deps: UseCaseDeps, state: CurrentState, 
   const all = new Map(state.titles);
   for (const t of missing) all.set(t.asin, t);
   return { ...state, titles: all };
+}
+
+/** The changes a report lists: all, or the first `limit` that change something. */
+function listed<T extends { action: string }>(changes: readonly T[], limit: number | undefined): readonly T[] {
+  if (limit === undefined) return changes;
+  const out: T[] = [];
+  for (const c of changes) {
+    if (out.length >= limit) break;
+    if (c.action !== 'unchanged') out.push(c);
+  }
+  return out;
 }
 
 function* writeGroups(first: readonly BatchOperation[], changeSet: ChangeSet): Generator<BatchOperation[]> {
@@ -185,9 +201,9 @@ function planAndApply(deps: UseCaseDeps, records: LibraryRecords, options: Impor
     return {
       committed: options.commit,
       summary: changeSet.summary,
-      titles: changeSet.titles.map(({ asin, action, changedFields }) => ({ asin, action, changedFields })),
-      series: changeSet.series.map(({ key, action, changedFields }) => ({ key, action, changedFields })),
-      progress: changeSet.progress.map(({ asin, action, changedFields }) => ({ asin, action, changedFields })),
+      titles: listed(changeSet.titles, options.listLimit).map(({ asin, action, changedFields }) => ({ asin, action, changedFields })),
+      series: listed(changeSet.series, options.listLimit).map(({ key, action, changedFields }) => ({ key, action, changedFields })),
+      progress: listed(changeSet.progress, options.listLimit).map(({ asin, action, changedFields }) => ({ asin, action, changedFields })),
       notes: changeSet.notes,
       runId,
       attempts: attempt,
