@@ -77,6 +77,7 @@ export function registerSeriesCommands(program: Command, ctx: CommandContext): v
       const { body: result } = await api.invokeRoute(api.recomputeSeriesRoute, await ctx.api(), {});
       if (options.json) return ctx.printer.json(result);
       ctx.printer.line(`Series recomputed: ${result.created} created, ${result.updated} updated, ${result.removed} removed; ${result.series.length} series in all.`);
+      if (result.merged > 0) ctx.printer.line(`${result.merged} series named only by title joined the Audible series of the same name.`);
     });
 }
 

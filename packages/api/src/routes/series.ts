@@ -36,6 +36,8 @@ export const RecomputeResponseSchema = z.object({
   created: z.number().int(),
   updated: z.number().int(),
   removed: z.number().int(),
+  /** Series named only by title that joined the Audible series they are (counted in `removed`). */
+  merged: z.number().int(),
   series: z.array(SeriesJsonSchema),
 });
 
@@ -49,6 +51,6 @@ export const recomputeSeriesRoute = defineRoute({
   responses: { 200: RecomputeResponseSchema },
   async handler(ctx) {
     const result = await recomputeSeries(ctx);
-    return ok({ created: result.created, updated: result.updated, removed: result.removed, series: result.series.map(seriesJson) });
+    return ok({ created: result.created, updated: result.updated, removed: result.removed, merged: result.merged, series: result.series.map(seriesJson) });
   },
 });
