@@ -63,6 +63,10 @@ describe('fake-notion with the real SDK', () => {
     }
     const seriesPage = fake.state.getPage(s.id);
     expect((fake.state.plainValues(seriesPage).Books as string[]).length).toBe(5);
+    // Notion rounds a page's times down to the minute.
+    const created = (await client.pages.retrieve({ page_id: s.id })) as { created_time: string; last_edited_time: string };
+    expect(created.created_time).toMatch(/:00\.000Z$/);
+    expect(created.last_edited_time).toMatch(/:00\.000Z$/);
 
     const found = await client.dataSources.query({ data_source_id: booksDs, filter: { property: 'ASIN', rich_text: { equals: 'B000000003' } } });
     expect(found.results).toHaveLength(1);

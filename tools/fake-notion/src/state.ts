@@ -93,6 +93,12 @@ export class FakeWorkspace {
     return new Date(this.now()).toISOString();
   }
 
+  /** A page's created and last-edited times, which Notion rounds down to the minute. */
+  private pageTimestamp(): string {
+    const ms = this.now();
+    return new Date(ms - (ms % 60_000)).toISOString();
+  }
+
   /** A page the integration can create databases under (what a user shares with it). */
   addParentPage(title = 'SagaSync'): string {
     const id = newUuid();
@@ -356,7 +362,7 @@ export class FakeWorkspace {
     const values = this.parseProperties(ds, body.properties);
     const title = [...ds.properties.values()].find((p) => p.type === 'title');
     if (title && !values.has(title.id)) throw validationError(`${title.name} is required: a page needs a title property value.`);
-    const now = this.timestamp();
+    const now = this.pageTimestamp();
     const page: FakePage = {
       id: newUuid(),
       dataSourceId: ds.id,
@@ -394,7 +400,7 @@ export class FakeWorkspace {
     if (body.icon !== undefined) page.icon = body.icon;
     if (body.cover !== undefined) page.cover = body.cover;
     this.writeValues(page, ds, values);
-    page.lastEditedTime = this.timestamp();
+    page.lastEditedTime = this.pageTimestamp();
     page.lastEditedBy = actor;
     return this.pageResponse(page);
   }
@@ -416,7 +422,7 @@ export class FakeWorkspace {
         const current = ((other.values.get(reverseId) as { id: string }[] | undefined) ?? []).filter((r) => r.id !== page.id);
         if (newIds.has(id)) current.push({ id: page.id });
         other.values.set(reverseId, current);
-        other.lastEditedTime = this.timestamp();
+        other.lastEditedTime = this.pageTimestamp();
       }
     }
   }
