@@ -152,6 +152,30 @@ export const postgresMigrations: readonly { name: string; sql: string }[] = [
   CREATE INDEX sync_schedules_due ON sync_schedules (next_allowed_ms, user_id) WHERE enabled;
   `,
   },
+  {
+    // A second wall behind the owner condition every statement already has: a row is visible to,
+    // and writable by, a session only when its owner_id is the session's `sagasync.owner_id`
+    // (which the adapter sets for every call). FORCE applies it to the tables' owner too, so it
+    // holds for an application role that owns the schema (superusers and BYPASSRLS roles are
+    // exempt, as PostgreSQL exempts them from every policy). The directory tables stay without
+    // one on purpose: the directory crosses users by design (a token is found by its hash before
+    // any user is known, due schedules are listed for everyone, deleting a user edits accounts
+    // shared with them), so it has no single owner to key a policy on.
+    name: 'row-level security on library tables',
+    // The tables are listed here, not taken from a shared constant, so this step never changes; a
+    // later library table gets its policy in the step that creates it.
+    sql: [
+      'titles', 'title_series', 'series', 'progress', 'history', 'tracker_books', 'links', 'conflicts', 'decisions',
+      'sync_runs', 'settings', 'credentials', 'mirror_records', 'baselines', 'series_aliases', 'leases', 'expiring',
+    ].map(
+      (table) => `
+  ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
+  ALTER TABLE ${table} FORCE ROW LEVEL SECURITY;
+  CREATE POLICY owner_only ON ${table}
+    USING (owner_id = current_setting('sagasync.owner_id', true))
+    WITH CHECK (owner_id = current_setting('sagasync.owner_id', true));`,
+    ).join('\n'),
+  },
 ];
 
 /** The schema version this adapter writes: the number of steps. */

@@ -73,6 +73,9 @@ interface DataRow {
 
 /** A title's listening status: its progress row's, `not_started` without one. */
 const TITLE_STATUS = "coalesce(p.status, 'not_started')";
+/** Sets the row-level-security owner: `$2` true for the transaction only (SET LOCAL), false for the session. */
+const SET_OWNER = "SELECT set_config('sagasync.owner_id', $1, $2)";
+
 /** Titles with their status, joined at read time rather than copied, so no write can leave the copy stale. */
 const TITLES_WITH_STATUS = 'FROM titles t LEFT JOIN progress p ON p.owner_id = t.owner_id AND p.asin = t.asin';
 
@@ -116,20 +119,58 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
   }
 
   /**
+   * One port call that reads (or makes one single-statement write) on a client of its own whose
+   * session names the owner for the row-level-security policy (`sagasync.owner_id`): one round trip
+   * more than a bare `pool.query`. The setting is the session's, not a transaction's, so a read
+   * needs no BEGIN and COMMIT; every call sets it again before its first statement, so a
+   * connection's previous owner never carries over into a call of the adapter.
+   */
+  function withOwner<T>(operation: string, ownerId: string, run: (db: PoolClient, owner: string) => Promise<T>): Promise<T> {
+    return withStore(operation, ownerId, async (owner) => {
+      const db = await pool.connect();
+      let failure: Error | undefined;
+      try {
+        await db.query(SET_OWNER, [owner, false]);
+        return await run(db, owner);
+      } catch (error) {
+        // As pool.query does, a client whose statement failed is not handed back (it may be broken);
+        // one that only saw our own validation or decoding fail is.
+        if (!SagaSyncError.isInstance(error)) failure = error instanceof Error ? error : new Error(String(error));
+        throw error;
+      } finally {
+        db.release(failure);
+      }
+    });
+  }
+
+  /**
+   * A transaction for the owner: its first statement sets `sagasync.owner_id` for the transaction
+   * only (`set_config(..., true)`, which is SET LOCAL), together with `first` when given, so the
+   * setting costs no round trip of its own there.
+   */
+  function ownerTransaction<T>(owner: string, body: (db: PoolClient) => Promise<T>, first?: { sql: string; params: unknown[] }): Promise<T> {
+    return withTransaction(pool, async (db) => {
+      if (first) await db.query(`SELECT set_config('sagasync.owner_id', $1, true), ${first.sql}`, [owner, ...first.params]);
+      else await db.query(SET_OWNER, [owner, true]);
+      return body(db);
+    });
+  }
+
+  /**
    * A read-modify-write of one side record (a lease, an expiring record) in a transaction holding an
    * advisory lock on its key, so two callers racing on it run one after the other.
    */
   function withKeyLock<T>(operation: string, ownerId: string, key: readonly string[], run: (db: PoolClient, owner: string) => Promise<T>): Promise<T> {
     return withStore(operation, ownerId, (owner) =>
-      withTransaction(pool, async (db) => {
-        await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [JSON.stringify([owner, ...key])]);
-        return run(db, owner);
+      ownerTransaction(owner, (db) => run(db, owner), {
+        sql: 'pg_advisory_xact_lock(hashtextextended($2, 0))',
+        params: [JSON.stringify([owner, ...key])],
       }),
     );
   }
 
-  async function one<R extends object, T>(sql: string, params: unknown[], decodeRow: (row: R) => T): Promise<T | null> {
-    const { rows } = await pool.query<R & object>(sql, params);
+  async function one<R extends object, T>(db: PoolClient, sql: string, params: unknown[], decodeRow: (row: R) => T): Promise<T | null> {
+    const { rows } = await db.query<R & object>(sql, params);
     return rows[0] === undefined ? null : decodeRow(rows[0]);
   }
 
@@ -155,26 +196,26 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
     limits,
 
     getTitle: (ownerId, asin) =>
-      withStore('getTitle', ownerId, (owner) =>
-        one<VersionedRow, ReturnType<typeof decode.title>>('SELECT version, data FROM titles WHERE owner_id = $1 AND asin = $2', [owner, asin], (row) =>
+      withOwner('getTitle', ownerId, (db, owner) =>
+        one<VersionedRow, ReturnType<typeof decode.title>>(db, 'SELECT version, data FROM titles WHERE owner_id = $1 AND asin = $2', [owner, asin], (row) =>
           decode.title(owner, row.data, row.version),
         ),
       ),
     getTitles: (ownerId, asins) =>
-      withStore('getTitles', ownerId, async (owner) => {
+      withOwner('getTitles', ownerId, async (db, owner) => {
         if (asins.length === 0) return [];
-        const { rows } = await pool.query<VersionedRow>('SELECT version, data FROM titles WHERE owner_id = $1 AND asin = ANY($2::text[])', [owner, [...asins]]);
+        const { rows } = await db.query<VersionedRow>('SELECT version, data FROM titles WHERE owner_id = $1 AND asin = ANY($2::text[])', [owner, [...asins]]);
         return rows.map((row) => decode.title(owner, row.data, row.version));
       }),
     listTitles: (ownerId, query = {}) =>
-      withStore('listTitles', ownerId, (owner) => {
+      withOwner('listTitles', ownerId, (db, owner) => {
         const { params, where } = filters(owner, { 't.owned': query.owned }, 't.');
         if (query.seriesKeys !== undefined) {
           where.push(`t.asin IN (SELECT asin FROM title_series WHERE owner_id = $1 AND series_key = ANY(${params.add([...query.seriesKeys])}::text[]))`);
         }
         if (query.status !== undefined) where.push(`${TITLE_STATUS} = ${params.add(query.status)}`);
         return listPage<VersionedRow, ReturnType<typeof decode.title>>(
-          pool,
+          db,
           { select: `SELECT t.version, t.data ${TITLES_WITH_STATUS}`, where, params, order: ['t.asin'] },
           query,
           (row) => decode.title(owner, row.data, row.version),
@@ -182,15 +223,15 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
         );
       }),
     countTitles: (ownerId, filter = {}) =>
-      withStore('countTitles', ownerId, async (owner) => {
+      withOwner('countTitles', ownerId, async (db, owner) => {
         const { params, where } = filters(owner, { owned: filter.owned });
-        const { rows } = await pool.query<{ count: number }>(`SELECT count(*)::int AS count FROM titles WHERE ${where.join(' AND ')}`, params.values);
+        const { rows } = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM titles WHERE ${where.join(' AND ')}`, params.values);
         return rows[0]!.count;
       }),
     countTitlesByStatus: (ownerId, filter = {}) =>
-      withStore('countTitlesByStatus', ownerId, async (owner) => {
+      withOwner('countTitlesByStatus', ownerId, async (db, owner) => {
         const { params, where } = filters(owner, { 't.owned': filter.owned }, 't.');
-        const { rows } = await pool.query<{ status: keyof StatusCounts; count: number }>(
+        const { rows } = await db.query<{ status: keyof StatusCounts; count: number }>(
           `SELECT ${TITLE_STATUS} AS status, count(*)::int AS count ${TITLES_WITH_STATUS} WHERE ${where.join(' AND ')} GROUP BY 1`,
           params.values,
         );
@@ -200,16 +241,16 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
       }),
 
     getSeries: (ownerId, key) =>
-      withStore('getSeries', ownerId, (owner) =>
-        one<VersionedRow, ReturnType<typeof decode.series>>('SELECT version, data FROM series WHERE owner_id = $1 AND key = $2', [owner, key], (row) =>
+      withOwner('getSeries', ownerId, (db, owner) =>
+        one<VersionedRow, ReturnType<typeof decode.series>>(db, 'SELECT version, data FROM series WHERE owner_id = $1 AND key = $2', [owner, key], (row) =>
           decode.series(owner, row.data, row.version),
         ),
       ),
     listSeries: (ownerId, query) =>
-      withStore('listSeries', ownerId, (owner) => {
+      withOwner('listSeries', ownerId, (db, owner) => {
         const { params, where } = filters(owner, {});
         return listPage<VersionedRow, ReturnType<typeof decode.series>>(
-          pool,
+          db,
           { select: 'SELECT version, data FROM series', where, params, order: ['key'] },
           query,
           (row) => decode.series(owner, row.data, row.version),
@@ -217,14 +258,14 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
         );
       }),
     findSeriesByName: (ownerId, name, query = {}) =>
-      withStore('findSeriesByName', ownerId, (owner) => {
+      withOwner('findSeriesByName', ownerId, (db, owner) => {
         if (typeof name !== 'string') throw new SagaSyncError('invalid_input', 'a series name must be a string', { details: { location: 'name' } });
         const { params, where } = filters(owner, {});
         const wanted = params.add(normaliseSeriesTitle(name));
         // A prefix as a range on the index: every key that starts with it sorts below it || U+10FFFF.
         where.push(query.prefix ? `name_key >= ${wanted} AND name_key < ${wanted} || chr(1114111)` : `name_key = ${wanted}`);
         return listPage<VersionedRow, ReturnType<typeof decode.series>>(
-          pool,
+          db,
           { select: 'SELECT version, data FROM series', where, params, order: ['name_key', 'key'] },
           query,
           (row) => decode.series(owner, row.data, row.version),
@@ -233,16 +274,16 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
       }),
 
     getProgress: (ownerId, asin) =>
-      withStore('getProgress', ownerId, (owner) =>
-        one<VersionedRow, ReturnType<typeof decode.progress>>('SELECT version, data FROM progress WHERE owner_id = $1 AND asin = $2', [owner, asin], (row) =>
+      withOwner('getProgress', ownerId, (db, owner) =>
+        one<VersionedRow, ReturnType<typeof decode.progress>>(db, 'SELECT version, data FROM progress WHERE owner_id = $1 AND asin = $2', [owner, asin], (row) =>
           decode.progress(owner, row.data, row.version),
         ),
       ),
     listProgress: (ownerId, query = {}) =>
-      withStore('listProgress', ownerId, (owner) => {
+      withOwner('listProgress', ownerId, (db, owner) => {
         const { params, where } = filters(owner, { status: query.status });
         return listPage<VersionedRow, ReturnType<typeof decode.progress>>(
-          pool,
+          db,
           { select: 'SELECT version, data FROM progress', where, params, order: ['asin'] },
           query,
           (row) => decode.progress(owner, row.data, row.version),
@@ -250,10 +291,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
         );
       }),
     listHistory: (ownerId, asin, query) =>
-      withStore('listHistory', ownerId, (owner) => {
+      withOwner('listHistory', ownerId, (db, owner) => {
         const { params, where } = filters(owner, { asin });
         return listPage<DataRow, ReturnType<typeof decode.history>>(
-          pool,
+          db,
           { select: 'SELECT data FROM history', where, params, order: ['at_ms', 'id'] },
           query,
           (row) => decode.history(owner, row.data),
@@ -262,18 +303,19 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
       }),
 
     getTrackerBook: (ownerId, source, trackerId) =>
-      withStore('getTrackerBook', ownerId, (owner) =>
+      withOwner('getTrackerBook', ownerId, (db, owner) =>
         one<DataRow, ReturnType<typeof decode.trackerBook>>(
+          db,
           'SELECT data FROM tracker_books WHERE owner_id = $1 AND source = $2 AND tracker_id = $3',
           [owner, source, trackerId],
           (row) => decode.trackerBook(owner, row.data),
         ),
       ),
     listTrackerBooks: (ownerId, query = {}) =>
-      withStore('listTrackerBooks', ownerId, (owner) => {
+      withOwner('listTrackerBooks', ownerId, (db, owner) => {
         const { params, where } = filters(owner, { source: query.source });
         return listPage<DataRow, ReturnType<typeof decode.trackerBook>>(
-          pool,
+          db,
           { select: 'SELECT data FROM tracker_books', where, params, order: ['source', 'tracker_id'] },
           query,
           (row) => decode.trackerBook(owner, row.data),
@@ -282,10 +324,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
       }),
 
     listLinks: (ownerId, query = {}) =>
-      withStore('listLinks', ownerId, (owner) => {
+      withOwner('listLinks', ownerId, (db, owner) => {
         const { params, where } = filters(owner, { asin: query.asin, source: query.source, tracker_id: query.trackerId });
         return listPage<DataRow, ReturnType<typeof decode.link>>(
-          pool,
+          db,
           { select: 'SELECT data FROM links', where, params, order: ['asin', 'source'] },
           query,
           (row) => decode.link(owner, row.data),
@@ -294,16 +336,16 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
       }),
 
     getConflict: (ownerId, id) =>
-      withStore('getConflict', ownerId, (owner) =>
-        one<VersionedRow, ReturnType<typeof decode.conflict>>('SELECT version, data FROM conflicts WHERE owner_id = $1 AND id = $2', [owner, id], (row) =>
+      withOwner('getConflict', ownerId, (db, owner) =>
+        one<VersionedRow, ReturnType<typeof decode.conflict>>(db, 'SELECT version, data FROM conflicts WHERE owner_id = $1 AND id = $2', [owner, id], (row) =>
           decode.conflict(owner, row.data, row.version),
         ),
       ),
     listConflicts: (ownerId, query = {}) =>
-      withStore('listConflicts', ownerId, (owner) => {
+      withOwner('listConflicts', ownerId, (db, owner) => {
         const { params, where } = filters(owner, { status: query.status });
         return listPage<VersionedRow, ReturnType<typeof decode.conflict>>(
-          pool,
+          db,
           { select: 'SELECT version, data FROM conflicts', where, params, order: ['id'] },
           query,
           (row) => decode.conflict(owner, row.data, row.version),
@@ -311,10 +353,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
         );
       }),
     listDecisions: (ownerId, query = {}) =>
-      withStore('listDecisions', ownerId, (owner) => {
+      withOwner('listDecisions', ownerId, (db, owner) => {
         const { params, where } = filters(owner, { source: query.source, tracker_id: query.trackerId });
         return listPage<DataRow, ReturnType<typeof decode.decision>>(
-          pool,
+          db,
           { select: 'SELECT data FROM decisions', where, params, order: ['source', 'tracker_id', 'asin_key'] },
           query,
           (row) => decode.decision(owner, row.data),
@@ -323,10 +365,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
       }),
 
     listSyncRuns: (ownerId, query = {}) =>
-      withStore('listSyncRuns', ownerId, (owner) => {
+      withOwner('listSyncRuns', ownerId, (db, owner) => {
         const { params, where } = filters(owner, { kind: query.kind });
         return listPage<DataRow, ReturnType<typeof decode.syncRun>>(
-          pool,
+          db,
           { select: 'SELECT data FROM sync_runs', where, params, order: ['started_ms', 'id'], descending: true },
           query,
           (row) => decode.syncRun(owner, row.data),
@@ -335,36 +377,37 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
       }),
 
     getSetting: (ownerId, key) =>
-      withStore('getSetting', ownerId, async (owner) => {
-        const { rows } = await pool.query<DataRow>('SELECT data FROM settings WHERE owner_id = $1 AND key = $2', [owner, key]);
+      withOwner('getSetting', ownerId, async (db, owner) => {
+        const { rows } = await db.query<DataRow>('SELECT data FROM settings WHERE owner_id = $1 AND key = $2', [owner, key]);
         return rows[0] === undefined ? null : rows[0].data;
       }),
 
     getCredential: (ownerId, name) =>
-      withStore('getCredential', ownerId, (owner) =>
-        one<DataRow, ReturnType<typeof decode.credential>>('SELECT data FROM credentials WHERE owner_id = $1 AND name = $2', [owner, name], (row) =>
+      withOwner('getCredential', ownerId, (db, owner) =>
+        one<DataRow, ReturnType<typeof decode.credential>>(db, 'SELECT data FROM credentials WHERE owner_id = $1 AND name = $2', [owner, name], (row) =>
           decode.credential(owner, row.data),
         ),
       ),
     listCredentialNames: (ownerId, query) =>
-      withStore('listCredentialNames', ownerId, (owner) => {
+      withOwner('listCredentialNames', ownerId, (db, owner) => {
         const { params, where } = filters(owner, {});
-        return listPage<{ name: string }, string>(pool, { select: 'SELECT name FROM credentials', where, params, order: ['name'] }, query, (row) => row.name, (name) => [name]);
+        return listPage<{ name: string }, string>(db, { select: 'SELECT name FROM credentials', where, params, order: ['name'] }, query, (row) => row.name, (name) => [name]);
       }),
 
     getMirrorRecord: (ownerId, table, key) =>
-      withStore('getMirrorRecord', ownerId, (owner) =>
+      withOwner('getMirrorRecord', ownerId, (db, owner) =>
         one<DataRow, ReturnType<typeof decode.mirrorRecord>>(
+          db,
           'SELECT data FROM mirror_records WHERE owner_id = $1 AND mirror_table = $2 AND key = $3',
           [owner, table, key],
           (row) => decode.mirrorRecord(owner, row.data),
         ),
       ),
     listMirrorRecords: (ownerId, query = {}) =>
-      withStore('listMirrorRecords', ownerId, (owner) => {
+      withOwner('listMirrorRecords', ownerId, (db, owner) => {
         const { params, where } = filters(owner, { mirror_table: query.table });
         return listPage<DataRow, ReturnType<typeof decode.mirrorRecord>>(
-          pool,
+          db,
           { select: 'SELECT data FROM mirror_records', where, params, order: ['mirror_table', 'key'] },
           query,
           (row) => decode.mirrorRecord(owner, row.data),
@@ -373,15 +416,15 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
       }),
 
     listBaselines: (ownerId, asin) =>
-      withStore('listBaselines', ownerId, async (owner) => {
-        const { rows } = await pool.query<DataRow>('SELECT data FROM baselines WHERE owner_id = $1 AND asin = $2 ORDER BY source', [owner, asin]);
+      withOwner('listBaselines', ownerId, async (db, owner) => {
+        const { rows } = await db.query<DataRow>('SELECT data FROM baselines WHERE owner_id = $1 AND asin = $2 ORDER BY source', [owner, asin]);
         return rows.map((row) => decode.baseline(owner, row.data));
       }),
     listSourceBaselines: (ownerId, source, query = {}) =>
-      withStore('listSourceBaselines', ownerId, (owner) => {
+      withOwner('listSourceBaselines', ownerId, (db, owner) => {
         const { params, where } = filters(owner, { source });
         return listPage<DataRow, ReturnType<typeof decode.baseline>>(
-          pool,
+          db,
           { select: 'SELECT data FROM baselines', where, params, order: ['asin'] },
           query,
           (row) => decode.baseline(owner, row.data),
@@ -390,16 +433,16 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
       }),
 
     getSeriesAlias: (ownerId, alias) =>
-      withStore('getSeriesAlias', ownerId, (owner) =>
-        one<DataRow, ReturnType<typeof decode.seriesAlias>>('SELECT data FROM series_aliases WHERE owner_id = $1 AND alias = $2', [owner, alias], (row) =>
+      withOwner('getSeriesAlias', ownerId, (db, owner) =>
+        one<DataRow, ReturnType<typeof decode.seriesAlias>>(db, 'SELECT data FROM series_aliases WHERE owner_id = $1 AND alias = $2', [owner, alias], (row) =>
           decode.seriesAlias(owner, row.data),
         ),
       ),
     listSeriesAliases: (ownerId, query = {}) =>
-      withStore('listSeriesAliases', ownerId, (owner) => {
+      withOwner('listSeriesAliases', ownerId, (db, owner) => {
         const { params, where } = filters(owner, { series_key: query.seriesKey });
         return listPage<DataRow, ReturnType<typeof decode.seriesAlias>>(
-          pool,
+          db,
           { select: 'SELECT data FROM series_aliases', where, params, order: ['alias'] },
           query,
           (row) => decode.seriesAlias(owner, row.data),
@@ -432,13 +475,13 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
         return true;
       });
     },
-    getLease: (ownerId, name) => withStore('getLease', ownerId, (owner) => readLease(pool, owner, name)),
+    getLease: (ownerId, name) => withOwner('getLease', ownerId, (db, owner) => readLease(db, owner, name)),
 
     getExpiring: (ownerId, kind, key, now) =>
-      withStore('getExpiring', ownerId, async (owner) => {
+      withOwner('getExpiring', ownerId, async (db, owner) => {
         checkKindAndKey(kind, key);
         const nowMs = parseNow(now);
-        const record = await readExpiring(pool, owner, kind, key);
+        const record = await readExpiring(db, owner, kind, key);
         return record && isUnexpired(record, nowMs) ? record : null;
       }),
     putExpiring: async (ownerId, record, options) => {
@@ -454,12 +497,12 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
       });
     },
     listExpiring: (ownerId, kind, now, query) =>
-      withStore('listExpiring', ownerId, (owner) => {
+      withOwner('listExpiring', ownerId, (db, owner) => {
         checkName(kind, 'kind');
         const { params, where } = filters(owner, { kind });
         where.push(`expires_ms > ${params.add(parseNow(now))}`);
         return listPage<DataRow, ExpiringRecord>(
-          pool,
+          db,
           { select: 'SELECT data FROM expiring', where, params, order: ['key'] },
           query,
           (row) => decode.expiring(owner, row.data),
@@ -467,7 +510,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
         );
       }),
     purgeExpired: (ownerId, now) =>
-      withStore('purgeExpired', ownerId, async (owner) => (await pool.query(sideWrites.purgeExpired, [owner, parseNow(now)])).rowCount ?? 0),
+      withOwner('purgeExpired', ownerId, async (db, owner) => (await db.query(sideWrites.purgeExpired, [owner, parseNow(now)])).rowCount ?? 0),
 
     applyBatch: (ownerId, operations: readonly BatchOperation[]) =>
       withStore('applyBatch', ownerId, async (owner) => {
@@ -476,7 +519,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
         // Validated before the transaction opens, so an invalid operation costs no round trip and no lock.
         const parsed = operations.map((operation, i) => parseOperation(operation, i));
         if (parsed.length > 0) {
-          await withTransaction(pool, async (db) => {
+          await ownerTransaction(owner, async (db) => {
             for (const operation of parsed) await applyOperation(db, owner, operation);
           });
         }

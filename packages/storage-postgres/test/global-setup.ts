@@ -3,15 +3,20 @@ import { accessSync, chmodSync, chownSync, constants, mkdirSync, mkdtempSync, rm
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import postgres from 'pg';
 import type { TestProject } from 'vitest/node';
 
 /** Debian's PostgreSQL 15, which the CI image has; the tests keep their SQL to what 15 accepts. */
 const PG_BIN = '/usr/lib/postgresql/15/bin';
+/** The tests' application role (see `postgresAppRole`). */
+const APP_ROLE = 'sagasync_app';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The throwaway cluster's maintenance database; each suite creates its own database from it. */
+    /** The throwaway cluster's maintenance database, as its superuser; each suite creates its own database from it. */
     postgresAdminUrl: string;
+    /** The role the adapters' tests log in as: not a superuser and without BYPASSRLS, so the owner policy applies to it. */
+    postgresAppRole: string;
   }
 }
 
@@ -75,6 +80,22 @@ export default async function setup(project: TestProject): Promise<() => void> {
       rmSync(work, { recursive: true, force: true });
     }
   };
-  project.provide('postgresAdminUrl', `postgresql://${pgUser}@127.0.0.1:${port}/postgres`);
+  const adminUrl = `postgresql://${pgUser}@127.0.0.1:${port}/postgres`;
+  try {
+    // Roles are the cluster's, so it is made once here rather than by each suite. Each suite makes
+    // it the owner of its database (test/database.ts); the cluster trusts local logins, so no password.
+    const admin = new postgres.Client({ connectionString: adminUrl });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS`);
+    } finally {
+      await admin.end();
+    }
+  } catch (error) {
+    teardown();
+    throw error;
+  }
+  project.provide('postgresAdminUrl', adminUrl);
+  project.provide('postgresAppRole', APP_ROLE);
   return teardown;
 }
