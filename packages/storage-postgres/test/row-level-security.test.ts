@@ -1,4 +1,5 @@
 import type { TitleData } from '@sagasync/core';
+import { bareTitle } from '@sagasync/storage/conformance';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresStorage } from '../src/index.js';
@@ -10,28 +11,7 @@ const db = suiteDatabase();
 const ALICE = 'owner-rls-alice';
 const BOB = 'owner-rls-bob';
 
-const T0 = '2024-01-01T00:00:00.000Z';
-const title = (asin: string): TitleData => ({
-  asin,
-  title: `Title ${asin}`,
-  subtitle: null,
-  authors: [],
-  narrators: [],
-  runtimeMinutes: null,
-  releaseDate: null,
-  purchaseDate: null,
-  coverUrl: null,
-  language: null,
-  marketplace: null,
-  sourceAccount: null,
-  owned: true,
-  isPodcast: false,
-  contributors: [],
-  forSale: null,
-  series: [],
-  createdAt: T0,
-  updatedAt: T0,
-});
+const title = (asin: string): TitleData => bareTitle(asin);
 
 /** A session as the application role, in a transaction whose `sagasync.owner_id` is `owner`, rolled back at the end. */
 async function asOwner<T>(owner: string | null, run: (client: pg.Client) => Promise<T>): Promise<T> {

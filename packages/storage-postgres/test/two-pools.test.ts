@@ -1,4 +1,5 @@
 import { retryOnConflict, type StoragePort, type TitleData } from '@sagasync/core';
+import { bareTitle } from '@sagasync/storage/conformance';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresStorage } from '../src/index.js';
@@ -8,28 +9,7 @@ const db = suiteDatabase();
 const OWNER = 'owner-two-pools';
 const ASINS = Array.from({ length: 10 }, (_, i) => `B0TWOPOOL${i}`);
 
-const T0 = '2024-01-01T00:00:00.000Z';
-const title = (asin: string): TitleData => ({
-  asin,
-  title: `Title ${asin}`,
-  subtitle: null,
-  authors: [],
-  narrators: [],
-  runtimeMinutes: null,
-  releaseDate: null,
-  purchaseDate: null,
-  coverUrl: null,
-  language: null,
-  marketplace: null,
-  sourceAccount: null,
-  owned: true,
-  isPodcast: false,
-  contributors: [],
-  forSale: null,
-  series: [],
-  createdAt: T0,
-  updatedAt: T0,
-});
+const title = (asin: string): TitleData => bareTitle(asin);
 
 /** Adds `author` to every title, each as a read-modify-write retried on version conflicts, the way use cases write. */
 async function addAuthorEverywhere(store: StoragePort, author: string): Promise<void> {

@@ -16,6 +16,8 @@ import { createSuiteContext, type StorageConformanceOptions } from './suite-cont
 import { describeVersions } from './versions.js';
 
 export type { RawRowsHook, StorageCapabilities, StorageConformanceOptions } from './suite-context.js';
+/** The smallest valid title, for an adapter's own tests beside the suite. */
+export { bareTitle } from './fixtures.js';
 
 /**
  * The storage conformance suite: registers vitest tests that hold an adapter to every guarantee
