@@ -1,0 +1,44 @@
+import type { TestProject } from 'vitest/node';
+import { startDynamoDbLocal } from './dynamodb-local.js';
+import { startPostgresCluster } from './postgres-cluster.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The throwaway cluster's maintenance database, as its superuser; each suite creates its own database from it. */
+    postgresAdminUrl: string;
+    /** The role the adapters' tests log in as: not a superuser and without BYPASSRLS, so the owner policy applies to it. */
+    postgresAppRole: string;
+    /** DynamoDB Local's endpoint; each suite creates its own table there. */
+    dynamoEndpoint: string;
+  }
+}
+
+/** A vitest global setup: one PostgreSQL cluster for the project's whole run. */
+export async function postgresGlobalSetup(project: TestProject): Promise<() => void> {
+  const cluster = await startPostgresCluster();
+  project.provide('postgresAdminUrl', cluster.adminUrl);
+  project.provide('postgresAppRole', cluster.appRole);
+  return cluster.stop;
+}
+
+/** A vitest global setup: one DynamoDB Local for the project's whole run. */
+export async function dynamoGlobalSetup(project: TestProject): Promise<() => void> {
+  const local = await startDynamoDbLocal();
+  project.provide('dynamoEndpoint', local.endpoint);
+  return local.stop;
+}
+
+/** Both, started side by side, for projects that move data between stores. */
+export async function servicesGlobalSetup(project: TestProject): Promise<() => void> {
+  const [cluster, local] = await Promise.allSettled([startPostgresCluster(), startDynamoDbLocal()]);
+  const stops = [cluster, local].flatMap((started) => (started.status === 'fulfilled' ? [started.value.stop] : []));
+  const stopAll = () => stops.forEach((stop) => stop());
+  if (cluster.status === 'rejected' || local.status === 'rejected') {
+    stopAll();
+    throw cluster.status === 'rejected' ? cluster.reason : (local as PromiseRejectedResult).reason;
+  }
+  project.provide('postgresAdminUrl', cluster.value.adminUrl);
+  project.provide('postgresAppRole', cluster.value.appRole);
+  project.provide('dynamoEndpoint', local.value.endpoint);
+  return stopAll;
+}
