@@ -381,6 +381,17 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
         const { rows } = await db.query<DataRow>('SELECT data FROM settings WHERE owner_id = $1 AND key = $2', [owner, key]);
         return rows[0] === undefined ? null : rows[0].data;
       }),
+    listSettings: (ownerId, query) =>
+      withOwner('listSettings', ownerId, (db, owner) => {
+        const { params, where } = filters(owner, {});
+        return listPage<{ key: string; data: unknown }, { key: string; value: unknown }>(
+          db,
+          { select: 'SELECT key, data FROM settings', where, params, order: ['key'] },
+          query,
+          (row) => ({ key: row.key, value: row.data }),
+          (setting) => [setting.key],
+        );
+      }),
 
     getCredential: (ownerId, name) =>
       withOwner('getCredential', ownerId, (db, owner) =>

@@ -40,6 +40,7 @@ export interface ReadQueries {
   setting: Database.Statement<[string, string], string>;
   credential: Database.Statement<[string, string], DataRow>;
   credentialNames: PagedQuery<{ name: string }>;
+  settings: PagedQuery<{ key: string; data: string }>;
   mirrorRecord: Database.Statement<[string, string, string], DataRow>;
   mirrorRecords: PagedQuery<DataRow>;
   baselines: Database.Statement<[string, string], DataRow>;
@@ -125,6 +126,7 @@ export function prepareQueries(db: Database.Database): ReadQueries {
     setting: pluck<[string, string], string>('SELECT data FROM settings WHERE owner_id = ? AND key = ?'),
     credential: one<[string, string], DataRow>('SELECT data, digest FROM credentials WHERE owner_id = ? AND name = ?'),
     credentialNames: new PagedQuery<{ name: string }>(db, 'SELECT name FROM credentials WHERE owner_id = @owner', ['name']),
+    settings: new PagedQuery<{ key: string; data: string }>(db, 'SELECT key, data FROM settings WHERE owner_id = @owner', ['key']),
     mirrorRecord: one<[string, string, string], DataRow>('SELECT data, digest FROM mirror_records WHERE owner_id = ? AND mirror_table = ? AND key = ?'),
     mirrorRecords: new PagedQuery<DataRow>(db, 'SELECT data, digest FROM mirror_records WHERE owner_id = @owner AND (@table IS NULL OR mirror_table = @table)', [
       'mirror_table',

@@ -287,6 +287,10 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
         const data = queries.setting.get(owner, key);
         return data === undefined ? null : (JSON.parse(data) as unknown);
       }),
+    listSettings: (ownerId, query) =>
+      withStore('listSettings', ownerId, (owner) =>
+        page(queries.settings, { owner }, query, (row) => ({ key: row.key, value: JSON.parse(row.data) as unknown }), (setting) => [setting.key]),
+      ),
 
     getCredential: (ownerId, name) =>
       withStore('getCredential', ownerId, (owner) => one(queries.credential.get(owner, name), (row) => decode.credential(owner, row.data, undefined, row.digest))),

@@ -24,6 +24,7 @@ export type {
   SeriesAliasData,
   SeriesData,
   SeriesNameQuery,
+  Setting,
   StatusCounts,
   StorageFactory,
   StorageLimits,

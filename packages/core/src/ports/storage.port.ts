@@ -81,6 +81,8 @@ export interface StoragePort {
 
   /** A JSON value stored under `key`, or null. */
   getSetting(ownerId: string, key: string): Promise<unknown>;
+  /** Every setting, ordered by key (an export or a store copy reads them whole). */
+  listSettings(ownerId: string, query?: PageRequest): Promise<Page<Setting>>;
 
   getCredential(ownerId: string, name: string): Promise<CredentialBlob | null>;
   /** Credential names, in order. */
@@ -130,6 +132,12 @@ export interface StoragePort {
 
   /** Releases connections, file handles and locks. */
   close(): Promise<void>;
+}
+
+/** One stored setting: a key and its JSON value. */
+export interface Setting {
+  key: string;
+  value: unknown;
 }
 
 export interface StorageLimits {

@@ -40,6 +40,7 @@ export function describePagination(ctx: SuiteContext): void {
         ops.push({ op: 'putSyncRun' as const, value: syncRunData(`run-${i}`, at(i % 4)) });
         ops.push({ op: 'putCredential' as const, value: { name: `cred-${i}`, ciphertext: 'x', updatedAt: T0 } });
         ops.push({ op: 'putMirrorRecord' as const, value: { table: i % 2 ? ('books' as const) : ('series' as const), key: `k${i}`, pageId: `p${i}`, origin: 'created' as const, synthetic: false, hashes: {}, updatedAt: T0 } });
+        ops.push({ op: 'putSetting' as const, key: `setting-${String(i).padStart(2, '0')}`, value: { n: i, list: [i] } });
         ops.push({ op: 'putSeriesAlias' as const, value: { alias: `title:alias ${i}`, seriesKey: `B0SERIE${String(i % 3).padStart(3, '0')}`, createdAt: T0 } });
       }
       await applyInChunks(store, owner, ops.map((operation) => [operation]));
@@ -58,6 +59,7 @@ export function describePagination(ctx: SuiteContext): void {
         ['decisions', (r) => store.listDecisions(owner, r)],
         ['sync runs', (r) => store.listSyncRuns(owner, r)],
         ['credential names', (r) => store.listCredentialNames(owner, r)],
+        ['settings', (r) => store.listSettings(owner, r)],
         ['mirror records', (r) => store.listMirrorRecords(owner, r)],
         ['series aliases', (r) => store.listSeriesAliases(owner, r)],
       ];

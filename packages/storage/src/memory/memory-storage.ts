@@ -253,6 +253,10 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     async getSetting(ownerId, key) {
       return get('getSetting', ownerId, 'settings', key)?.value ?? null;
     },
+    async listSettings(ownerId, query) {
+      const page = list('listSettings', ownerId, 'settings', query, () => true, (setting) => [setting.key]);
+      return { items: page.items.map(({ key, value }) => ({ key, value })), nextCursor: page.nextCursor };
+    },
 
     async getCredential(ownerId, name) {
       return get('getCredential', ownerId, 'credentials', name);
