@@ -39,10 +39,12 @@ export { createMemoryStorage, memoryRawRows, type MemoryStorageOptions } from '.
 export { parseOperation, parseOperations, parseOwnerId } from './batch/parse-operations.js';
 export { compareKeys, compareText, instantMs } from './batch/ordering.js';
 export {
+  createCredentialSealer,
   createCredentialVault,
   deriveKeyFromPassphrase,
   keyFromSecret,
   type CredentialKey,
+  type CredentialSealer,
   type CredentialVault,
   type CredentialVaultOptions,
 } from './credentials/vault.js';
@@ -62,3 +64,19 @@ export { createMemoryDirectory } from './directory/memory-directory.js';
 export { directoryInput, type AudibleAccountRecord, type ResolvedScheduleLimits } from './directory/parse-input.js';
 export { directoryErrors } from './directory/directory-errors.js';
 export { decideSetEnabled, decideSyncClaim, isDueForSync, nextAllowedMs, utcDayOf, type ClaimDecision } from './directory/sync-rules.js';
+export {
+  copyOwner,
+  dumpOwner,
+  dumpLines,
+  planCopy,
+  readOwnerSnapshot,
+  canonicalJson,
+  RECORD_KINDS,
+  type CopyOwnerOptions,
+  type CopyOwnerResult,
+  type CopyPlan,
+  type NewerInTarget,
+  type OwnerDump,
+  type OwnerSnapshot,
+  type RecordKind,
+} from './transfer/index.js';

@@ -1,4 +1,4 @@
-import type { ConflictData, DecisionData, HistoryData, LinkData, ProgressData, SeriesData, SyncRunData, TitleData, TrackerBookData } from '@sagasync/core';
+import type { BatchOperation, ConflictData, DecisionData, HistoryData, LinkData, ProgressData, SeriesData, SyncRunData, TitleData, TrackerBookData } from '@sagasync/core';
 
 /** Fixed instants keep expected values exact; the suite never depends on the clock. */
 export const T0 = '2024-03-01T10:00:00.000Z';
@@ -153,4 +153,49 @@ export function syncRunData(id: string, startedAt: string, overrides: Partial<Sy
     error: null,
     ...overrides,
   };
+}
+
+/**
+ * `n` titles and at least one record of every kind an owner's store holds (history, baselines,
+ * aliases, links, conflicts, decisions, runs, settings, credentials, mirror records): what a copy
+ * or dump between stores must carry over whole.
+ */
+export function everyKindOfRecord(n = 12): BatchOperation[] {
+  const ops: BatchOperation[] = [];
+  for (let i = 1; i <= n; i++) {
+    const asin = asinOf(i);
+    const seriesKey = `B0SERIE${String(i % 3).padStart(3, '0')}`;
+    ops.push({
+      op: 'putTitle',
+      value: fullTitle(asin, {
+        title: `Volume ${i} — «${i % 2 ? 'Ünïcode' : 'plain'}»`,
+        owned: i % 4 !== 0,
+        series: [{ seriesKey, seriesAsin: seriesKey, seriesTitle: `Saga ${i % 3}`, sequence: String(i), position: { kind: 'number', value: i } }],
+      }),
+    });
+    if (i <= 3) ops.push({ op: 'putSeries', value: seriesData(seriesKey, { title: `Saga ${i % 3}` }) });
+    if (i % 2 === 1) {
+      ops.push({ op: 'putProgress', value: progressData(asin, { status: 'in_progress', percentComplete: 10 * (i % 10), changedBy: 'file', changedAt: T1 }) });
+      ops.push({ op: 'appendHistory', value: historyData(asin, `h-${i}-a`, T0) });
+      ops.push({ op: 'appendHistory', value: historyData(asin, `h-${i}-b`, T1) });
+      ops.push({ op: 'putBaseline', value: { asin, source: 'audible:us', value: { status: 'in_progress', percentComplete: 5 }, observedAt: T0 } });
+      ops.push({ op: 'putBaseline', value: { asin, source: 'notion', value: { isFinished: false }, observedAt: T1 } });
+    }
+    if (i % 3 === 0) {
+      ops.push({ op: 'putTrackerBook', value: trackerBookData('goodreads', `gr-${i}`) });
+      ops.push({ op: 'putLink', value: linkData(asin, 'goodreads', `gr-${i}`) });
+      ops.push({ op: 'putDecision', value: decisionData('goodreads', `gr-${i}`, i % 2 ? asin : null) });
+      ops.push({ op: 'putConflict', value: conflictData('storygraph', `sg-${i}`, { id: `conflict-${i}` }) });
+    }
+    ops.push({
+      op: 'putMirrorRecord',
+      value: { table: 'books', key: asin, pageId: `page-${i}`, origin: i % 5 ? 'created' : 'adopted', synthetic: i % 4 === 0, hashes: { Title: `h${i}` }, updatedAt: T2 },
+    });
+  }
+  ops.push({ op: 'putSeriesAlias', value: { alias: 'title:saga 1', seriesKey: 'B0SERIE001', createdAt: T1 } });
+  ops.push({ op: 'putSyncRun', value: syncRunData('run-1', T0) });
+  ops.push({ op: 'putSetting', key: 'notion', value: { databaseIds: { books: 'db-1' }, nested: [1, 'two', null] } });
+  ops.push({ op: 'putSetting', key: 'marketplace', value: 'us' });
+  ops.push({ op: 'putCredential', value: { name: 'notion', ciphertext: 'v1.raw..aXY.dGFn.Y2lwaGVy', updatedAt: T1 } });
+  return ops;
 }

@@ -12,12 +12,13 @@ import { describeQueries } from './queries.js';
 import { describeRawRows } from './raw-rows.js';
 import { describeRoundTrips } from './round-trips.js';
 import { describeSideRecords } from './side-records.js';
+import { describeTransfer } from './transfer.js';
 import { createSuiteContext, type StorageConformanceOptions } from './suite-context.js';
 import { describeVersions } from './versions.js';
 
 export type { RawRowsHook, StorageCapabilities, StorageConformanceOptions } from './suite-context.js';
-/** The smallest valid title, for an adapter's own tests beside the suite. */
-export { bareTitle } from './fixtures.js';
+/** The smallest valid title, and an owner with every kind of record, for tests beside the suite. */
+export { bareTitle, everyKindOfRecord } from './fixtures.js';
 
 /**
  * The storage conformance suite: registers vitest tests that hold an adapter to every guarantee
@@ -44,6 +45,7 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
     describeExpiring(ctx);
     describeChunks(ctx);
     describeRawRows(ctx);
+    describeTransfer(ctx);
     describeLargeBatch(ctx);
   });
 }

@@ -28,17 +28,22 @@ export interface CredentialVault {
 
 const SALT_BYTES = 16;
 
+/** Seals and opens credential blobs under one key, with no store: the vault's cipher, and `store copy --reencrypt`'s. */
+export interface CredentialSealer {
+  /** The blob for `secret` under `name` (the name is bound in, so a blob moved to another name fails to open). */
+  seal(name: string, secret: unknown): Promise<string>;
+  /** The secret in a blob; `auth_failed` for a wrong key, another kind of key, or an altered blob. */
+  open(name: string, blob: string): Promise<unknown>;
+}
+
 /**
- * Encrypts with AES-256-GCM: the store sees only `v1.<kdf>.<salt>.<iv>.<tag>.<ciphertext>`. A
- * wrong key, a tampered blob or a blob moved to another name all fail with `auth_failed`.
+ * Encrypts with AES-256-GCM: a blob reads `v1.<kdf>.<salt>.<iv>.<tag>.<ciphertext>`. A wrong key,
+ * a tampered blob or a blob moved to another name all fail with `auth_failed`.
  */
-export function createCredentialVault(options: CredentialVaultOptions): CredentialVault {
-  const { storage, key } = options;
-  const ownerId = parseOwnerId(options.ownerId);
-  const now = options.now ?? (() => new Date());
+export function createCredentialSealer(key: CredentialKey): CredentialSealer {
   const kdf: KeyDerivation = 'passphrase' in key ? 'scrypt' : 'raw';
   const rawKey = 'secret' in key ? keyFromSecret(key.secret) : null;
-  // scrypt is slow on purpose; derive once per salt. New blobs of this vault share one salt.
+  // scrypt is slow on purpose; derive once per salt. New blobs of this sealer share one salt.
   const derived = new Map<string, Promise<Buffer>>();
   const writeSalt = kdf === 'scrypt' ? randomBytes(SALT_BYTES) : Buffer.alloc(0);
 
@@ -54,7 +59,7 @@ export function createCredentialVault(options: CredentialVaultOptions): Credenti
   }
 
   return {
-    async put(name, secret) {
+    async seal(name, secret) {
       checkName(name);
       const plaintext = JSON.stringify(secret);
       if (plaintext === undefined) {
@@ -64,15 +69,12 @@ export function createCredentialVault(options: CredentialVaultOptions): Credenti
       const cipher = createCipheriv('aes-256-gcm', await keyFor(writeSalt), iv);
       cipher.setAAD(associatedData(kdf, writeSalt, name));
       const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      const blob = formatBlob({ kdf, salt: writeSalt, iv, tag: cipher.getAuthTag(), ciphertext });
-      await storage.applyBatch(ownerId, [{ op: 'putCredential', value: { name, ciphertext: blob, updatedAt: now().toISOString() } }]);
+      return formatBlob({ kdf, salt: writeSalt, iv, tag: cipher.getAuthTag(), ciphertext });
     },
 
-    async get(name) {
+    async open(name, text) {
       checkName(name);
-      const stored = await storage.getCredential(ownerId, name);
-      if (!stored) return null;
-      const blob = parseBlob(stored.ciphertext, name);
+      const blob = parseBlob(text, name);
       if (blob.kdf !== kdf) {
         const savedWith = blob.kdf === 'scrypt' ? 'a passphrase' : 'a secret key';
         const given = kdf === 'scrypt' ? 'a passphrase' : 'a secret key';
@@ -95,6 +97,27 @@ export function createCredentialVault(options: CredentialVaultOptions): Credenti
         );
       }
       return JSON.parse(plaintext) as unknown;
+    },
+  };
+}
+
+/** Secrets kept in the store, sealed with `createCredentialSealer` before they reach it. */
+export function createCredentialVault(options: CredentialVaultOptions): CredentialVault {
+  const { storage } = options;
+  const ownerId = parseOwnerId(options.ownerId);
+  const now = options.now ?? (() => new Date());
+  const sealer = createCredentialSealer(options.key);
+
+  return {
+    async put(name, secret) {
+      const blob = await sealer.seal(name, secret);
+      await storage.applyBatch(ownerId, [{ op: 'putCredential', value: { name, ciphertext: blob, updatedAt: now().toISOString() } }]);
+    },
+
+    async get(name) {
+      checkName(name);
+      const stored = await storage.getCredential(ownerId, name);
+      return stored ? sealer.open(name, stored.ciphertext) : null;
     },
 
     async delete(name) {
