@@ -1,0 +1,24 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDirectoryTable, type DirectoryTable, type Item } from './directory-table.js';
+import { createItemReader, type ItemReader } from './items.js';
+import { keys } from './keys.js';
+
+/** What every group of directory methods works with. */
+export interface DirectoryContext {
+  table: DirectoryTable;
+  read: ItemReader;
+  /** The user's item when the user exists and no deletion of them has begun; else null. */
+  liveUser(userId: string): Promise<Item | null>;
+}
+
+export function createDirectoryContext(documentClient: DynamoDBDocumentClient, tableName: string): DirectoryContext {
+  const table = createDirectoryTable(documentClient, tableName);
+  return {
+    table,
+    read: createItemReader(tableName),
+    async liveUser(userId) {
+      const item = await table.get(keys.user(userId), ['pk', 'id', 'name', 'createdAt', 'deleting']);
+      return item && item.deleting === undefined ? item : null;
+    },
+  };
+}
