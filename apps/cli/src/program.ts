@@ -10,6 +10,7 @@ import { registerNotionCommands } from './commands/notion.js';
 import { registerProgressCommands } from './commands/progress.js';
 import { registerSeriesCommands } from './commands/series.js';
 import { registerStatusCommand } from './commands/status.js';
+import { registerStoreCommands } from './commands/store.js';
 import { CommandContext } from './runtime/context.js';
 import { hintFor } from './output/hints.js';
 import { CliError, EXIT, ExitWith, readEnv } from './runtime/env.js';
@@ -44,6 +45,7 @@ function buildProgram(ctx: CommandContext): Command {
   registerNotionCommands(program, ctx);
   registerExportCommand(program, ctx);
   registerStatusCommand(program, ctx);
+  registerStoreCommands(program, ctx);
   // Every sub-command inherits the error routing and exit override.
   for (const command of program.commands) propagate(command, program);
   return program;

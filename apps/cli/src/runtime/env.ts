@@ -10,6 +10,11 @@ function isSecretKey(value: string): boolean {
   }
 }
 
+const awsSetting = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
 /** The environment the CLI reads, validated once at start-up. Packages never read env. */
 export const CliEnvSchema = z.object({
   HOME: z.string().optional(),
@@ -32,6 +37,27 @@ export const CliEnvSchema = z.object({
   SAGASYNC_AMAZON_API_URL: z.url().optional(),
   /** A token of a SagaSync server, for `import --api-url`. */
   SAGASYNC_API_TOKEN: z.string().min(1).optional(),
+  /** The key `store copy --reencrypt` seals credentials with in the target store (a secret, else a passphrase). */
+  SAGASYNC_TARGET_SECRET: z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value))
+    .refine((value) => value === undefined || isSecretKey(value), 'must be 32 random bytes as 64 hex characters or base64, e.g. `openssl rand -base64 32`'),
+  SAGASYNC_TARGET_PASSPHRASE: z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value)),
+  /**
+   * For `dynamodb:<table>` stores: the AWS SDK's usual settings. Read leniently (a shell set up for
+   * other AWS tools must not stop the CLI); the SDK reports a bad one when a command uses it.
+   */
+  AWS_ENDPOINT_URL_DYNAMODB: awsSetting,
+  AWS_ENDPOINT_URL: awsSetting,
+  AWS_REGION: awsSetting,
+  AWS_DEFAULT_REGION: awsSetting,
+  AWS_ACCESS_KEY_ID: awsSetting,
+  AWS_SECRET_ACCESS_KEY: awsSetting,
+  AWS_SESSION_TOKEN: awsSetting,
   NOTION_TOKEN: z.string().min(1).optional(),
   NOTION_BASE_URL: z.url().optional(),
   /** Notion's average limit is 3 a second; a proxy or a test server may allow another. */
