@@ -99,6 +99,9 @@ async function openPostgres(url: string, flag: string): Promise<OpenedStore> {
 }
 
 async function openDynamo(table: string, env: CliEnv, options: { create: boolean; flag: string }): Promise<OpenedStore> {
+  // The SDK is bundled at a version that runs on Node 20; its notice about later versions needing
+  // Node 22 is for SDK users, not for people copying a store.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const [{ DynamoDBClient, DescribeTableCommand, ResourceNotFoundException }, dynamo] = await Promise.all([
     import('@aws-sdk/client-dynamodb'),
     import('@sagasync/storage-dynamodb'),
