@@ -1,2 +1,2 @@
 // PostgreSQL and DynamoDB Local for the project's run (tools/test-services), for `store copy`.
-export { servicesGlobalSetup as default } from '@sagasync/test-services';
+export { servicesGlobalSetup as default } from '@sagasync/test-services/vitest';

@@ -10,6 +10,7 @@ const benches: { name: string; load: () => Promise<() => Promise<BenchResult>> }
   { name: 'matcher', load: async () => (await import('./matcher.bench.js')).runMatcherBench },
   { name: 'audible-sync', load: async () => (await import('./audible-sync.bench.js')).runAudibleSyncBench },
   { name: 'notion', load: async () => (await import('./notion.bench.js')).runNotionBench },
+  { name: 'store-import', load: async () => (await import('./store-import.bench.js')).runStoreImportBench },
 ];
 
 export async function main(filter: string | undefined): Promise<number> {

@@ -1,3 +1,5 @@
+// The augmentation below needs vitest itself in the program, not only vitest/node.
+import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startPostgresCluster } from './postgres-cluster.js';
