@@ -8,8 +8,16 @@ export type UseCaseDeps = UseCaseContext;
 
 export { nowIso } from './context.js';
 
-/** How many times a use case re-reads and re-plans after a concurrent write before giving up. */
-export const MAX_ATTEMPTS = 5;
+/**
+ * How many times a use case re-reads and re-plans after a concurrent write before giving up. A
+ * server takes a burst of webhooks for one title at once (a device reports every few seconds,
+ * several devices, a sync beside them): each loser waits a random, growing while before trying
+ * again, so fifty writers of one record all get through.
+ */
+export const MAX_ATTEMPTS = 16;
+/** The first retry waits up to this long; each later one up to twice the one before, capped. */
+const BACKOFF_BASE_MS = 5;
+const BACKOFF_CAP_MS = 500;
 
 export const isVersionConflict = (error: unknown): boolean => SagaSyncError.isInstance(error) && error.code === 'version_conflict';
 
@@ -24,6 +32,9 @@ export async function retryOnConflict<T>(attempt: (attemptNumber: number) => Pro
     } catch (error) {
       if (!isVersionConflict(error) || n >= maxAttempts) throw error;
     }
+    // Full jitter: writers that collided spread out instead of colliding again in step.
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (n - 1));
+    await new Promise<void>((resolve) => setTimeout(resolve, Math.random() * ceiling));
   }
 }
 
