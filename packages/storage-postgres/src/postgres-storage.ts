@@ -39,9 +39,10 @@ import {
   parseOwnerId,
 } from '@sagasync/storage';
 import type { Pool, PoolClient } from 'pg';
-import { applyOperation, sideWrites } from './batch-writer.js';
+import { applyOperations } from './batch/apply-writes.js';
 import { describeTarget, toPostgresError } from './postgres-errors.js';
 import { rowDecoder } from './row-decoder.js';
+import { sideWrites } from './side-writes.js';
 import { listPage, Params, type Queryable } from './sql.js';
 import { withTransaction } from './transaction.js';
 
@@ -82,7 +83,7 @@ const TITLES_WITH_STATUS = 'FROM titles t LEFT JOIN progress p ON p.owner_id = t
 /**
  * The library port on PostgreSQL. Every statement names the owner, and every table leads its keys
  * with it. Each `applyBatch` is one READ COMMITTED transaction whose versioned writes are
- * conditional statements (see batch-writer.ts), retried whole on a deadlock.
+ * conditional statements, a few per batch (see batch/apply-writes.ts), retried whole on a deadlock.
  */
 export function createPostgresStorage(options: PostgresStorageOptions): StoragePort {
   const { pool } = options;
@@ -531,7 +532,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
         const parsed = operations.map((operation, i) => parseOperation(operation, i));
         if (parsed.length > 0) {
           await ownerTransaction(owner, async (db) => {
-            for (const operation of parsed) await applyOperation(db, owner, operation);
+            await applyOperations(db, owner, parsed);
           });
         }
         return { applied: parsed.length };

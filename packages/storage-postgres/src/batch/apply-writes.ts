@@ -1,0 +1,28 @@
+import type { BatchOperation } from '@sagasync/core';
+import type { PoolClient } from 'pg';
+import { runGroup, type Conflict } from './run-group.js';
+import { planStatementGroups } from './statement-groups.js';
+import { toWrite } from './writes.js';
+
+/**
+ * Applies a validated batch inside the caller's transaction, as a few statements (one per
+ * statement group; see statement-groups.ts). A throw rolls the whole batch back.
+ *
+ * Conflicts fail the batch as applying it one operation at a time would: with the first failing
+ * operation's error. Groups run out of batch order, so after a conflict the batch goes on while a
+ * later group holds an operation earlier than it (which may fail first); each record's operations
+ * still run in order, so every operation before the first failure sees what it would have seen.
+ */
+export async function applyOperations(db: PoolClient, owner: string, operations: readonly BatchOperation[]): Promise<void> {
+  const groups = planStatementGroups(operations.map(toWrite));
+  /** For each group, the lowest batch index of it and every group after it. */
+  const firstFrom = groups.map((group) => group.first);
+  for (let i = firstFrom.length - 2; i >= 0; i--) firstFrom[i] = Math.min(firstFrom[i]!, firstFrom[i + 1]!);
+  let conflict: Conflict | undefined;
+  for (const [i, group] of groups.entries()) {
+    if (conflict && conflict.index < firstFrom[i]!) break;
+    const found = await runGroup(db, owner, group);
+    if (found && (!conflict || found.index < conflict.index)) conflict = found;
+  }
+  if (conflict) throw conflict.error;
+}
