@@ -1,5 +1,6 @@
 import type { LibraryRecords, TrackerSource, UseCaseContext } from '@sagasync/core';
 import type { Job, JobKind } from '../jobs/job.js';
+import type { AudibleConfig, AudibleConfigUpdate, AudibleSignInAnswer, AudibleSignInFinish, AudibleSignInStart } from '../read-models/audible.js';
 
 /**
  * What a handler is called with: the use-case context of the authenticated owner, the host's job
@@ -36,6 +37,12 @@ export interface ApiServices {
   audibleFetch?: (ctx: ApiContext) => Promise<{ records: LibraryRecords; source: string }>;
   /** The owner's sync schedule: `can_sync`, `reason`, `next_allowed_sync`, `syncs_remaining_today`. */
   audibleSchedule?: (ctx: ApiContext, claim: boolean) => Promise<AudibleScheduleState>;
+  /** Starts an external-browser Audible sign-in: the URL to open, the pending sign-in kept by the host. */
+  audibleSignInStart?: (ctx: ApiContext, input: AudibleSignInStart) => Promise<AudibleSignInAnswer>;
+  /** Finishes it with the pasted redirect URL: registers the device and stores the owner's account. */
+  audibleSignInFinish?: (ctx: ApiContext, input: AudibleSignInFinish) => Promise<AudibleSignInAnswer>;
+  /** The owner's sync settings; with an update (null: read only), changes them first. */
+  audibleConfig?: (ctx: ApiContext, update: AudibleConfigUpdate | null) => Promise<AudibleConfig>;
 }
 
 export interface AudibleScheduleState {

@@ -1,4 +1,6 @@
 import type { AnyRoute } from '../http/route.js';
+import { audibleAuthRoute } from './audible-auth.js';
+import { audibleConfigRoute, audibleConfigUpdateRoute } from './audible-config.js';
 import { audibleStatusRoute, audibleSyncRoute, getJobRoute, notionPushRoute, notionStatusRoute, notionWebhookRoute } from './integrations.js';
 import { exportRoute, importRoute, listBooksRoute } from './library.js';
 import {
@@ -21,12 +23,30 @@ export * from './matching.js';
 export * from './progress.js';
 export * from './series.js';
 export * from './status.js';
+export * from './audible-auth.js';
+export * from './audible-config.js';
 // What the routes answer with, for hosts and the CLI that call them (the package index re-exports
 // this module).
 export { namedImportAnswer, type ImportNames } from '../read-models/import-answer.js';
 export { HistoryPageSchema, type HistoryPage } from '../read-models/progress.js';
 export { resolveTitle, TitleRefSchema, type TitleRef } from '../read-models/titles.js';
 export { normaliseTitleText } from '../read-models/names.js';
+export {
+  AudibleAccountJsonSchema,
+  AudibleConfigSchema,
+  AudibleConfigUpdateSchema,
+  AudibleSignInAnswerSchema,
+  AudibleSignInRequestSchema,
+  AudibleSyncStateSchema,
+  type AudibleAccountJson,
+  type AudibleConfig,
+  type AudibleConfigUpdate,
+  type AudibleSignInAnswer,
+  type AudibleSignInFinish,
+  type AudibleSignInRequest,
+  type AudibleSignInStart,
+  type AudibleSyncState,
+} from '../read-models/audible.js';
 
 /** Every route of the API, in the order hosts match them (fixed paths before parameters). */
 export const routes: readonly AnyRoute[] = [
@@ -55,4 +75,7 @@ export const routes: readonly AnyRoute[] = [
   webhookStartedRoute,
   webhookFinishedRoute,
   notionWebhookRoute,
+  audibleAuthRoute,
+  audibleConfigRoute,
+  audibleConfigUpdateRoute,
 ];
