@@ -112,3 +112,59 @@ export function signWebhook(secret: string, payload: string, options: { id?: str
     'webhook-signature': new Webhook(secret).sign(id, at, payload),
   };
 }
+
+// The helpers below came after the file's first version; their imports are here with them.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AppDeps } from '../src/index.js';
+
+/** The example library (examples/library.tsv), parsed as `sagasync import` parses it. */
+export async function exampleLibrary() {
+  const { parseExportFile } = await import('@sagasync/audible-parser');
+  const parsed = await parseExportFile(join(import.meta.dirname, '../../../examples/library.tsv'));
+  if (!parsed.success) throw new Error('the example library does not parse');
+  return parsed.value.records;
+}
+
+/** The store a `serverFor` server runs on, opened beside it (same SQLite file or database). */
+export async function openStoresOf(server: ReturnType<typeof serverFor>) {
+  const { openStores } = await import('../src/index.js');
+  return openStores(loadSettings(server.env, server.dir));
+}
+
+/** A second server on the same store and settings: another instance, as behind a load balancer. */
+export async function startAnotherServer(server: ReturnType<typeof serverFor>): Promise<RunningServer> {
+  return startServer(loadSettings(server.env, server.dir), { log: createLogger('silent') });
+}
+
+/**
+ * An app of `createApp` beside a `serverFor` server (same store and key), listening on a loopback
+ * port, with the deps a test gives (fake services, a logger to read).
+ */
+export function appBeside(server: ReturnType<typeof serverFor>, deps: Pick<AppDeps, 'services'> & Partial<Omit<AppDeps, 'stores' | 'sealer'>>) {
+  const state = { url: '', close: async () => undefined as void };
+  beforeAll(async () => {
+    const [{ openStores, createApp }, { createCredentialSealer }, { createInProcessJobRunner }] = await Promise.all([
+      import('../src/index.js'),
+      import('@sagasync/storage'),
+      import('@sagasync/api'),
+    ]);
+    const stores = await openStores(loadSettings(server.env, server.dir));
+    const app = createApp({ stores, sealer: createCredentialSealer({ secret: SECRET }), log: createLogger('silent'), jobs: createInProcessJobRunner(), bodyLimit: '10mb', ...deps });
+    const listening = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    state.url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+    state.close = async () => {
+      listening.closeAllConnections();
+      await new Promise((resolve) => listening.close(resolve));
+      await stores.close();
+    };
+  });
+  afterAll(async () => state.close());
+  return {
+    get url() {
+      return state.url;
+    },
+  };
+}
