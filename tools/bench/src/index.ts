@@ -11,6 +11,7 @@ const benches: { name: string; load: () => Promise<() => Promise<BenchResult>> }
   { name: 'audible-sync', load: async () => (await import('./audible-sync.bench.js')).runAudibleSyncBench },
   { name: 'notion', load: async () => (await import('./notion.bench.js')).runNotionBench },
   { name: 'store-import', load: async () => (await import('./store-import.bench.js')).runStoreImportBench },
+  { name: 'server-webhooks', load: async () => (await import('./server-webhooks.bench.js')).runServerWebhooksBench },
 ];
 
 export async function main(filter: string | undefined): Promise<number> {

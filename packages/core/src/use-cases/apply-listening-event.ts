@@ -8,7 +8,7 @@ import { baselineSourceFor, displacedBaseline, outranked, supersededEntry } from
 import type { SeriesView } from '../series/derive-series-status.js';
 import { nowIso, retryOnConflict, type UseCaseDeps } from './deps.js';
 import { loadSeriesViews, resolveRuleOptions } from './series-context.js';
-import { refreshStatuses, statusInvalidations } from './series-status-cache.js';
+import { statusInvalidations } from './series-status-cache.js';
 
 /** A listening event as webhooks and the CLI send it; validated at the start of the use case. */
 export const ListeningEventInputSchema = z.object({
@@ -87,6 +87,7 @@ export async function applyListeningEvent(deps: UseCaseDeps, event: ListeningEve
   const keys = new Set(title.series.map((m) => m.seriesKey));
   const rules = await resolveRuleOptions(deps);
   const series = await loadSeriesViews(deps, rules, keys);
-  if (outcome.next !== null) await refreshStatuses(deps, series, rules);
+  // The batch dropped the cached statuses of these series; the next status read derives them again
+  // (one series each), so an event, the hot path of a server taking webhooks, commits once.
   return { progress: outcome.progress, changed: outcome.next !== null, ignoredRegression: outcome.ignoredRegression, history: outcome.history, series };
 }
