@@ -96,14 +96,29 @@ async function importFile(ctx: CommandContext, file: string, options: ImportOpti
     // Loaded only to send.
     const { postImport } = await import('../runtime/remote-api.js');
     bar.step(`sending ${count(records.titles.length)} titles to ${options.apiUrl}`);
-    const answer = await postImport(options.apiUrl, records, { commit: Boolean(options.commit), source: name, token: ctx.env.SAGASYNC_API_TOKEN });
+    // A library larger than a request goes in pages, one after the other (see postImport).
+    const onPage = ({ page, pages, titles }: { page: number; pages: number; titles: number }) => {
+      if (pages > 1) bar.step(`sending page ${page} of ${pages} (${count(titles)} titles) to ${options.apiUrl}`);
+    };
+    const answer = await postImport(options.apiUrl, records, { commit: Boolean(options.commit), source: name, token: ctx.env.SAGASYNC_API_TOKEN, onPage });
     finish();
     const { summary } = answer;
     if (options.json) {
-      out.json({ format, rows, committed: answer.committed, ...summary, changes: changesJson(answer), invalid: invalid.map(issueJson), notes: [...notes, ...answer.notes], runId: answer.runId });
+      out.json({
+        format,
+        rows,
+        committed: answer.committed,
+        ...summary,
+        changes: changesJson(answer),
+        invalid: invalid.map(issueJson),
+        notes: [...notes, ...answer.notes],
+        runId: answer.runId,
+        pages: answer.pages,
+      });
       return EXIT.ok;
     }
-    out.line(`Sent ${rows} rows (${formatLabel}) to ${options.apiUrl}${answer.committed ? '' : ' as a preview'}.`);
+    const inPages = answer.pages > 1 ? ` in ${answer.pages} requests` : '';
+    out.line(`Sent ${rows} rows (${formatLabel}) to ${options.apiUrl}${inPages}${answer.committed ? '' : ' as a preview'}.`);
     printSummary(out, summary, answer.committed);
     printChanges(out, answer, answer.committed);
     return EXIT.ok;

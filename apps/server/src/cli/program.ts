@@ -1,10 +1,12 @@
+import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
-import { SagaSyncError } from '@sagasync/core';
-import { createCredentialSealer } from '@sagasync/storage';
+import { SagaSyncError, UserNameInputSchema, type User } from '@sagasync/core';
+import { createCredentialSealer, type CredentialSealer } from '@sagasync/storage';
 import { createLogger } from '../http/logger.js';
 import { startServer } from '../lifecycle/start-server.js';
+import { NOTION_CREDENTIAL, saveNotionConnection } from '../services/notion.js';
 import { loadSettings, SettingsError } from '../settings/settings.js';
-import { openStores, serverSecret } from '../stores/open-stores.js';
+import { openStores, serverSecret, type Stores } from '../stores/open-stores.js';
 import { userAdmin } from '../users/user-admin.js';
 
 export const VERSION = '0.1.0';
@@ -16,6 +18,82 @@ export interface ServerIo {
   cwd: string;
   /** Called with the running server's close once `serve` listens; the bin ties it to SIGINT/SIGTERM. */
   onServing?: (close: () => Promise<void>) => void;
+  /** Where secrets are read from (`user notion-token`); default the process's standard input. */
+  stdin?: SecretInput;
+}
+
+/** Standard input as `user notion-token` reads it: piped text, or a terminal it reads without echo. */
+export type SecretInput = AsyncIterable<string | Buffer> & {
+  isTTY?: boolean;
+  setRawMode?: (mode: boolean) => unknown;
+  setEncoding?: (encoding: BufferEncoding) => unknown;
+  on?: (event: 'data', listener: (chunk: string | Buffer) => void) => unknown;
+  off?: (event: 'data', listener: (chunk: string | Buffer) => void) => unknown;
+  resume?: () => unknown;
+  pause?: () => unknown;
+};
+
+/** More than any integration token; a larger input is not one. */
+const MAX_TOKEN_INPUT = 8 * 1024;
+
+/**
+ * A Notion integration token (`ntn_…`, or `secret_…` for older ones): one word of printable
+ * characters. The message never quotes the input: it may be the token with a typo.
+ */
+function parseNotionToken(text: string, from: string): string {
+  const token = text.trim();
+  if (token.length === 0) throw new SagaSyncError('invalid_input', `no Notion token on ${from}`, { details: { location: 'token' } });
+  if (!/^[\x21-\x7e]{1,1000}$/.test(token)) {
+    throw new SagaSyncError('invalid_input', `${from} must hold the Notion integration token alone: one line of printable characters without spaces`, { details: { location: 'token' } });
+  }
+  return token;
+}
+
+/** Everything piped in (at most MAX_TOKEN_INPUT bytes). */
+async function readPiped(input: SecretInput): Promise<string> {
+  let text = '';
+  for await (const chunk of input) {
+    text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    if (text.length > MAX_TOKEN_INPUT) throw new SagaSyncError('invalid_input', 'standard input is too long for a Notion token', { details: { location: 'token' } });
+  }
+  return text;
+}
+
+/** One line typed at a terminal, not echoed; Ctrl-C or Ctrl-D cancels. */
+function readHidden(input: SecretInput, prompt: (text: string) => void): Promise<string> {
+  const { on, off, setRawMode } = input;
+  if (!on || !off || !setRawMode) return readPiped(input);
+  prompt('Notion integration token (not shown; Enter when done): ');
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const finish = (outcome: () => void) => {
+      off.call(input, 'data', onData);
+      setRawMode.call(input, false);
+      input.pause?.();
+      prompt('\n');
+      outcome();
+    };
+    const onData = (chunk: string | Buffer) => {
+      for (const ch of typeof chunk === 'string' ? chunk : chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return finish(() => resolve(value));
+        if (ch === '\u0003' || ch === '\u0004') return finish(() => reject(new SagaSyncError('invalid_input', 'cancelled: no Notion token was stored', { details: { location: 'token' } })));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    setRawMode.call(input, true);
+    input.setEncoding?.('utf8');
+    on.call(input, 'data', onData);
+    input.resume?.();
+  });
+}
+
+async function userNamed(stores: Stores, name: string): Promise<User> {
+  const parsed = UserNameInputSchema.safeParse(name);
+  if (!parsed.success) throw new SagaSyncError('invalid_input', `user name "${name}": ${parsed.error.issues[0]?.message ?? 'invalid'}`, { details: { location: 'name' } });
+  const user = await stores.directory.getUserByName(parsed.data);
+  if (!user) throw new SagaSyncError('not_found', `no user named "${name}"`, { details: { location: 'name' } });
+  return user;
 }
 
 /**
@@ -25,15 +103,16 @@ export interface ServerIo {
 export async function runServerCli(argv: string[], io: ServerIo): Promise<number> {
   const print = (line: string): void => void io.stdout.write(`${line}\n`);
   const settings = () => loadSettings(io.env, io.cwd);
-  const withAdmin = async <T>(work: (admin: ReturnType<typeof userAdmin>) => Promise<T>): Promise<T> => {
+  const withStores = async <T>(work: (stores: Stores, sealer: CredentialSealer) => Promise<T>): Promise<T> => {
     const s = settings();
     const stores = await openStores(s);
     try {
-      return await work(userAdmin(stores.directory, createCredentialSealer({ secret: serverSecret(s).secret })));
+      return await work(stores, createCredentialSealer({ secret: serverSecret(s).secret }));
     } finally {
       await stores.close();
     }
   };
+  const withAdmin = <T>(work: (admin: ReturnType<typeof userAdmin>) => Promise<T>): Promise<T> => withStores((stores, sealer) => work(userAdmin(stores.directory, sealer)));
 
   const program = new Command('sagasync-server')
     .description('The self-hosted SagaSync server: the SagaSync API, signed webhooks and scheduled Audible syncs')
@@ -97,6 +176,50 @@ export async function runServerCli(argv: string[], io: ServerIo): Promise<number
       const { user: u, webhookSecret } = await withAdmin((admin) => admin.rotateWebhookSecret(name));
       print(options.json ? JSON.stringify({ user: u, webhookSecret }) : `Webhook secret of ${u.name} (shown once): ${webhookSecret}`);
     });
+  user
+    .command('notion-token <name>')
+    .description(
+      "Store the user's Notion integration token, sealed with the server's key, for their Notion mirror and webhooks. " +
+        'Read from standard input (piped, or typed without echo) or --token-file, never from the command line',
+    )
+    .option('--token-file <path>', 'read the token from this file instead of standard input')
+    .option('--clear', 'remove the stored token (Notion pushes and webhooks stop for the user)')
+    .option('--json', 'print JSON')
+    // A token given as an argument is refused by name below, rather than as "too many arguments".
+    .allowExcessArguments(true)
+    .action(async (name: string, options: { tokenFile?: string; clear?: boolean; json?: boolean }, command: Command) => {
+      if (command.args.length > 1) {
+        throw new SagaSyncError('invalid_input', 'the Notion token is never an argument (shell history and `ps` would keep it): pipe it in, or use --token-file <path>', {
+          details: { location: 'token' },
+        });
+      }
+      if (options.clear && options.tokenFile !== undefined) throw new SagaSyncError('invalid_input', '--clear and --token-file do not go together', { details: { location: 'token' } });
+      if (options.clear) {
+        const { user: u, removed } = await withStores(async (stores) => {
+          const found = await userNamed(stores, name);
+          const existed = (await stores.storage.getCredential(found.id, NOTION_CREDENTIAL)) !== null;
+          if (existed) await stores.storage.applyBatch(found.id, [{ op: 'deleteCredential', name: NOTION_CREDENTIAL }]);
+          return { user: found, removed: existed };
+        });
+        if (options.json) return print(JSON.stringify({ user: u, notion: { connected: false, removed } }));
+        return print(removed ? `Removed the Notion token of ${u.name}.` : `${u.name} had no Notion token stored.`);
+      }
+      // The user is checked before the token is asked for.
+      await withStores((stores) => userNamed(stores, name));
+      const stdin = io.stdin ?? (process.stdin as SecretInput);
+      const token =
+        options.tokenFile !== undefined
+          ? parseNotionToken(await readTokenFile(options.tokenFile), options.tokenFile)
+          : parseNotionToken(stdin.isTTY ? await readHidden(stdin, (text) => void io.stderr.write(text)) : await readPiped(stdin), 'standard input');
+      const u = await withStores(async (stores, sealer) => {
+        const found = await userNamed(stores, name);
+        await saveNotionConnection(stores.storage, sealer, found.id, { token }, new Date());
+        return found;
+      });
+      if (options.json) return print(JSON.stringify({ user: u, notion: { connected: true } }));
+      print(`Stored the Notion token of ${u.name}, sealed with the server's key.`);
+      print(`GET /api/notion/status with ${u.name}'s API token now says "connected": true; next, see "Connecting Notion" in the README.`);
+    });
   program
     .command('token')
     .description('API tokens')
@@ -107,6 +230,15 @@ export async function runServerCli(argv: string[], io: ServerIo): Promise<number
       const { user: u, token } = await withAdmin((admin) => admin.rotateToken(name));
       print(options.json ? JSON.stringify({ user: u, token }) : `API token of ${u.name} (shown once): ${token}`);
     });
+
+  async function readTokenFile(path: string): Promise<string> {
+    try {
+      return await readFile(path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new SagaSyncError('invalid_input', `--token-file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : 'cannot be read'}`, { details: { location: 'token' } });
+    }
+  }
 
   try {
     await program.parseAsync(argv, { from: 'user' });
