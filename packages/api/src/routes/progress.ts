@@ -25,7 +25,7 @@ export const ListeningEventBodySchema = z.object({
 
 async function event(ctx: ApiContext, asinOrTitle: string, body: z.infer<typeof ListeningEventBodySchema>, source: ProgressSource) {
   const title = await resolveTitle(ctx, asinOrTitle);
-  const result = await applyListeningEvent(ctx, { asin: title.asin, kind: body.kind, percent: body.percent, at: body.at, source });
+  const result = await applyListeningEvent(ctx, { asin: title.asin, kind: body.kind, percent: body.percent, at: body.at, source }, { title });
   return listeningEventResponse(title, result);
 }
 

@@ -5,6 +5,7 @@ import { ProgressSourceSchema, type Progress, type ProgressSource } from '../mod
 import type { BatchOperation, HistoryData } from '../ports/storage.port.js';
 import { applyProgressReport, LISTENING_EVENT_KINDS, listeningEventToReport, type ListeningEventKind } from '../progress/apply-progress.js';
 import { baselineSourceFor, displacedBaseline, outranked, supersededEntry } from '../progress/source-merge.js';
+import type { Title } from '../model/title.js';
 import type { SeriesView } from '../series/derive-series-status.js';
 import { nowIso, retryOnConflict, type UseCaseDeps } from './deps.js';
 import { loadSeriesViews, resolveRuleOptions } from './series-context.js';
@@ -44,7 +45,7 @@ export interface ListeningEventResult {
  * history, in one batch guarded by the progress version (retried on a concurrent write), then
  * recomputes the series the title belongs to. Unknown ASIN: `NotFoundError`.
  */
-export async function applyListeningEvent(deps: UseCaseDeps, event: ListeningEventInput): Promise<ListeningEventResult> {
+export async function applyListeningEvent(deps: UseCaseDeps, event: ListeningEventInput, known: { title?: Title } = {}): Promise<ListeningEventResult> {
   const parsed = ListeningEventInputSchema.safeParse(event);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -54,7 +55,8 @@ export async function applyListeningEvent(deps: UseCaseDeps, event: ListeningEve
   }
   const input = parsed.data;
   const { storage, ownerId } = deps;
-  const title = await storage.getTitle(ownerId, input.asin);
+  // A caller that has just read the title (the API resolves names to titles) passes it on.
+  const title = known.title?.asin === input.asin && known.title.ownerId === ownerId ? known.title : await storage.getTitle(ownerId, input.asin);
   if (!title) throw new NotFoundError('title', input.asin);
 
   const { report, userOverride } = listeningEventToReport(input);
@@ -81,7 +83,8 @@ export async function applyListeningEvent(deps: UseCaseDeps, event: ListeningEve
     // The title's series have a new status: their cached ones go in the same batch.
     operations.push(...statusInvalidations(title.series.map((m) => m.seriesKey)));
     await storage.applyBatch(ownerId, operations);
-    return { ...out, progress: await storage.getProgress(ownerId, input.asin) };
+    // The put was guarded by the version read, so the stored row is exactly this one at the next version.
+    return { ...out, progress: { ...out.next, ownerId, version: (current?.version ?? 0) + 1 } };
   });
 
   const keys = new Set(title.series.map((m) => m.seriesKey));
