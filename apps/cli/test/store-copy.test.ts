@@ -5,32 +5,13 @@ import { createCredentialVault } from '@sagasync/storage';
 import { everyKindOfRecord } from '@sagasync/storage/conformance';
 import { openSqliteStorage } from '@sagasync/storage-sqlite';
 import pg from 'pg';
+import { createTestDatabase } from '@sagasync/test-services/vitest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { run, scratch } from './harness.js';
 
 const SECRET = 'c2FnYXN5bmMtdGVzdC1zZWNyZXQtMzItYnl0ZXMhISE=';
 const TARGET_SECRET = Buffer.alloc(32, 7).toString('base64');
 
-/** A database of this file's own on the test run's PostgreSQL cluster. */
-async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = inject('postgresAdminUrl');
-  const name = `cli_store_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
 
 describe('sagasync store copy and dump', () => {
   const s = scratch();
@@ -49,7 +30,7 @@ describe('sagasync store copy and dump', () => {
 
   beforeAll(async () => {
     fake = await startFakeAudible({ titles: 60, series: 10, seed: 21 });
-    database = await createDatabase();
+    database = await createTestDatabase('cli_store');
     env = {
       SAGASYNC_SECRET: SECRET,
       SAGASYNC_AUDIBLE_API_URL: fake.apiUrl,

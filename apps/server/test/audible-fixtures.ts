@@ -1,6 +1,5 @@
 import { startFakeAudible, type FakeAudible } from '@sagasync/fake-audible';
-import pg from 'pg';
-import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { call } from './harness.js';
 
 /**
@@ -62,22 +61,4 @@ export async function finishedJob(base: string, token: string, id: string) {
 }
 
 /** A database of its own on the run's PostgreSQL cluster. */
-export async function createDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = inject('postgresAdminUrl');
-  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
+export { createTestDatabase as createDatabase } from '@sagasync/test-services/vitest';

@@ -1,35 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { createTestDatabase } from '@sagasync/test-services/vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { createLogger, loadSettings, runServerCli, startServer, type RunningServer } from '../src/index.js';
 
 export const SECRET = Buffer.alloc(32, 9).toString('base64');
 
 export type Backend = 'sqlite' | 'postgres';
 
-/** A database of the suite's own on the run's PostgreSQL cluster. */
-async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = inject('postgresAdminUrl');
-  const name = `server_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
 
 export interface TestUser {
   user: { id: string; name: string };
@@ -43,11 +23,11 @@ export interface TestUser {
  */
 export function serverFor(backend: Backend, extraEnv: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sagasync-server-test-'));
-  const state = { server: null as RunningServer | null, env: {} as Record<string, string>, db: null as Awaited<ReturnType<typeof createDatabase>> | null };
+  const state = { server: null as RunningServer | null, env: {} as Record<string, string>, db: null as Awaited<ReturnType<typeof createTestDatabase>> | null };
   beforeAll(async () => {
     state.env = { HOST: '127.0.0.1', PORT: '0', SAGASYNC_SECRET: SECRET, SAGASYNC_STORE: join(dir, 'store.db'), LOG_LEVEL: 'silent', ...extraEnv };
     if (backend === 'postgres') {
-      state.db = await createDatabase();
+      state.db = await createTestDatabase('server');
       state.env.DATABASE_URL = state.db.url;
     }
     state.server = await startServer(loadSettings(state.env, dir), { log: createLogger('silent') });

@@ -1,5 +1,5 @@
-// The augmentation below needs vitest itself in the program, not only vitest/node.
-import type {} from 'vitest';
+import pg from 'pg';
+import { inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startPostgresCluster } from './postgres-cluster.js';
@@ -43,4 +43,28 @@ export async function servicesGlobalSetup(project: TestProject): Promise<() => v
   project.provide('postgresAppRole', cluster.value.appRole);
   project.provide('dynamoEndpoint', local.value.endpoint);
   return stopAll;
+}
+
+/**
+ * A database of the caller's own on the run's PostgreSQL cluster (as its superuser), named from
+ * `prefix`; `drop` removes it, closing what is still connected.
+ */
+export async function createTestDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = inject('postgresAdminUrl');
+  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
 }
