@@ -290,6 +290,12 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
           decode.progress(owner, row.data, row.version),
         ),
       ),
+    getProgresses: (ownerId, asins) =>
+      withOwner('getProgresses', ownerId, async (db, owner) => {
+        if (asins.length === 0) return [];
+        const { rows } = await db.query<VersionedRow>('SELECT version, data FROM progress WHERE owner_id = $1 AND asin = ANY($2::text[])', [owner, [...asins]]);
+        return rows.map((row) => decode.progress(owner, row.data, row.version));
+      }),
     listProgress: (ownerId, query = {}) =>
       withOwner('listProgress', ownerId, (db, owner) => {
         const { params, where } = filters(owner, { status: query.status });

@@ -28,6 +28,7 @@ export interface ReadQueries {
   seriesByName: PagedQuery<VersionedRow>;
   seriesByNamePrefix: PagedQuery<VersionedRow>;
   progress: Database.Statement<[string, string], VersionedRow>;
+  progressIn: Database.Statement<[string, string], VersionedRow>;
   allProgress: PagedQuery<VersionedRow>;
   history: PagedQuery<DataRow>;
   trackerBook: Database.Statement<[string, string, string], DataRow>;
@@ -101,6 +102,7 @@ export function prepareQueries(db: Database.Database): ReadQueries {
       ['name_key', 'key'],
     ),
     progress: one<[string, string], VersionedRow>('SELECT version, data, digest FROM progress WHERE owner_id = ? AND asin = ?'),
+    progressIn: one<[string, string], VersionedRow>('SELECT version, data, digest FROM progress WHERE owner_id = ? AND asin IN (SELECT value FROM json_each(?))'),
     allProgress: new PagedQuery<VersionedRow>(db, 'SELECT version, data, digest FROM progress WHERE owner_id = @owner AND (@status IS NULL OR status = @status)', ['asin']),
     history: new PagedQuery<DataRow>(db, 'SELECT data, digest FROM history WHERE owner_id = @owner AND asin = @asin', ['at_ms', 'id']),
     trackerBook: one<[string, string, string], DataRow>('SELECT data, digest FROM tracker_books WHERE owner_id = ? AND source = ? AND tracker_id = ?'),

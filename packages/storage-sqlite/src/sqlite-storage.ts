@@ -221,6 +221,10 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
 
     getProgress: (ownerId, asin) =>
       withStore('getProgress', ownerId, (owner) => one(queries.progress.get(owner, asin), (row) => decode.progress(owner, row.data, row.version, row.digest))),
+    getProgresses: (ownerId, asins) =>
+      withStore('getProgresses', ownerId, (owner) =>
+        asins.length === 0 ? [] : queries.progressIn.all(owner, JSON.stringify(asins)).map((row) => decode.progress(owner, row.data, row.version, row.digest)),
+      ),
     listProgress: (ownerId, query = {}) =>
       withStore('listProgress', ownerId, (owner) =>
         page(queries.allProgress, { owner, status: query.status ?? null }, query, (row) => decode.progress(owner, row.data, row.version, row.digest), (p) => [p.asin]),

@@ -58,6 +58,8 @@ export interface StoragePort {
   findSeriesByName(ownerId: string, name: string, query?: SeriesNameQuery): Promise<Page<Series>>;
 
   getProgress(ownerId: string, asin: string): Promise<Progress | null>;
+  /** The progress rows among `asins` that exist, in no particular order (the volumes of a few series at once). */
+  getProgresses(ownerId: string, asins: readonly string[]): Promise<Progress[]>;
   /** Progress rows, ordered by ASIN; `status` filters. */
   listProgress(ownerId: string, query?: ProgressQuery): Promise<Page<Progress>>;
   /** A title's history, oldest first, ordered by (at, id). */

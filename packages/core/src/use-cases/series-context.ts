@@ -41,6 +41,7 @@ export async function loadSeriesViews(deps: UseCaseDeps, rules: SeriesRuleOption
 }
 
 async function progressOf(deps: UseCaseDeps, titles: readonly Title[]): Promise<Map<string, Progress>> {
-  const rows = await Promise.all(titles.map((t) => deps.storage.getProgress(deps.ownerId, t.asin)));
-  return new Map(rows.filter((p): p is Progress => p !== null).map((p) => [p.asin, p]));
+  if (titles.length === 0) return new Map();
+  const rows = await deps.storage.getProgresses(deps.ownerId, titles.map((t) => t.asin));
+  return new Map(rows.map((p) => [p.asin, p]));
 }

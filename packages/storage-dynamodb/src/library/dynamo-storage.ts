@@ -71,6 +71,7 @@ export function createDynamoStorage(options: DynamoStorageOptions): StoragePort 
     findSeriesByName: (ownerId, name, query) => withStore('findSeriesByName', ownerId, (owner) => reads.findSeriesByName(owner, name, query)),
 
     getProgress: (ownerId, asin) => withStore('getProgress', ownerId, (owner) => reads.getProgress(owner, asin)),
+    getProgresses: (ownerId, asins) => withStore('getProgresses', ownerId, (owner) => reads.getProgresses(owner, asins)),
     listProgress: (ownerId, query) => withStore('listProgress', ownerId, (owner) => reads.listProgress(owner, query)),
     listHistory: (ownerId, asin, query) => withStore('listHistory', ownerId, (owner) => reads.listHistory(owner, asin, query)),
 

@@ -118,6 +118,11 @@ export function createRecordReads(table: TableClient, decode: Decoders) {
 
     getProgress: (owner: string, asin: string): Promise<Progress | null> => one('getProgress', keys.progress(owner, asin), (item) => decode.progress(owner, item)),
 
+    getProgresses: async (owner: string, asins: readonly string[]): Promise<Progress[]> => {
+      const items = await table.batchGet('getProgresses', asins.map((asin) => keys.progress(owner, asin)));
+      return items.map((item) => decode.progress(owner, item));
+    },
+
     listProgress: (owner: string, query: { status?: ListeningStatus } & PageRequest = {}): Promise<Page<Progress>> =>
       listPage(
         table,

@@ -71,6 +71,20 @@ export function describeQueries(ctx: SuiteContext): void {
       ]);
       expect((await ctx.store().listProgress(owner)).items.map((progress) => progress.asin)).toEqual([asinOf(1), asinOf(3)]);
     });
+
+    it('getProgresses returns the progress rows that exist, whole and versioned, and skips missing asins', async () => {
+      const owner = ctx.owner();
+      await ctx.store().applyBatch(owner, [
+        { op: 'putProgress', value: progressData(asinOf(1), { status: 'in_progress', percentComplete: 40 }) },
+        { op: 'putProgress', value: progressData(asinOf(2)) },
+        { op: 'putProgress', value: progressData(asinOf(4)) },
+      ]);
+      const found = await ctx.store().getProgresses(owner, [asinOf(4), asinOf(1), asinOf(9), asinOf(1)]);
+      expect(found.map((progress) => progress.asin).sort()).toEqual([asinOf(1), asinOf(4)]);
+      expect(found.find((progress) => progress.asin === asinOf(1))).toEqual(await ctx.store().getProgress(owner, asinOf(1)));
+      expect(await ctx.store().getProgresses(owner, [])).toEqual([]);
+      expect(await ctx.store().getProgresses(ctx.owner(), [asinOf(1)])).toEqual([]);
+    });
   });
 
   describe('history', () => {

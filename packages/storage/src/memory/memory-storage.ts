@@ -173,6 +173,10 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     async getProgress(ownerId, asin) {
       return get('getProgress', ownerId, 'progress', asin);
     },
+    async getProgresses(ownerId, asins) {
+      const progress = tablesFor('getProgresses', ownerId).progress;
+      return [...new Set(asins)].filter((asin) => progress.has(asin)).map((asin) => structuredClone(progress.get(asin)!));
+    },
     async listProgress(ownerId, query = {}) {
       return list('listProgress', ownerId, 'progress', query, (p) => query.status === undefined || p.status === query.status, (p) => [p.asin]);
     },
