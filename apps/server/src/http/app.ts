@@ -103,7 +103,7 @@ export function createApp(deps: AppDeps): express.Express {
         sendError(res, error);
       }
     };
-  const owner = (req: Request, now: Date) => authenticate(stores.directory, req.get('authorization'), now);
+  const owner = async (req: Request, now: Date) => (await authenticate(stores.directory, req.get('authorization'), now)).user;
   app.post(
     `${NOTION_WEBHOOK_PATH}/:connection`,
     answer((req, now) =>
@@ -191,9 +191,9 @@ export function createApp(deps: AppDeps): express.Express {
         details: { location: 'path' },
       });
     }
-    const user = await authenticate(stores.directory, req.get('authorization'), now);
+    const { user, webhookSecret } = await authenticate(stores.directory, req.get('authorization'), now);
     if (route.auth === 'webhook') {
-      await verifyWebhook({ directory: stores.directory, storage: stores.storage, sealer: deps.sealer, user, rawBody: (req as RawBodyRequest).rawBody ?? Buffer.alloc(0), headers: req.headers, now });
+      await verifyWebhook({ storage: stores.storage, sealer: deps.sealer, user, sealedSecret: webhookSecret, rawBody: (req as RawBodyRequest).rawBody ?? Buffer.alloc(0), headers: req.headers, now });
     }
     return user;
   }

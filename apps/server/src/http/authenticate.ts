@@ -1,4 +1,4 @@
-import { SagaSyncError, type DirectoryPort, type User } from '@sagasync/core';
+import { SagaSyncError, type DirectoryPort, type TokenOwner } from '@sagasync/core';
 import { hashApiToken } from '../users/tokens.js';
 
 /** A token's last use is recorded at most this often: a write per request would cost more than the request. */
@@ -7,9 +7,10 @@ const TOUCH_EVERY_MS = 60_000;
 /**
  * The user an `Authorization: Bearer <token>` header names, or `auth_failed` (401). Tokens are
  * looked up by their SHA-256, so the token itself is never stored or compared as text; an expired
- * token is refused like an unknown one, without saying which.
+ * token is refused like an unknown one, without saying which. The answer carries the user's sealed
+ * webhook secret, so a signed webhook needs no second lookup.
  */
-export async function authenticate(directory: DirectoryPort, header: string | undefined, now: Date): Promise<User> {
+export async function authenticate(directory: DirectoryPort, header: string | undefined, now: Date): Promise<TokenOwner> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   if (!match) {
     throw new SagaSyncError('auth_failed', header ? 'the Authorization header must be "Bearer <token>"' : 'this route needs an API token: send "Authorization: Bearer <token>"', {
@@ -22,5 +23,5 @@ export async function authenticate(directory: DirectoryPort, header: string | un
   }
   const last = found.token.lastUsedAt ? Date.parse(found.token.lastUsedAt) : Number.NEGATIVE_INFINITY;
   if (now.getTime() - last >= TOUCH_EVERY_MS) await directory.touchApiToken(found.token.id, now);
-  return found.user;
+  return found;
 }

@@ -1,5 +1,6 @@
-import { SagaSyncError, type DirectoryPort, type StoragePort, type User } from '@sagasync/core';
+import { SagaSyncError, type StoragePort, type User } from '@sagasync/core';
 import type { CredentialSealer } from '@sagasync/storage';
+import { LRUCache } from 'lru-cache';
 import { Webhook } from 'standardwebhooks';
 
 /** How long a `webhook-id` is remembered: past the 5 minutes a timestamp may be off, either way. */
@@ -15,18 +16,17 @@ export const webhookSecretName = (userId: string) => `webhook-secret:${userId}`;
  * an expiring record of the user's store, so a replay is refused on every instance.
  */
 export async function verifyWebhook(options: {
-  directory: DirectoryPort;
   storage: StoragePort;
   sealer: CredentialSealer;
   user: User;
+  /** The user's sealed secret as the directory has it now (`TokenOwner.webhookSecret`). */
+  sealedSecret: string | null;
   rawBody: Buffer;
   headers: Record<string, string | string[] | undefined>;
   now: Date;
 }): Promise<void> {
-  const { user, now } = options;
-  const sealed = await options.directory.getWebhookSecret(user.id);
+  const { user, now, sealedSecret: sealed } = options;
   if (!sealed) throw new SagaSyncError('auth_failed', 'this user has no webhook secret; make one with `sagasync-server user webhook-secret <name>`');
-  const secret = String(await options.sealer.open(webhookSecretName(user.id), sealed));
   const header = (name: string) => {
     const value = options.headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -43,7 +43,7 @@ export async function verifyWebhook(options: {
     throw new SagaSyncError('auth_failed', 'the webhook timestamp is more than 5 minutes off', { details: { location: 'headers.webhook-timestamp' } });
   }
   try {
-    new Webhook(secret).verify(options.rawBody, { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature }, { jsonParse: false });
+    (await verifierFor(options.sealer, user.id, sealed)).verify(options.rawBody, { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature }, { jsonParse: false });
   } catch {
     // Whatever the library found wrong (signature, its own clock check), the sender must sign again.
     throw new SagaSyncError('auth_failed', 'the webhook signature does not match the body', { details: { location: 'headers.webhook-signature' } });
@@ -54,4 +54,20 @@ export async function verifyWebhook(options: {
     { ifAbsent: true, now },
   );
   if (!stored) throw new SagaSyncError('already_exists', `webhook ${id} was received already`, { details: { location: 'headers.webhook-id' } });
+}
+
+/**
+ * Opened secrets by their sealed form: opening costs a key derivation and a decryption per request
+ * otherwise. Keyed by the ciphertext read on this request, so a rotated or removed secret is never
+ * served from here (its new ciphertext misses).
+ */
+const verifiers = new LRUCache<string, Webhook>({ max: 1_000 });
+
+async function verifierFor(sealer: CredentialSealer, userId: string, sealed: string): Promise<Webhook> {
+  const cacheKey = `${userId}\u0000${sealed}`;
+  const cached = verifiers.get(cacheKey);
+  if (cached) return cached;
+  const verifier = new Webhook(String(await sealer.open(webhookSecretName(userId), sealed)));
+  verifiers.set(cacheKey, verifier);
+  return verifier;
 }

@@ -104,6 +104,8 @@ export interface DirectoryPort {
 export interface TokenOwner {
   user: User;
   token: ApiToken;
+  /** The user's sealed webhook secret (null: none), read with the token so a signed request costs one lookup. */
+  webhookSecret: string | null;
 }
 
 /** Why a claim was allowed or refused. */

@@ -60,6 +60,9 @@ export async function applyListeningEvent(deps: UseCaseDeps, event: ListeningEve
   if (!title) throw new NotFoundError('title', input.asin);
 
   const { report, userOverride } = listeningEventToReport(input);
+  // The cascade's rules do not depend on the event: read them while the event is applied.
+  const rules = resolveRuleOptions(deps);
+  rules.catch(() => undefined);
   const outcome = await retryOnConflict(async () => {
     const current = await storage.getProgress(ownerId, input.asin);
     const now = nowIso(deps);
@@ -88,8 +91,7 @@ export async function applyListeningEvent(deps: UseCaseDeps, event: ListeningEve
   });
 
   const keys = new Set(title.series.map((m) => m.seriesKey));
-  const rules = await resolveRuleOptions(deps);
-  const series = await loadSeriesViews(deps, rules, keys);
+  const series = await loadSeriesViews(deps, await rules, keys);
   // The batch dropped the cached statuses of these series; the next status read derives them again
   // (one series each), so an event, the hot path of a server taking webhooks, commits once.
   return { progress: outcome.progress, changed: outcome.next !== null, ignoredRegression: outcome.ignoredRegression, history: outcome.history, series };

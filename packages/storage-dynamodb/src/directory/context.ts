@@ -8,7 +8,8 @@ export interface DirectoryContext {
   table: DirectoryTable;
   read: ItemReader;
   /** The user's item when the user exists and no deletion of them has begun; else null. */
-  liveUser(userId: string): Promise<Item | null>;
+  /** The user item unless it is being deleted; `attributes` adds to what is projected. */
+  liveUser(userId: string, attributes?: readonly string[]): Promise<Item | null>;
 }
 
 export function createDirectoryContext(documentClient: DynamoDBDocumentClient, tableName: string): DirectoryContext {
@@ -16,8 +17,8 @@ export function createDirectoryContext(documentClient: DynamoDBDocumentClient, t
   return {
     table,
     read: createItemReader(tableName),
-    async liveUser(userId) {
-      const item = await table.get(keys.user(userId), ['pk', 'id', 'name', 'createdAt', 'deleting']);
+    async liveUser(userId, attributes = []) {
+      const item = await table.get(keys.user(userId), ['pk', 'id', 'name', 'createdAt', 'deleting', ...attributes]);
       return item && item.deleting === undefined ? item : null;
     },
   };

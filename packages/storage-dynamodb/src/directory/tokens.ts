@@ -60,10 +60,12 @@ export function tokenMethods({ table, read, liveUser }: DirectoryContext): Token
       const claim = await table.get(keys.hash(wanted));
       if (!claim) return null;
       const { tokenId, userId } = read.hashClaim(claim);
-      const [tokenItem, userItem] = await Promise.all([table.get(keys.token(tokenId)), liveUser(userId)]);
+      // The webhook secret is an attribute of the user item (webhook-secrets.ts).
+      const [tokenItem, userItem] = await Promise.all([table.get(keys.token(tokenId)), liveUser(userId, ['webhookSecret'])]);
       // Between the reads the token may have been rotated or deleted: then the hash finds nothing.
       if (!tokenItem || !userItem || tokenItem.hash !== wanted) return null;
-      return { user: read.user(userItem), token: read.token(tokenItem) };
+      const webhookSecret = typeof userItem.webhookSecret === 'string' ? userItem.webhookSecret : null;
+      return { user: read.user(userItem), token: read.token(tokenItem), webhookSecret };
     },
 
     async listApiTokens(userId) {

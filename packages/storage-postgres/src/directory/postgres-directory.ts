@@ -163,14 +163,15 @@ export function createPostgresDirectory(options: PostgresDirectoryOptions): Dire
       }),
     findUserByTokenHash: (hash) =>
       run('findUserByTokenHash', async () => {
-        const { rows: found } = await pool.query<TokenRow & { user_name: string; user_created_at: string }>(
-          `SELECT t.id, t.user_id, t.hash, t.label, t.created_at, t.last_used_at, t.expires_at, u.name AS user_name, u.created_at AS user_created_at
-           FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1`,
+        const { rows: found } = await pool.query<TokenRow & { user_name: string; user_created_at: string; webhook_secret: string | null }>(
+          `SELECT t.id, t.user_id, t.hash, t.label, t.created_at, t.last_used_at, t.expires_at, u.name AS user_name, u.created_at AS user_created_at,
+             w.ciphertext AS webhook_secret
+           FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN webhook_secrets w ON w.user_id = t.user_id WHERE t.hash = $1`,
           [directoryInput.tokenHash('findUserByTokenHash', hash)],
         );
         const row = found[0];
         if (!row) return null;
-        return { user: rows.user({ id: row.user_id, name: row.user_name, created_at: row.user_created_at }), token: rows.token(row) };
+        return { user: rows.user({ id: row.user_id, name: row.user_name, created_at: row.user_created_at }), token: rows.token(row), webhookSecret: row.webhook_secret };
       }),
     listApiTokens: (userId) =>
       run('listApiTokens', async () => {

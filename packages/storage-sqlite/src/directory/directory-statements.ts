@@ -19,6 +19,7 @@ export interface TokenRow {
 export interface TokenOwnerRow extends TokenRow {
   user_name: string;
   user_created_at: string;
+  webhook_secret: string | null;
 }
 
 export interface AccountRow {
@@ -50,8 +51,8 @@ const SCHEDULE_COLUMNS = 'user_id, enabled, next_allowed_at, last_sync_at, syncs
  */
 export const directorySql = {
   tokenOwnerByHash: `SELECT t.id, t.user_id, t.hash, t.label, t.created_at, t.last_used_at, t.expires_at,
-      u.name AS user_name, u.created_at AS user_created_at
-    FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`,
+      u.name AS user_name, u.created_at AS user_created_at, w.ciphertext AS webhook_secret
+    FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN webhook_secrets w ON w.user_id = t.user_id WHERE t.hash = ?`,
   userByName: 'SELECT id, name, created_at FROM users WHERE name = ?',
   dueSchedules: `SELECT ${SCHEDULE_COLUMNS} FROM sync_schedules
     WHERE enabled = 1 AND next_allowed_ms <= @now AND (next_allowed_ms, user_id) > (@afterMs, @afterUser)

@@ -121,7 +121,7 @@ export function openSqliteDirectory(options: SqliteDirectoryOptions): SqliteDire
       run('findUserByTokenHash', () => {
         const row = sql.tokenOwnerByHash.get(directoryInput.tokenHash('findUserByTokenHash', hash));
         if (!row) return null;
-        return { user: rows.user({ id: row.user_id, name: row.user_name, created_at: row.user_created_at }), token: rows.token(row) };
+        return { user: rows.user({ id: row.user_id, name: row.user_name, created_at: row.user_created_at }), token: rows.token(row), webhookSecret: row.webhook_secret };
       }),
     listApiTokens: (userId) => run('listApiTokens', () => sql.tokensOfUser.all(directoryInput.userId('listApiTokens', userId)).map(rows.token)),
     deleteApiToken: (userId, tokenId) =>

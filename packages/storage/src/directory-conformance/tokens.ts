@@ -8,9 +8,20 @@ export function describeTokens(ctx: DirectorySuiteContext): void {
       const user = await ctx.user();
       const token = tokenData(ctx.id('token'), user.id, { label: 'phone', lastUsedAt: T1, expiresAt: '2030-01-01T00:00:00.000Z' });
       expect(await ctx.directory().putApiToken(token)).toEqual(token);
-      expect(await ctx.directory().findUserByTokenHash(token.hash)).toEqual({ user, token });
+      expect(await ctx.directory().findUserByTokenHash(token.hash)).toEqual({ user, token, webhookSecret: null });
       expect(await ctx.directory().listApiTokens(user.id)).toEqual([token]);
       expect(await ctx.directory().findUserByTokenHash(randomTokenHash())).toBeNull();
+    });
+
+    it("the hash also finds the user's sealed webhook secret, as it is now", async () => {
+      const user = await ctx.user();
+      const token = await ctx.directory().putApiToken(tokenData(ctx.id('token'), user.id));
+      await ctx.directory().setWebhookSecret(user.id, 'v1.raw.a.b.c.first');
+      expect((await ctx.directory().findUserByTokenHash(token.hash))?.webhookSecret).toBe('v1.raw.a.b.c.first');
+      await ctx.directory().setWebhookSecret(user.id, 'v1.raw.a.b.c.second');
+      expect((await ctx.directory().findUserByTokenHash(token.hash))?.webhookSecret).toBe('v1.raw.a.b.c.second');
+      await ctx.directory().setWebhookSecret(user.id, null);
+      expect((await ctx.directory().findUserByTokenHash(token.hash))?.webhookSecret).toBeNull();
     });
 
     it('an expired token is still found: the caller checks expiresAt against its clock', async () => {

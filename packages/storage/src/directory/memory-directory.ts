@@ -129,7 +129,7 @@ export function createMemoryDirectory(): DirectoryPort {
       const tokenId = tokenIdsByHash.get(directoryInput.tokenHash('findUserByTokenHash', hash));
       if (tokenId === undefined) return null;
       const token = tokens.get(tokenId)!;
-      return { user: copy(users.get(token.userId)!), token: copy(token) };
+      return { user: copy(users.get(token.userId)!), token: copy(token), webhookSecret: webhookSecrets.get(token.userId) ?? null };
     },
     async listApiTokens(userId) {
       open('listApiTokens');
