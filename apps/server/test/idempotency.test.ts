@@ -1,7 +1,7 @@
 import type { RouteResult } from '@sagasync/api';
 import { createMemoryStorage } from '@sagasync/storage';
 import { describe, expect, it } from 'vitest';
-import { IDEMPOTENCY_CLAIM_MS, IDEMPOTENCY_KIND, IDEMPOTENCY_TTL_MS, idempotencyKeyOf, requestFingerprint, runIdempotent } from '../src/http/idempotency.js';
+import { IDEMPOTENCY_CLAIM_MS, IDEMPOTENCY_KIND, IDEMPOTENCY_TTL_MS, idempotencyKeyOf, requestFingerprint, runIdempotent } from '@sagasync/host';
 import { call, exampleLibrary, openStoresOf, serverFor, startAnotherServer, type Backend } from './harness.js';
 
 describe('runIdempotent', () => {

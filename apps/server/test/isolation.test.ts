@@ -2,6 +2,7 @@ import { routes, type AnyRoute } from '@sagasync/api';
 import type { LibraryRecords } from '@sagasync/core';
 import { signNotionPayload } from '@sagasync/notion-mirror';
 import { dumpLines, dumpOwner } from '@sagasync/storage';
+import { HOST_ROUTES } from '@sagasync/host';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp, createLogger, type AppDeps } from '../src/index.js';
 import { mountCronRoute } from '../src/scheduler/cron-route.js';
@@ -142,7 +143,7 @@ const goodreadsRow = (id: string, name: string, author: string) => `${id},"${nam
 /** A tracker export with a book that links and one that is ambiguous (a conflict). */
 const trackerCsv = (linkedId: string) => [GOODREADS_HEADER, goodreadsRow(linkedId, 'The Ember Throne (The Ember Throne, #1)', 'Mara Vell'), goodreadsRow('9100003', 'Starwake', '')].join('\n');
 
-/** The routes the server's Express app adds, beside the API table's dispatcher. */
+/** The routes the server's Express app adds, beside the host's request handler. */
 function expressRoutes(): string[] {
   const app = createApp({
     stores: {} as AppDeps['stores'],
@@ -161,7 +162,7 @@ function expressRoutes(): string[] {
 describe('the isolation cases', () => {
   it('cover every route of the API table and of the server', () => {
     expect(Object.keys(apiCases).sort()).toEqual(routes.map((r: AnyRoute) => r.id).sort());
-    expect(Object.keys(serverCases).sort()).toEqual([...new Set(expressRoutes())].sort());
+    expect(Object.keys(serverCases).sort()).toEqual([...new Set([...HOST_ROUTES, ...expressRoutes()])].sort());
   });
 });
 

@@ -7,7 +7,7 @@ import { setupNotion } from '@sagasync/notion-mirror';
 import { createCredentialSealer } from '@sagasync/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, loadSettings, openStores, runServerCli, SettingsError, startServer } from '../src/index.js';
-import { saveNotionConnection } from '../src/services/notion.js';
+import { saveNotionConnection } from '@sagasync/host';
 import { eventually, fakeAudibleFor, finishedJob, signInThroughServer } from './audible-fixtures.js';
 import { call, SECRET, serverFor } from './harness.js';
 

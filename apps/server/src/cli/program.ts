@@ -4,10 +4,9 @@ import { SagaSyncError, UserNameInputSchema, type User } from '@sagasync/core';
 import { createCredentialSealer, type CredentialSealer } from '@sagasync/storage';
 import { createLogger } from '../http/logger.js';
 import { startServer } from '../lifecycle/start-server.js';
-import { NOTION_CREDENTIAL, saveNotionConnection } from '../services/notion.js';
+import { NOTION_CREDENTIAL, saveNotionConnection, userAdmin } from '@sagasync/host';
 import { loadSettings, SettingsError } from '../settings/settings.js';
 import { openStores, serverSecret, type Stores } from '../stores/open-stores.js';
-import { userAdmin } from '../users/user-admin.js';
 
 export const VERSION = '0.1.0';
 

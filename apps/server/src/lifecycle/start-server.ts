@@ -3,13 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { createInProcessJobRunner } from '@sagasync/api';
 import { createCredentialSealer } from '@sagasync/storage';
 import type pino from 'pino';
-import { audibleEndpoints } from '../audible/audible-deps.js';
+import { audibleEndpoints, createUserServices } from '@sagasync/host';
 import { createApp } from '../http/app.js';
 import { useCaseLogger } from '../http/logger.js';
 import { mountCronRoute } from '../scheduler/cron-route.js';
 import { createScheduler } from '../scheduler/scheduler.js';
 import { createSyncLogPruner } from '../scheduler/sync-log-retention.js';
-import { createUserServices } from '../services/user-services.js';
 import type { ServerSettings } from '../settings/settings.js';
 import { openStores, serverSecret } from '../stores/open-stores.js';
 

@@ -3,9 +3,8 @@ import { hostname } from 'node:os';
 import type { ApiServices } from '@sagasync/api';
 import { readAll, type DirectoryPort, type Logger, type StoragePort, type SyncSchedule, type User } from '@sagasync/core';
 import type { SyncSettings } from '../settings/settings.js';
-import type { HeldLease } from './lease.js';
+import { syncDueUser, type HeldLease, type UserSyncOutcome } from '@sagasync/host';
 import type { SyncLogPruner } from './sync-log-retention.js';
-import { syncDueUser, type UserSyncOutcome } from './user-sync.js';
 
 export interface SchedulerDeps {
   storage: StoragePort;

@@ -38,7 +38,7 @@ export interface NotionServiceOptions {
  * and applying a webhook's page event. Every call of one user shares one rate limiter in this
  * instance, so a scheduled mirror and webhook pulls together stay within Notion's limit.
  */
-export function createServerNotionServices(options: NotionServiceOptions): Pick<ApiServices, 'notionPush' | 'notionStatus' | 'notionWebhook'> {
+export function createHostNotionServices(options: NotionServiceOptions): Pick<ApiServices, 'notionPush' | 'notionStatus' | 'notionWebhook'> {
   const limiters = new Map<string, RateLimiter>();
 
   async function connection(ctx: ApiContext) {

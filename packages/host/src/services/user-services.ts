@@ -5,7 +5,7 @@ import { createAudibleConfig } from '../audible/config.js';
 import { createAudibleFetch } from '../audible/library-fetch.js';
 import { createAudibleSchedule } from '../audible/schedule.js';
 import { createAudibleSignIn } from '../audible/sign-in.js';
-import { createServerNotionServices, type NotionServiceOptions } from './notion.js';
+import { createHostNotionServices, type NotionServiceOptions } from './notion.js';
 
 /**
  * The services the API's routes call, for any user: each reads the caller's records and
@@ -21,7 +21,7 @@ export function createUserServices(deps: { audible: AudibleDeps; notion: NotionS
     audibleSignInStart: signIn.start,
     audibleSignInFinish: signIn.finish,
     audibleConfig: createAudibleConfig(deps.audible),
-    ...createServerNotionServices(deps.notion),
+    ...createHostNotionServices(deps.notion),
   };
   return () => services;
 }

@@ -1,5 +1,5 @@
 import { SagaSyncError, type DirectoryPort, type TokenOwner } from '@sagasync/core';
-import { hashApiToken } from '../users/tokens.js';
+import { hashApiToken } from './tokens.js';
 
 /** A token's last use is recorded at most this often: a write per request would cost more than the request. */
 const TOUCH_EVERY_MS = 60_000;

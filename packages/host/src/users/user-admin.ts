@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readAll, SagaSyncError, UserNameInputSchema, type DirectoryPort, type User } from '@sagasync/core';
 import type { CredentialSealer } from '@sagasync/storage';
-import { webhookSecretName } from '../http/webhook-signature.js';
-import { hashApiToken, newApiToken, newWebhookSecret } from './tokens.js';
+import { webhookSecretName } from '../webhooks/webhook-signature.js';
+import { hashApiToken, newApiToken, newWebhookSecret } from '../auth/tokens.js';
 
 /** What `user add` and `token rotate` print once; only hashes and sealed secrets are stored. */
 export interface NewCredentials {

@@ -1,0 +1,3 @@
+import { libraryConfig } from '../../tools/build/tsup.js';
+
+export default libraryConfig();

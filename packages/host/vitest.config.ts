@@ -1,0 +1,3 @@
+import { packageTestConfig } from '../../tools/build/vitest.js';
+
+export default packageTestConfig('host');
