@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeOpenLibrary, type FakeOpenLibrary } from '@sagasync/fake-openlibrary';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { examples, run, scratch } from './harness.js';
 
 interface MatchJson {
@@ -87,5 +88,73 @@ describe('sagasync match, conflicts, link and unlink', () => {
     const badColumn = await run(['match', goodreads, '--source', 'csv', '--column', 'colour=Title'], { store: s.store });
     expect(badColumn.code).toBe(1);
     expect(badColumn.stderr).toContain('not field=Header');
+  });
+});
+
+// `match --online` against tools/fake-openlibrary: a regional title of a library title is linked
+// once Open Library says both are one work; answers are cached in the store; the rate stays polite.
+describe('sagasync match --online', () => {
+  let s: ReturnType<typeof scratch>;
+  let fake: FakeOpenLibrary;
+  let tracker: string;
+
+  beforeEach(async () => {
+    s = scratch();
+    await run(['import', join(examples, 'library.tsv'), '--commit'], { store: s.store });
+    fake = await startFakeOpenLibrary({
+      works: [{ key: 'OL7001W', title: 'The Ashen Court', alternativeTitles: ['The Cinder Court'], authors: [{ name: 'Mara Vell' }] }],
+    });
+    tracker = join(s.dir, 'tracker.csv');
+    writeFileSync(tracker, 'id,Title,Author\nt1,The Cinder Court,Mara Vell\nt2,An Unknown Book,Nobody Known\n');
+  });
+  afterEach(async () => {
+    await fake.close();
+    s.cleanup();
+  });
+
+  it('links what Open Library places in the same work, caches its answers, and keeps 1 request a second', async () => {
+    const offline = await run(['match', tracker, '--source', 'csv', '--json'], { store: s.store });
+    expect(offline.json<MatchJson>().links).toEqual([]);
+
+    const first = await run(['match', tracker, '--source', 'csv', '--online', '--openlibrary-url', fake.url, '--commit', '--json'], { store: s.store });
+    expect(first.code, first.stderr).toBe(0);
+    const report = first.json<MatchJson & { online: { asked: number; requests: number; cached: number } }>();
+    expect(report.links).toEqual([expect.objectContaining({ trackerId: 't1', asin: 'B0DEMO0003', method: 'title_author' })]);
+    expect(report.online).toMatchObject({ asked: 1, cached: 0 });
+    // The book by an author the library does not hold costs no request.
+    expect(fake.requests.every((r) => !r.path.includes('Unknown'))).toBe(true);
+    expect(fake.requests.length).toBe(report.online.requests);
+    for (const r of fake.requests) expect(r.userAgent).toMatch(/^SagaSync\/\d+\.\d+\.\d+ \(\+https:\/\//);
+    // Requests start a second apart; arrival at the server may jitter by some milliseconds.
+    for (let i = 1; i < fake.requests.length; i++) expect(fake.requests[i]!.at - fake.requests[i - 1]!.at).toBeGreaterThanOrEqual(900);
+
+    const sent = fake.requests.length;
+    const again = await run(['match', tracker, '--source', 'csv', '--online', '--openlibrary-url', fake.url, '--json'], { store: s.store });
+    expect(again.json<{ online: { requests: number; cached: number } }>().online).toMatchObject({ requests: 0 });
+    expect(fake.requests.length).toBe(sent);
+
+    const text = await run(['match', tracker, '--source', 'csv', '--online', '--openlibrary-url', fake.url], { store: s.store });
+    expect(text.stdout).toMatch(/Open Library: asked about 1 book, 0 requests, \d+ answered from the store/);
+  });
+
+  it('makes no request at all without --online', async () => {
+    const spy = vi.spyOn(globalThis, 'fetch');
+    try {
+      const result = await run(['match', tracker, '--source', 'csv', '--commit', '--json'], { store: s.store });
+      expect(result.code).toBe(0);
+      expect(spy).not.toHaveBeenCalled();
+      expect(fake.requests).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('rejects --openlibrary-url without --online, and a URL that is not one', async () => {
+    const alone = await run(['match', tracker, '--source', 'csv', '--openlibrary-url', fake.url], { store: s.store });
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toContain('only used with --online');
+    const bad = await run(['match', tracker, '--source', 'csv', '--online', '--openlibrary-url', 'not a url'], { store: s.store });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('is not a URL');
   });
 });

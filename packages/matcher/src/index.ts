@@ -14,6 +14,14 @@ export { authorKey, authorKeys, compareAuthorLists, compareNames, parseAuthorLis
 export { cleanIdentifier, isbn10To13, isbn13To10, isbnsOfAsin, isValidIsbn10, isValidIsbn13, parseAsin, parseIsbn } from './normalise/identifiers.js';
 export { foldText } from './normalise/fold.js';
 
+// The online step: Open Library, asked about what the matcher leaves open (only when a caller asks for it).
+export { createOpenLibraryClient, DEFAULT_USER_AGENT, OPENLIBRARY_URL, type OpenLibraryClient, type OpenLibraryClientOptions, type OpenLibraryStats } from './online/openlibrary-client.js';
+export { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './online/rate-limiter.js';
+export { memoryAnswerCache, storeAnswerCache, OPENLIBRARY_CACHE_DAYS, OPENLIBRARY_CACHE_KIND, type AnswerCache } from './online/answer-cache.js';
+export { gatherEvidence, type GatherOptions } from './online/gather-evidence.js';
+export { decideWithEvidence } from './online/decide-with-evidence.js';
+export type { BookEvidence, OnlineEvidence, PairVerdict } from './online/evidence.js';
+
 // Tracker export readers.
 export { detectSource, readTrackerFile, readTrackerText, type TrackerReadResult } from './sources/read-tracker-file.js';
 export { deriveTrackerId } from './sources/tracker-id.js';
@@ -36,6 +44,7 @@ export { conflictIdFor, type MatcherDeps } from './use-cases/deps.js';
 export {
   runMatch,
   type MatchRunResult,
+  type OnlineSummary,
   type RunMatchOptions,
 } from './use-cases/run-match.js';
 export {
@@ -50,6 +59,7 @@ export {
   type MatchWriteCounts,
   type MatchWriteGroup,
   type PlanMatchOptions,
+  titlesToMatch,
   type ReportConflict,
   type ReportLink,
   type ReportUnmatched,

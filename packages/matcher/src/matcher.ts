@@ -1,10 +1,27 @@
 import { candidateFloor, decide } from './decide/decide.js';
 import { prepareBook, prepareTitle, type PreparedBook, type PreparedTitle } from './decide/prepare.js';
-import { scorePair, SERIES_AGREES_BONUS } from './decide/score.js';
+import { sameMainTitle, scorePair, SERIES_AGREES_BONUS } from './decide/score.js';
 import { resolveOptions, type MatchableBook, type MatchableTitle, type MatchCandidate, type MatcherOptions, type MatchOutcome } from './decide/types.js';
 import { AuthorIndex } from './index/author-index.js';
 import { TrigramIndex } from './index/candidate-index.js';
+import { compareAuthorLists } from './normalise/author.js';
 import { setSimilarity } from './similarity/trigram.js';
+
+/**
+ * Whether another title of the book's author has the book's main title (then the main-title rule
+ * decides nothing). Counts every such title, rejected ones included, so both matchers agree.
+ */
+function mainShared(book: PreparedBook, titles: readonly PreparedTitle[], ids: Iterable<number>): boolean {
+  if (!book.main.length || book.authors.length === 0) return false;
+  let sharing = 0;
+  for (const i of ids) {
+    const title = titles[i]!;
+    if (!sameMainTitle(book, title)) continue;
+    const authors = compareAuthorLists(title.authors, book.authors);
+    if ((authors === 'agree' || authors === 'weak') && ++sharing > 1) return true;
+  }
+  return false;
+}
 
 /** Whether any pair of sets reaches the threshold; the length filter skips merges that cannot. */
 function similarEnough(a: Int32Array[], b: Int32Array[], threshold: number): boolean {
@@ -31,6 +48,8 @@ export interface Matcher {
   match(book: MatchableBook, options?: { exclude?: ReadonlySet<string> }): MatchOutcome;
   /** Scored candidates for a book, best first, before any decision. */
   candidates(book: MatchableBook, options?: { exclude?: ReadonlySet<string> }): MatchCandidate[];
+  /** ASINs of the titles whose authors agree with the book's, whatever their titles: what the online step may ask about. */
+  titlesByAuthors(book: MatchableBook): string[];
   readonly titleCount: number;
 }
 
@@ -66,7 +85,8 @@ export function createMatcher(titles: readonly MatchableTitle[], options: Matche
       list.push(i);
       byIsbn.set(isbn, list);
     }
-    if (p.authors.length === 0) for (const form of titleForms[i]!) authorless.add(i, form);
+    // Titles nobody can be compared with by author are found by title: no author, or one in a script not romanised here.
+    if (p.authors.length === 0 || p.foreignAuthors) for (const form of titleForms[i]!) authorless.add(i, form);
     byAuthor.add(i, p.authors);
   }
   authorless.freeze();
@@ -97,11 +117,12 @@ export function createMatcher(titles: readonly MatchableTitle[], options: Matche
     }
     for (const isbn of book.isbn13s) for (const i of byIsbn.get(isbn) ?? []) take(i);
     const bookForms = book.sets;
-    if (book.authors.length === 0) {
+    if (book.authors.length === 0 || book.foreignAuthors) {
       const found = new Map<number, number>();
       for (const form of bookForms) index().search(form, found);
       for (const i of found.keys()) take(i);
-    } else {
+    }
+    if (book.authors.length > 0) {
       if (authorless.size) {
         const found = new Map<number, number>();
         for (const form of bookForms) authorless.search(form, found);
@@ -114,11 +135,12 @@ export function createMatcher(titles: readonly MatchableTitle[], options: Matche
         ids.push(i);
       }
     }
+    const context = { mainShared: mainShared(book, prepared, ids) };
     const out: MatchCandidate[] = [];
     for (const i of ids) {
       const title = prepared[i]!;
       if (exclude?.has(title.asin)) continue;
-      const scored = scorePair(book, title);
+      const scored = scorePair(book, title, context);
       if (scored) out.push(scored);
     }
     return out;
@@ -131,6 +153,17 @@ export function createMatcher(titles: readonly MatchableTitle[], options: Matche
     },
     candidates(book, opts = {}) {
       return candidatesOf(prepareBook(book), opts.exclude).sort((a, b) => b.score - a.score);
+    },
+    titlesByAuthors(book) {
+      const p = prepareBook(book);
+      if (p.authors.length === 0) return [];
+      return byAuthor
+        .lookup(p.authors)
+        .filter((i) => {
+          const agreement = compareAuthorLists(prepared[i]!.authors, p.authors);
+          return agreement === 'agree' || agreement === 'weak';
+        })
+        .map((i) => prepared[i]!.asin);
     },
   };
 }
@@ -151,12 +184,13 @@ export function createAllPairsMatcher(titles: readonly MatchableTitle[], options
       const p = prepareBook(book);
       const bookForms = p.sets;
       const out: MatchCandidate[] = [];
+      const context = { mainShared: mainShared(p, prepared, prepared.keys()) };
       prepared.forEach((title, i) => {
         if (opts.exclude?.has(title.asin)) return;
         const identity = (p.asin !== null && p.asin === title.asin) || title.isbn13s.some((isbn) => p.isbn13s.includes(isbn));
         const similar = !identity && anySimilar(bookForms, titleForms[i]!, searchThreshold);
         if (!identity && !similar) return;
-        const scored = scorePair(p, title);
+        const scored = scorePair(p, title, context);
         if (scored) out.push(scored);
       });
       return decide(out, resolved);

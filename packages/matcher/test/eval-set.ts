@@ -3,6 +3,7 @@
  * precision and recall of automatic links, where a conflict counts as "not linked".
  */
 import { readFileSync } from 'node:fs';
+import type { FakeWork } from '@sagasync/fake-openlibrary';
 import type { MatchableBook, MatchableTitle, MatchOutcome } from '../src/index.js';
 
 export interface EvalBook extends MatchableBook {
@@ -27,7 +28,8 @@ function rows(file: string): string[][] {
 
 const list = (cell: string | undefined) => (cell ?? '').split(';').map((s) => s.trim()).filter(Boolean);
 
-export function loadEvalSet(): EvalSet {
+/** The labelled set: `books.psv` (the dev part, rules may be tuned on it) or `books-held-out.psv` (never tuned on). */
+export function loadEvalSet(part: 'dev' | 'held-out' = 'dev'): EvalSet {
   const titles = rows('titles.psv').map(([asin, title, subtitle, authors, series]): MatchableTitle => ({
     asin: asin!,
     title: title!,
@@ -38,8 +40,8 @@ export function loadEvalSet(): EvalSet {
       return { seriesTitle: seriesTitle!, sequence: sequence ?? '' };
     }),
   }));
-  const books = rows('books.psv').map(([category, title, authors, isbn10, isbn13, asin, expected], i): EvalBook => ({
-    trackerId: `eval-${i + 1}`,
+  const books = rows(part === 'dev' ? 'books.psv' : 'books-held-out.psv').map(([category, title, authors, isbn10, isbn13, asin, expected], i): EvalBook => ({
+    trackerId: `${part === 'dev' ? 'eval' : 'held-out'}-${i + 1}`,
     category: category!,
     title: title!,
     authors: list(authors),
@@ -79,4 +81,22 @@ export function evaluate(set: EvalSet, match: (book: MatchableBook) => MatchOutc
   result.precision = result.links ? result.correctLinks / result.links : 1;
   result.recall = result.positives ? result.correctLinks / result.positives : 1;
   return result;
+}
+
+/**
+ * The stand-in Open Library catalogue of `eval/openlibrary.psv`, for tools/fake-openlibrary: works
+ * with their other titles, authors (with other spellings and scripts) and one edition per ISBN.
+ */
+export function loadOpenLibraryCatalogue(): FakeWork[] {
+  return rows('openlibrary.psv').map(([key, title, subtitle, alternatives, authors, isbns]): FakeWork => ({
+    key: key!,
+    title: title!,
+    ...(subtitle ? { subtitle } : {}),
+    alternativeTitles: list(alternatives),
+    authors: list(authors).map((a) => {
+      const [name, alternates] = a.split('=');
+      return { name: name!.trim(), alternateNames: (alternates ?? '').split('/').map((n) => n.trim()).filter(Boolean) };
+    }),
+    editions: list(isbns).map((isbn) => (isbn.length === 13 ? { isbn13: [isbn] } : { isbn10: [isbn] })),
+  }));
 }

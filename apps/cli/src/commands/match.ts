@@ -12,6 +12,17 @@ export const TRACKER_FILE_SOURCES = ['goodreads', 'storygraph', 'csv'] as const;
 export const COLUMN_FIELDS = ['id', 'title', 'authors', 'isbn', 'isbn13', 'asin', 'status', 'series', 'seriesIndex', 'rating', 'dateRead'] as const satisfies readonly (keyof ColumnMapping)[];
 const matcher = () => import('@sagasync/matcher');
 
+function httpUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CliError(`--openlibrary-url "${value}" is not a URL`, { hint: 'e.g. --openlibrary-url https://openlibrary.org' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`--openlibrary-url "${value}" is not an http(s) URL`);
+  return url.toString();
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -39,11 +50,15 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
     .option('--source <source>', `the tracker (${TRACKER_FILE_SOURCES.join(', ')}); detected from the header when absent`)
     .option('--column <field=header>', `for a generic CSV: which column holds a field (${COLUMN_FIELDS.join(', ')}); repeatable`, collect, [])
     .option('--commit', 'store the tracker books, links and conflicts (default: preview only)')
+    .option('--online', 'ask Open Library about what stays ambiguous (other titles of a work, authors in another script); 1 request a second, answers cached for 30 days; without it no request is made')
+    .option('--openlibrary-url <url>', 'Open Library base URL, with --online (default https://openlibrary.org; for a mirror or a test server)')
     .option('--json', 'print JSON')
-    .action(async (file: string, options: { source?: string; column: string[]; commit?: boolean; json?: boolean }) => {
+    .action(async (file: string, options: { source?: string; column: string[]; commit?: boolean; online?: boolean; openlibraryUrl?: string; json?: boolean }) => {
       const source = choiceOption(options.source, TRACKER_FILE_SOURCES, '--source');
       const columns = parseColumns(options.column);
-      const { readTrackerFile, runMatch, toMatchJson } = await matcher();
+      if (options.openlibraryUrl !== undefined && !options.online) throw new CliError('--openlibrary-url is only used with --online');
+      const baseUrl = options.openlibraryUrl === undefined ? undefined : httpUrl(options.openlibraryUrl);
+      const { readTrackerFile, runMatch, toMatchJson, createOpenLibraryClient, storeAnswerCache } = await matcher();
       const read = await readTrackerFile(file, { ...(source ? { source } : {}), ...(columns ? { columns } : {}) });
       const out = ctx.printer;
       if (!read.success) {
@@ -52,14 +67,22 @@ export function registerMatchCommands(program: Command, ctx: CommandContext): vo
         throw new ExitWith(EXIT.invalidInput);
       }
       const { books, warnings, variant } = read.value;
-      const report = await runMatch(ctx.deps(), books, { commit: Boolean(options.commit), source: read.value.source });
-      if (options.json) return out.json({ source: report.source, committed: report.committed, ...toMatchJson(report) });
+      // The client (and with it any request) exists only with --online.
+      const online = options.online
+        ? { client: createOpenLibraryClient({ ...(baseUrl ? { baseUrl } : {}), cache: storeAnswerCache(ctx.deps()), onProblem: (message) => out.note(out.color.dim(`  note: ${message}`)) }) }
+        : undefined;
+      const report = await runMatch(ctx.deps(), books, { commit: Boolean(options.commit), source: read.value.source, ...(online ? { online } : {}) });
+      if (options.json) return out.json({ source: report.source, committed: report.committed, ...toMatchJson(report), ...(report.online ? { online: report.online } : {}) });
       const c = out.color;
       out.line(`${c.bold(basename(file))}: ${read.value.source} export (${variant}), ${books.length} books`);
       for (const warning of warnings.slice(0, 10)) out.line(c.dim(`  note: ${formatIssue(warning)}`));
       if (warnings.length > 10) out.line(c.dim(`  ... and ${warnings.length - 10} more notes`));
       const created = report.links.filter((l) => l.change !== 'unchanged');
       out.line(`${report.links.length} linked (${created.length} new or changed), ${report.conflicts.length} to decide, ${report.unmatched.length} not in your library`);
+      if (report.online) {
+        const o = report.online;
+        out.line(c.dim(`Open Library: asked about ${o.asked} book${o.asked === 1 ? '' : 's'}, ${o.requests} request${o.requests === 1 ? '' : 's'}, ${o.cached} answered from the store${o.failed ? `, ${o.failed} without an answer` : ''}`));
+      }
       if (created.length > 0) {
         out.table(['Tracker id', 'ASIN', 'How', 'Score'], created.slice(0, 50).map((l) => [l.trackerId, l.asin, l.method, l.score.toFixed(2)]));
         if (created.length > 50) out.line(c.dim(`... and ${created.length - 50} more (see --json)`));

@@ -1,5 +1,5 @@
 import { parseSequence, type SeriesPosition } from '@sagasync/core';
-import { authorKeys, type AuthorKey } from '../normalise/author.js';
+import { authorKeys, hasForeign, type AuthorKey } from '../normalise/author.js';
 import { foldText } from '../normalise/fold.js';
 import { cleanIdentifier, isbn10To13, isbnsOfAsin, parseIsbn } from '../normalise/identifiers.js';
 import { normaliseTitle, type TitleForms } from '../normalise/title.js';
@@ -18,9 +18,16 @@ export interface Prepared {
   main: Int32Array;
   full: Int32Array;
   subtitle: Int32Array;
-  /** The non-empty sets among main, full (when different) and subtitle: what candidates are compared by. */
+  /** Main and full title without spaces: equal keys are the same title written apart or together. */
+  mainKey: string;
+  fullKey: string;
+  /** Other forms of the main title (a romanisation in square brackets). */
+  alternates: Int32Array[];
+  /** The non-empty sets among main, full (when different), subtitle and alternates: what candidates are compared by. */
   sets: Int32Array[];
   authors: AuthorKey[];
+  /** Some author is written in a script not romanised here: such a side is also searched by title alone. */
+  foreignAuthors: boolean;
   series: PreparedSeries[];
   omnibus: boolean;
 }
@@ -59,17 +66,24 @@ function prepareForms(forms: TitleForms, authors: readonly string[], series: Pre
   const main = trigramSet(forms.main);
   const full = forms.full === forms.main ? main : trigramSet(forms.full);
   const subtitle = forms.subtitle ? trigramSet(forms.subtitle) : EMPTY;
+  const alternates = forms.alternates.length ? forms.alternates.map((a) => trigramSet(a)).filter((set) => set.length > 0) : NONE;
   const sets: Int32Array[] = [];
   if (main.length) sets.push(main);
   if (full !== main && full.length) sets.push(full);
   if (subtitle.length) sets.push(subtitle);
+  sets.push(...alternates);
+  const keys = cachedAuthorKeys(authors);
   return {
     forms,
     main,
     full,
     subtitle,
+    mainKey: forms.main.replace(/ /g, ''),
+    fullKey: forms.full.replace(/ /g, ''),
+    alternates,
     sets,
-    authors: cachedAuthorKeys(authors),
+    authors: keys,
+    foreignAuthors: hasForeign(keys),
     series,
     omnibus: forms.omnibus || series.some((s) => s.position.kind === 'range'),
   };
@@ -112,3 +126,4 @@ export function prepareBook(book: MatchableBook): PreparedBook {
 }
 
 const EMPTY = new Int32Array(0);
+const NONE: Int32Array[] = [];

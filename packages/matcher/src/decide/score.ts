@@ -13,6 +13,45 @@ const SUBTITLE_AS_TITLE = 0.95;
 const BLOCKER_PENALTY = 0.9;
 /** Added when the tracker's series hint names the title's series and position. */
 export const SERIES_AGREES_BONUS = 0.03;
+/**
+ * Score of a pair whose main titles are the same while both subtitles differ and describe the work
+ * ("Grit: The Power of Passion and Perseverance" / "Grit: Why Passion and Resilience Are the
+ * Secrets to Success"): enough to link, when `mainTitleRule` allows it.
+ */
+const MAIN_TITLE_RULE = 0.86;
+/** A subtitle of fewer words names a work ("Star Wars: Bloodline") rather than describing one. */
+const DESCRIPTIVE_SUBTITLE_WORDS = 3;
+
+export interface PairContext {
+  /** Another title of the book's author has the same main title: the main title alone decides nothing. */
+  mainShared?: boolean;
+}
+
+/** The main titles are the same after normalisation (numbers, articles, spelling). */
+export function sameMainTitle(book: PreparedBook, title: PreparedTitle): boolean {
+  return book.main.length > 0 && book.mainKey === title.mainKey;
+}
+
+/** The main title is (part of) a series name on either side: "Dune" of "Prelude to Dune", "Halo" of "Halo". */
+function mainIsSeriesName(main: string, book: PreparedBook, title: PreparedTitle): boolean {
+  const padded = ` ${main} `;
+  for (const s of book.series) if (` ${s.key} `.includes(padded)) return true;
+  for (const s of title.series) if (` ${s.key} `.includes(padded)) return true;
+  return false;
+}
+
+const wordCount = (text: string) => (text ? text.split(' ').length : 0);
+
+/**
+ * The main-title rule: a person links "Title: one subtitle" to "Title: another subtitle" when the
+ * authors agree, no other title of that author shares the main title, the main title is not a
+ * series or franchise name, and both subtitles describe the work rather than name another one.
+ */
+function mainTitleRule(book: PreparedBook, title: PreparedTitle, context: PairContext): boolean {
+  if (context.mainShared || !sameMainTitle(book, title)) return false;
+  if (wordCount(book.forms.subtitle) < DESCRIPTIVE_SUBTITLE_WORDS || wordCount(title.forms.subtitle) < DESCRIPTIVE_SUBTITLE_WORDS) return false;
+  return !mainIsSeriesName(book.forms.main, book, title);
+}
 
 function positionsEqual(a: PreparedSeries['position'], b: PreparedSeries['position']): boolean | null {
   if (a.kind === 'none' || b.kind === 'none') return null;
@@ -49,6 +88,10 @@ function seriesVerdict(book: PreparedBook, title: PreparedTitle): { verdict: 'ag
   return { verdict, detail };
 }
 
+function writtenNames(side: PreparedBook | PreparedTitle): string {
+  return side.authors.map((a) => a.written).join(', ');
+}
+
 function sameNumbers(a: string[], b: string[]): boolean {
   return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
 }
@@ -57,7 +100,7 @@ function sameNumbers(a: string[], b: string[]): boolean {
  * Scores one title as the identity of one tracker book. Returns null when the authors disagree:
  * the same title by another author (or a companion by another hand) is never a candidate.
  */
-export function scorePair(book: PreparedBook, title: PreparedTitle): MatchCandidate | null {
+export function scorePair(book: PreparedBook, title: PreparedTitle, context: PairContext = {}): MatchCandidate | null {
   if (book.asin && book.asin === title.asin) {
     return { asin: title.asin, score: 1, method: 'asin', reason: 'ASIN identical', blockers: [] };
   }
@@ -70,8 +113,9 @@ export function scorePair(book: PreparedBook, title: PreparedTitle): MatchCandid
 
   const bSub = book.forms.subtitle !== '';
   const tSub = title.forms.subtitle !== '';
-  const mm = setSimilarity(book.main, title.main);
-  const ff = book.full === book.main && title.full === title.main ? mm : setSimilarity(book.full, title.full);
+  // Titles equal but for spaces ("Work Week" / "Workweek") are the same title.
+  const mm = book.mainKey === title.mainKey ? 1 : setSimilarity(book.main, title.main);
+  const ff = book.full === book.main && title.full === title.main ? mm : book.fullKey === title.fullKey ? 1 : setSimilarity(book.full, title.full);
   let titleSim = ff;
   let basis = 'full title';
   const consider = (value: number, why: string) => {
@@ -87,6 +131,11 @@ export function scorePair(book: PreparedBook, title: PreparedTitle): MatchCandid
     consider(mm * (bSub && tSub ? MAIN_ONLY_BOTH_SUBTITLED : MAIN_ONLY_ONE_SUBTITLED), bSub && tSub ? 'main title only, subtitles differ' : 'main title, one side without subtitle');
     if (tSub && !bSub) consider(setSimilarity(book.main, title.subtitle) * SUBTITLE_AS_TITLE, "title vs the other's subtitle");
     if (bSub && !tSub) consider(setSimilarity(book.subtitle, title.main) * SUBTITLE_AS_TITLE, "subtitle vs the other's title");
+    if (bSub && tSub && authors === 'agree' && mainTitleRule(book, title, context)) consider(MAIN_TITLE_RULE, 'main title agrees, subtitles differ; no other title of the author has it');
+  }
+  for (const alternate of book.alternates) {
+    consider(setSimilarity(alternate, title.main), 'romanised title vs title');
+    if (title.full !== title.main) consider(setSimilarity(alternate, title.full), 'romanised title vs title and subtitle');
   }
 
   const blockers: string[] = [];
@@ -95,6 +144,7 @@ export function scorePair(book: PreparedBook, title: PreparedTitle): MatchCandid
   const sameWholeTitle = ff >= 0.95;
   if (authors === 'weak' && !sameWholeTitle) blockers.push('author names differ slightly');
   if (authors === 'unknown') blockers.push('no author to compare');
+  else if (authors === 'other_script') blockers.push(`authors written in another script (${writtenNames(book)} vs ${writtenNames(title)})`);
   else notes.push(authors === 'agree' ? 'authors agree' : 'authors nearly agree');
 
   if (book.forms.numbers.length && title.forms.numbers.length && !sameNumbers(book.forms.numbers, title.forms.numbers)) {

@@ -53,3 +53,21 @@ describe('compareAuthorLists', () => {
     expect(compareAuthorLists([], authorKeys(['Frank Herbert']))).toBe('unknown');
   });
 });
+
+describe('authors in two scripts or spellings', () => {
+  const lists = (a: string[], b: string[]) => compareAuthorLists(authorKeys(a), authorKeys(b));
+  it('romanises Cyrillic and Greek names and compares the spellings loosely (weak: titles must agree)', () => {
+    expect(lists(['Михаил Булгаков'], ['Mikhail Bulgakov'])).toBe('agree');
+    expect(lists(['Νίκος Καζαντζάκης'], ['Nikos Kazantzakis'])).toBe('agree');
+    expect(lists(['Фёдор Достоевский'], ['Fyodor Dostoyevsky'])).toBe('weak');
+    expect(lists(['Лев Толстой'], ['Leo Tolstoy'])).toBe('weak');
+    expect(lists(['Anton Chehov'], ['Anton Chekhov'])).toBe('weak');
+    expect(lists(['Лев Толстой'], ['Leo Tolstoy', 'Richard Pevear (Translator)'])).toBe('weak');
+    expect(lists(['John Smith'], ['Jane Smith'])).toBe('disagree');
+  });
+  it('leaves names in kanji as written and says they cannot be compared offline', () => {
+    expect(lists(['村上春樹'], ['Haruki Murakami'])).toBe('other_script');
+    expect(lists(['村上春樹'], ['村上春樹'])).toBe('agree');
+    expect(lists(['P.G. Wodehouse'], ['P. G. Wodehouse'])).toBe('agree');
+  });
+});

@@ -1,9 +1,14 @@
 import { cleanTypography, foldText } from './fold.js';
+import { looseNameKey, romanise } from './transliterate.js';
 
 /** One person as matching sees them: folded name tokens, surname forms and given-name initials. */
 export interface AuthorKey {
-  /** Folded tokens in display order ("j r r tolkien"). */
+  /** Folded tokens in display order ("j r r tolkien"); romanised first when written in Cyrillic, Greek, .... */
   tokens: string[];
+  /** How the name was written: Latin letters, another script romanised here, or a script left as is (Han, kana, Hangul). */
+  script: 'latin' | 'transliterated' | 'foreign';
+  /** The name as written, for reasons ("Антон Чехов"). */
+  written: string;
   /** `blockingKeys`, computed on first use (keys are shared, so once per name). */
   blocking?: { forms: string[]; tokens: string[] };
 }
@@ -18,10 +23,11 @@ const SUFFIX_PART = /^(?:jr|sr|ii|iii|iv|phd|md|obe|mbe|cbe|esq)\.?$/i;
 
 /** Splits a name into folded tokens; "J.R.R." and "J. R. R." both become j r r. Null for non-persons. */
 export function authorKey(name: string): AuthorKey | null {
-  const folded = foldText(name.replace(/\.(?=\S)/g, '. '));
+  const { text, script } = romanise(name);
+  const folded = foldText(text.replace(/\.(?=\S)/g, '. '));
   if (!folded || NOT_A_PERSON.test(folded)) return null;
   const tokens = folded.split(' ').filter((t) => !HONORIFIC.test(t));
-  return tokens.length ? { tokens } : null;
+  return tokens.length ? { tokens, script, written: name } : null;
 }
 
 /** True when `raw` names a contributor role rather than an author (`Jay Rubin (Translator)`). */
@@ -149,12 +155,34 @@ export function compareNames(a: AuthorKey, b: AuthorKey): NameMatch {
       }
     }
   }
-  return weak ? 'weak' : 'different';
+  return weak || looselySame(a, b) ? 'weak' : 'different';
 }
 
-export type AuthorAgreement = 'agree' | 'weak' | 'disagree' | 'unknown';
+/**
+ * Two spellings of one romanised name: the last names have the same loose key (Dostoevskiy /
+ * Dostoyevsky) and the first names agree loosely (Nikolay / Nikolai), or, when a side was written
+ * in another script, by their first letter (Лев, romanised Lev, is Leo). Only ever `weak`.
+ */
+function looselySame(a: AuthorKey, b: AuthorKey): boolean {
+  if (a.script === 'foreign' || b.script === 'foreign') return false;
+  const lastA = a.tokens[a.tokens.length - 1]!;
+  const lastB = b.tokens[b.tokens.length - 1]!;
+  if (lastA.length < 4 || lastB.length < 4 || looseNameKey(lastA) !== looseNameKey(lastB)) return false;
+  const givenA = a.tokens.length > 1 ? a.tokens[0]! : null;
+  const givenB = b.tokens.length > 1 ? b.tokens[0]! : null;
+  if (!givenA || !givenB) return false;
+  if (initialsCompatible([givenA], [givenB]) || looseNameKey(givenA) === looseNameKey(givenB)) return true;
+  const romanised = a.script === 'transliterated' || b.script === 'transliterated';
+  return romanised && looseNameKey(givenA)[0] === looseNameKey(givenB)[0];
+}
 
-/** Whether two author lists name a common writer; `unknown` when either side names nobody. */
+export type AuthorAgreement = 'agree' | 'weak' | 'disagree' | 'unknown' | 'other_script';
+
+/**
+ * Whether two author lists name a common writer; `unknown` when either side names nobody;
+ * `other_script` when they do not agree and one side writes its authors in a script that is not
+ * romanised here (村上春樹 against Haruki Murakami): nobody can tell offline.
+ */
 export function compareAuthorLists(a: readonly AuthorKey[], b: readonly AuthorKey[]): AuthorAgreement {
   if (a.length === 0 || b.length === 0) return 'unknown';
   let best: AuthorAgreement = 'disagree';
@@ -165,7 +193,14 @@ export function compareAuthorLists(a: readonly AuthorKey[], b: readonly AuthorKe
       if (m === 'weak') best = 'weak';
     }
   }
+  if (best === 'disagree' && hasForeign(a) !== hasForeign(b)) return 'other_script';
   return best;
+}
+
+/** Whether a list names someone in a script that is not romanised here. */
+export function hasForeign(authors: readonly AuthorKey[]): boolean {
+  for (const author of authors) if (author.script === 'foreign') return true;
+  return false;
 }
 
 /** Author keys of a list of names, each possibly holding several authors or a role. */
@@ -189,8 +224,9 @@ function deletions(word: string): string[] {
 /**
  * Blocking keys for a person, such that any two people `compareNames` does not call `different`
  * share a key between one's `lookup` keys and the other's `form` or `token` keys:
- * - `forms`: every surname form ("guin", "leguin") and, for a last name of six letters or more,
- *   every one-letter deletion (a one-letter slip leaves a deletion in common);
+ * - `forms`: every surname form ("guin", "leguin"), for a last name of six letters or more every
+ *   one-letter deletion (a one-letter slip leaves a deletion in common), and the loose key of the
+ *   last name (`~dostoevski`);
  * - `tokens`: every name token, so "Liu Cixin" meets "Cixin Liu" and "Miguel de Cervantes" meets
  *   "Miguel de Cervantes Saavedra".
  * Look up a person's forms in both forms and tokens, and their tokens in forms only (tokens
@@ -206,6 +242,8 @@ export function blockingKeys(key: AuthorKey): { forms: string[]; tokens: string[
   if (n >= 3) forms.push(t[n - 3]! + t[n - 2]! + t[n - 1]!);
   const last = t[n - 1]!;
   if (n > 1 && last.length >= 6) forms.push(...deletions(last));
+  // Loose spellings of a romanised last name (see looselySame); the prefix keeps them apart from plain forms.
+  if (n > 1 && last.length >= 4) forms.push(`~${looseNameKey(last)}`);
   key.blocking = { forms, tokens: t };
   return key.blocking;
 }

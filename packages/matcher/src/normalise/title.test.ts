@@ -67,10 +67,27 @@ describe('normaliseTitle', () => {
   });
 
   it('collects volume numbers from digits, Roman numerals and number words', () => {
-    expect(normaliseTitle('One Piece, Vol. 2').numbers).toEqual(['2']);
+    // Every number counts, a name's too ("One Piece"): both sides read it alike, so only a real difference differs.
+    expect(normaliseTitle('One Piece, Vol. 2').numbers).toEqual(['1', '2']);
+    expect(normaliseTitle('Catch Twenty-Two').numbers).toEqual(normaliseTitle('Catch-22').numbers);
+    expect(normaliseTitle('9½ Weeks').main).toBe(normaliseTitle('Nine and a Half Weeks').main);
     expect(normaliseTitle('Rocky II').numbers).toEqual(['2']);
     expect(normaliseTitle('Fahrenheit 451').numbers).toEqual(['451']);
     expect(normaliseTitle('Book Two of the Ancestors').numbers).toEqual(['2']);
     expect(normaliseTitle('I Am Legend').numbers).toEqual([]);
+  });
+
+  it('reads a romanisation in square brackets as another form of the title, not a subtitle', () => {
+    const forms = normaliseTitle('Мастер и Маргарита [Master i Margarita]');
+    expect(forms.subtitle).toBe('');
+    expect(forms.alternates).toEqual(['master i margarita']);
+    // After a Latin title a bracketed part stays a note.
+    expect(normaliseTitle('Dracula [Dramatized Adaptation]').alternates).toEqual([]);
+  });
+
+  it('takes a full-cast production for an edition of the book, a dramatisation for a derivative', () => {
+    expect(normaliseTitle('Anansi Boys', 'The Anniversary Edition: A Full Cast Production')).toMatchObject({ subtitle: '', derivative: [] });
+    expect(normaliseTitle('The Graveyard Book', 'Full Cast Production')).toMatchObject({ subtitle: '', derivative: [] });
+    expect(normaliseTitle('Foundation', 'The BBC Radio 4 Full-Cast Dramatisation').derivative).toEqual(['dramatised']);
   });
 });

@@ -1,4 +1,5 @@
 import { cleanTypography, foldText } from './fold.js';
+import { canonicalNumbers, spellFractions } from './numbers.js';
 
 /** What matching needs to know about one title, from either side. */
 export interface TitleForms {
@@ -8,13 +9,18 @@ export interface TitleForms {
   full: string;
   /** That subtitle alone, normalised; '' when there is none. */
   subtitle: string;
+  /**
+   * Other forms of the main title the tracker gives: a romanisation in square brackets after a
+   * title in another script (`Мастер и Маргарита [Master i Margarita]`). Compared as titles, not subtitles.
+   */
+  alternates: string[];
   /** Series name and number written into the title (`Dune (Dune, #1)`, `Leviathan Wakes (Expanse, Book 1)`). */
   seriesHint: { title: string; sequence: string } | null;
   /** Every series named in the suffix (`Mort (Discworld, #4; Death, #1)` names two). */
   seriesHints: { title: string; sequence: string }[];
   /** True when the only sign of an omnibus is a range in the series suffix (`1Q84 (1Q84, #1-3)`). */
   omnibusByHintOnly: boolean;
-  /** Volume numbers in the main title (`One Piece, Vol. 2` -> ['2']); digits, Roman numerals, number words. */
+  /** Numbers in the main title, as digits (`One Piece, Vol. 2` -> ['2'], `Twenty-Two` -> ['22']); ordinals and halves included. */
   numbers: string[];
   /** Several books in one: box set, omnibus, `Books 1-3`, a `#1-3` series suffix. */
   omnibus: boolean;
@@ -28,7 +34,7 @@ const TRAILING_ARTICLE = /,\s*(the|a|an)$/i;
 
 // Edition notes that say nothing about which work it is.
 const EDITION_NOTE =
-  /^(?:un)?abridged(?: edition)?$|^(?:an? )?(?:audible |audio ?book |kindle |special |deluxe |anniversary |collector'?s |revised |expanded |illustrated |annotated |new |\d+(?:st|nd|rd|th) anniversary )*(?:edition|version|original)$|^ungek(?:u|ue)rzt$|^gek(?:u|ue)rzt$|^unabridged selections?$|^audible original$|^includes? .*$/i;
+  /^(?:un)?abridged(?: edition)?$|^(?:an? )?(?:audible |audio ?book |kindle |special |deluxe |anniversary |collector'?s |revised |expanded |illustrated |annotated |new |\d+(?:st|nd|rd|th) anniversary )*(?:edition|version|original)$|^ungek(?:u|ue)rzt$|^gek(?:u|ue)rzt$|^unabridged selections?$|^audible original$|^includes? .*$|^(?:an? |the )?full[- ]cast (?:production|recording|performance|edition|reading)$/i;
 
 // "A Novel", "A Jack Reacher Thriller", "Book 1 of the Expanse", "The Expanse, Book 1", "Vol. 2".
 const SERIES_OR_GENRE_NOTE =
@@ -37,7 +43,8 @@ const SERIES_OR_GENRE_NOTE =
 const DERIVATIVE_PATTERNS: [string, RegExp][] = [
   ['summary', /\b(?:summary|summaries|study guide|analysis of|sparknotes|cliffs ?notes|book notes|key takeaways|workbook|quiz ?book|trivia)\b/],
   ['graphic', /\b(?:graphic (?:novel|history|adaptation|edition)|comic|manga adaptation|illustrated adaptation)\b/],
-  ['dramatised', /\b(?:dramati[sz]ed|dramati[sz]ation|radio (?:drama|play|adaptation)|full[- ]cast|audio drama|bbc radio|adaptation)\b/],
+  // A full cast alone reads the book with many voices (a "Full Cast Production" is unabridged); a dramatisation rewrites it.
+  ['dramatised', /\b(?:dramati[sz]ed|dramati[sz]ation|radio (?:drama|play|adaptation)|audio drama|bbc radio|adaptation)\b/],
   ['companion', /\b(?:companion|encyclopa?edia|the art of|the making of|the world of|the science of|the unofficial|official guide|behind the scenes|a reader'?s guide|coloring book|colouring book|cookbook|concordance|atlas of)\b/],
   ['screenplay', /\b(?:screenplay|the script|shooting script|stage play|the play)\b/],
 ];
@@ -46,14 +53,8 @@ const DERIVATIVE_PATTERNS: [string, RegExp][] = [
 // title, because Audible subtitles say "Book One in the Lord of the Rings Trilogy".
 const OMNIBUS_STRONG =
   /\b(?:omnibus|box(?:ed)? ?set|boxset|bundle|complete (?:series|saga|trilogy|collection|novels)|(?:books?|volumes?|vols?\.?|#)\s*\d+\s*(?:-|to|and|&|through)\s*\d+|\d+[- ]book (?:set|collection|bundle)|\d+ books in \d+)\b/i;
+const PACKAGING = /\s+(?:box(?:ed)? ?set|boxset|bundle|omnibus(?: edition)?)$/;
 const OMNIBUS_WEAK = /\b(?:trilogy|quartet|tetralogy|quintet|collection|the complete|novels)\b/i;
-
-const NUMBER_WORDS: Record<string, string> = {
-  one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10', eleven: '11', twelve: '12',
-  first: '1', second: '2', third: '3', fourth: '4', fifth: '5', sixth: '6', seventh: '7', eighth: '8', ninth: '9', tenth: '10',
-};
-const ROMAN: Record<string, string> = { ii: '2', iii: '3', iv: '4', vi: '6', vii: '7', viii: '8', ix: '9', xi: '11', xii: '12', xiii: '13', xiv: '14', xv: '15' };
-const VOLUME_WORD = /^(?:book|vol|volume|part|episode|tome|band|teil|no|number|chapter|season)$/;
 
 // Trailing "(Series, #1)", "(Series #0.3)", "(Series, #1-2)", "(Series, Book 1)", "[Series 2]".
 const SERIES_SUFFIX =
@@ -62,18 +63,15 @@ const SERIES_SUFFIX =
 // One "Series, #n" part of a suffix group.
 const SERIES_PART = /^(.*?)\s*,?\s*(?:#|\b(?:book|bk|vol\.?|volume|part|no\.?)\s*#?)\s*(\d+(?:[.,]\d+)?(?:\s*-\s*\d+(?:[.,]\d+)?)?|[ivxlc]+)$/i;
 
-const MAY_HOLD_NUMBER = /\d|\b(?:[ivx]{2,4}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b/;
+const NUMBER_TOKEN = /^(\d+(?:\.\d+)?)(?:st|nd|rd|th)?$/;
 
-function numbersIn(folded: string): string[] {
-  if (!MAY_HOLD_NUMBER.test(folded)) return [];
-  const words = folded.split(' ');
+/** Numbers of a title whose number words are already digits (`canonicalNumbers`). */
+function numbersIn(canonical: string): string[] {
+  if (!/\d/.test(canonical)) return [];
   const out: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    const afterVolumeWord = i > 0 && VOLUME_WORD.test(words[i - 1]!);
-    if (/^\d+$/.test(w)) out.push(String(Number(w)));
-    else if (ROMAN[w] && (afterVolumeWord || i === words.length - 1)) out.push(ROMAN[w]);
-    else if (NUMBER_WORDS[w] && afterVolumeWord) out.push(NUMBER_WORDS[w]);
+  for (const w of canonical.split(' ')) {
+    const m = NUMBER_TOKEN.exec(w);
+    if (m) out.push(String(Number(m[1])));
   }
   return out;
 }
@@ -99,6 +97,21 @@ function americanise(folded: string): string {
   return folded.replace(UK_WORD, (w) => UK_US[w]!);
 }
 
+const LATIN_LETTER = /\p{Script=Latin}/u;
+const NON_LATIN_LETTER = /(?!\p{Script=Latin})\p{L}/u;
+
+/**
+ * Edition notes say nothing about the work: "Unabridged", "30th Anniversary Edition", "A Full Cast
+ * Production", or several of them ("The Anniversary Edition: A Full Cast Production").
+ */
+function isEditionNote(note: string, folded: string): boolean {
+  if (EDITION_NOTE.test(note.trim()) || EDITION_NOTE.test(folded)) return true;
+  return note.split(/\s*[:;]\s+|\s+-\s+/).every((part) => {
+    const one = canonicalNumbers(foldText(part)).replace(/^the /, '');
+    return one !== '' && EDITION_NOTE.test(one);
+  });
+}
+
 function stripArticle(folded: string): string {
   const stripped = folded.replace(LEADING_ARTICLE, '');
   // A title that is only an article ("A") keeps it rather than becoming empty.
@@ -110,7 +123,7 @@ function stripArticle(folded: string): string {
  * tracker titles carry theirs after a colon or in parentheses.
  */
 export function normaliseTitle(rawTitle: string, rawSubtitle?: string | null, options: { seriesTitles?: readonly string[] } = {}): TitleForms {
-  let title = cleanTypography(rawTitle);
+  let title = cleanTypography(spellFractions(rawTitle));
   const trailingArticle = title.match(TRAILING_ARTICLE)?.[1];
   if (trailingArticle) title = `${trailingArticle} ${title.replace(TRAILING_ARTICLE, '')}`;
 
@@ -130,13 +143,22 @@ export function normaliseTitle(rawTitle: string, rawSubtitle?: string | null, op
   const seriesHint = seriesHints[0] ?? null;
 
   const notes: string[] = [];
+  const squareNotes: string[] = [];
   // Bracketed parts anywhere: edition notes, series notes or a parenthesised subtitle.
   if (/[([]/.test(title)) {
-    title = title.replace(/\s*[([]([^()[\]]*)[)\]]/g, (_m, inner: string) => {
-      notes.push(inner.trim());
+    title = title.replace(/\s*([([])([^()[\]]*)[)\]]/g, (_m, bracket: string, inner: string) => {
+      (bracket === '[' ? squareNotes : notes).push(inner.trim());
       return ' ';
     });
     title = title.replace(/\s+/g, ' ').trim();
+  }
+  // "Мастер и Маргарита [Master i Margarita]": a romanisation of a title in another script is the same
+  // title, not a subtitle. Any other square-bracketed part is a note like the parenthesised ones.
+  const alternates: string[] = [];
+  const otherScript = !LATIN_LETTER.test(title) && /\p{L}/u.test(title);
+  for (const note of squareNotes) {
+    if (otherScript && LATIN_LETTER.test(note) && !NON_LATIN_LETTER.test(note)) alternates.push(note);
+    else notes.push(note);
   }
 
   // Subtitle after a colon, or after a spaced dash ("Title - Subtitle"), never a hyphen in a word.
@@ -147,7 +169,7 @@ export function normaliseTitle(rawTitle: string, rawSubtitle?: string | null, op
     main = split[1]!.trim();
     if (split[2]!.trim()) notes.push(split[2]!.trim());
   }
-  if (rawSubtitle?.trim()) notes.push(cleanTypography(rawSubtitle));
+  if (rawSubtitle?.trim()) notes.push(cleanTypography(spellFractions(rawSubtitle)));
 
   const subtitleParts: string[] = [];
   const hintRange = seriesHints.some((h) => /\d\s*-\s*\d/.test(h.sequence));
@@ -160,20 +182,21 @@ export function normaliseTitle(rawTitle: string, rawSubtitle?: string | null, op
     const folded = foldText(note);
     foldedNotes.push(folded);
     if (OMNIBUS_STRONG.test(note)) omnibus = true;
-    if (EDITION_NOTE.test(note.trim()) || EDITION_NOTE.test(folded)) continue;
+    if (isEditionNote(note, folded)) continue;
     if (derivativeMarkers(folded).length === 0) {
       if (SERIES_OR_GENRE_NOTE.test(note)) continue;
       // Audible puts the series name in the subtitle ("Wayward Pines"); it is not part of the work's title.
       const bare = stripArticle(folded);
       if (knownSeries.some((series) => bare === series || bare.startsWith(`${series} `))) continue;
     }
-    if (folded) subtitleParts.push(americanise(stripArticle(folded.replace(/^or /, ''))));
+    if (folded) subtitleParts.push(canonicalNumbers(americanise(stripArticle(folded.replace(/^or /, '')))));
   }
   const omnibusByHintOnly = hintRange && !omnibus && !omnibusBeforeNotes;
   omnibus ||= hintRange;
-  // "Dune Unabridged" or "Dune, Unabridged" without brackets.
+  // "Dune Unabridged" or "Dune, Unabridged" without brackets; "The Farseer Trilogy Box Set" is the trilogy
+  // (the omnibus flag keeps what the packaging said).
   const foldedMain = foldText(main);
-  const mainFolded = americanise(stripArticle(foldedMain.replace(/\s+(?:un)?abridged$/, '')) || foldedMain);
+  const mainFolded = canonicalNumbers(americanise(stripArticle(foldedMain.replace(/\s+(?:un)?abridged$/, '').replace(PACKAGING, '')) || foldedMain));
   const subtitle = subtitleParts.join(' ');
   // Derivative markers may sit anywhere: main title, subtitle, or a bracketed note.
   const everything = notes.length || seriesHints.length ? [foldedMain, ...foldedNotes, ...seriesHints.map((h) => foldText(h.title))].join(' ') : foldedMain;
@@ -181,6 +204,7 @@ export function normaliseTitle(rawTitle: string, rawSubtitle?: string | null, op
     main: mainFolded,
     full: subtitle ? `${mainFolded} ${subtitle}` : mainFolded,
     subtitle,
+    alternates: alternates.map((a) => canonicalNumbers(americanise(stripArticle(foldText(a))))).filter(Boolean),
     seriesHint,
     seriesHints,
     omnibusByHintOnly,

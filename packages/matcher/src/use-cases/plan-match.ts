@@ -12,7 +12,9 @@ import {
   type TrackerSource,
 } from '@sagasync/core';
 import type { MatchCandidate, MatcherOptions, MatchOutcome } from '../decide/types.js';
-import { createMatcher } from '../matcher.js';
+import { createMatcher, type Matcher } from '../matcher.js';
+import { decideWithEvidence } from '../online/decide-with-evidence.js';
+import type { OnlineEvidence } from '../online/evidence.js';
 import { TrackerBookInputSchema, type TrackerBookInput } from '../sources/types.js';
 import { conflictIdFor } from './deps.js';
 
@@ -87,6 +89,8 @@ export interface PlanMatchOptions {
   matcher?: MatcherOptions;
   /** Also match against synthetic series volumes (not owned). Default true. */
   includeUnowned?: boolean;
+  /** What Open Library said about books the matcher left open (`gatherEvidence`); absent offline. */
+  evidence?: OnlineEvidence;
 }
 
 /**
@@ -107,6 +111,13 @@ export interface MatchPlan {
   report: MatchReport;
   /** Non-empty groups in the order of the books (first occurrence of each tracker id). */
   groups: MatchWriteGroup[];
+  /** Books the matcher itself left as a conflict or unmatched (no person decided them): what the online step asks about. */
+  open: string[];
+}
+
+/** The titles a match runs against: owned ones (and synthetic volumes unless excluded), no podcasts. */
+export function titlesToMatch(state: Pick<MatchState, 'titles'>, includeUnowned: boolean | undefined): Title[] {
+  return state.titles.filter((t) => (includeUnowned !== false || t.owned) && !t.isPodcast);
 }
 
 type Outcome =
@@ -190,6 +201,7 @@ export function planMatch(books: readonly TrackerBookInput[], state: MatchState,
 export function planChecked(input: readonly TrackerBookInput[], source: TrackerSource, state: MatchState, options: PlanMatchOptions): MatchPlan {
   const { now } = options;
   const titles = options.includeUnowned === false ? state.titles.filter((t) => t.owned) : state.titles;
+  const evidence = options.evidence;
   const links = state.links.filter((l) => l.source === source);
   const decisions = state.decisions.filter((d) => d.source === source);
   const storedBooks = state.trackerBooks.filter((b) => b.source === source);
@@ -208,10 +220,7 @@ export function planChecked(input: readonly TrackerBookInput[], source: TrackerS
   }
 
   // 1. Each book's outcome on its own, people's decisions first.
-  const matcher = createMatcher(
-    titles.filter((t) => !t.isPodcast),
-    options.matcher,
-  );
+  const matcher: Matcher = createMatcher(titlesToMatch(state, options.includeUnowned), options.matcher);
   const outcomes = new Map<string, Outcome>();
   for (const book of unique) outcomes.set(book.trackerId, outcomeFor(book, decisionsByTracker.get(book.trackerId) ?? [], linksByTracker.get(book.trackerId) ?? []));
 
@@ -223,7 +232,9 @@ export function planChecked(input: readonly TrackerBookInput[], source: TrackerS
     if (manualLinks.length) return { kind: 'manual', asins: manualLinks, reason: 'manual link kept' };
     if (conflictById.get(conflictIdFor(source, book.trackerId))?.status === 'resolved') return { kind: 'settled', reason: 'conflict already resolved' };
     const exclude = new Set(decided.filter((d) => d.decision === 'reject' && d.asin).map((d) => d.asin!));
-    return { kind: 'auto', result: matcher.match(book, { exclude }) };
+    const online = evidence?.get(book.trackerId);
+    const result = online ? decideWithEvidence(matcher, book, online, { exclude, linkThreshold: options.matcher?.linkThreshold }) : matcher.match(book, { exclude });
+    return { kind: 'auto', result };
   }
 
   // 2. One title, one book per source: settle competing claims.
@@ -375,7 +386,11 @@ export function planChecked(input: readonly TrackerBookInput[], source: TrackerS
     ordered.push(group);
     addWriteCounts(report.counts, group.counts);
   }
-  return { report, groups: ordered };
+  const open = unique.filter((b) => {
+    const outcome = outcomes.get(b.trackerId)!;
+    return outcome.kind === 'auto' && outcome.result.kind !== 'link';
+  });
+  return { report, groups: ordered, open: open.map((b) => b.trackerId) };
 }
 
 function stripOwner(link: Link): LinkData {

@@ -15,9 +15,13 @@ import {
 } from '@sagasync/core';
 import * as z from 'zod';
 import type { MatcherOptions } from '../decide/types.js';
+import { createMatcher } from '../matcher.js';
+import type { OnlineEvidence } from '../online/evidence.js';
+import { gatherEvidence } from '../online/gather-evidence.js';
+import type { OpenLibraryClient } from '../online/openlibrary-client.js';
 import type { TrackerBookInput } from '../sources/types.js';
 import type { MatcherDeps } from './deps.js';
-import { addWriteCounts, checkTrackerBooks, emptyWriteCounts, planChecked, type MatchReport, type MatchState, type MatchWriteGroup } from './plan-match.js';
+import { addWriteCounts, checkTrackerBooks, emptyWriteCounts, planChecked, titlesToMatch, type MatchReport, type MatchState, type MatchWriteGroup } from './plan-match.js';
 
 
 export interface RunMatchOptions {
@@ -37,6 +41,21 @@ export interface RunMatchOptions {
   maxWrites?: number;
   /** The cursor of a call that stopped early, to continue that run with the same books and options. */
   cursor?: string | null;
+  /**
+   * Ask Open Library about what the matcher leaves open (see `gatherEvidence`). Absent: no request
+   * is made at all. The client brings its cache (`storeAnswerCache`) and rate limit.
+   */
+  online?: { client: OpenLibraryClient; maxCandidates?: number };
+}
+
+/** What the online step did in this call. */
+export interface OnlineSummary {
+  /** Books asked about. */
+  asked: number;
+  requests: number;
+  /** Questions answered from the cache. */
+  cached: number;
+  failed: number;
 }
 
 /** A match report plus where the run is. */
@@ -52,6 +71,8 @@ export interface MatchRunResult extends MatchReport {
   runId: string | null;
   /** Plans this call made (more than 1 after concurrent writes). */
   attempts: number;
+  /** Null without `online`. */
+  online: OnlineSummary | null;
 }
 
 /** What a run carries from one call to the next. Opaque to callers. */
@@ -126,9 +147,25 @@ export async function runMatch(deps: MatcherDeps, books: readonly TrackerBookInp
   const includeUnowned = options.includeUnowned !== false;
   const planOptions = { source, matcher: options.matcher, includeUnowned };
 
+  let evidence: OnlineEvidence | undefined;
+  let online: OnlineSummary | null = null;
+  if (options.online) {
+    // Asked once per call, before planning: a re-plan after a lost race reuses the answers.
+    const state = await readState(deps, source, includeUnowned);
+    const { open } = planChecked(checked.books, source, state, { ...planOptions, now: nowIso(deps) });
+    const openIds = new Set(open);
+    const titles = titlesToMatch(state, includeUnowned);
+    const { client } = options.online;
+    const before = { ...client.stats };
+    evidence = await gatherEvidence(createMatcher(titles, options.matcher), titles, checked.books.filter((b) => openIds.has(b.trackerId)), client, { maxCandidates: options.online.maxCandidates });
+    online = { asked: evidence.size, requests: client.stats.requests - before.requests, cached: client.stats.cached - before.cached, failed: client.stats.failed - before.failed };
+    logOf(deps).info('match: asked Open Library', { ...online });
+  }
+  const withEvidence = { ...planOptions, evidence };
+
   if (!options.commit) {
-    const plan = planChecked(checked.books, source, await readState(deps, source, includeUnowned), { ...planOptions, now: nowIso(deps) });
-    return { ...plan.report, committed: false, done: true, cursor: null, runId: null, attempts: 1 };
+    const plan = planChecked(checked.books, source, await readState(deps, source, includeUnowned), { ...withEvidence, now: nowIso(deps) });
+    return { ...plan.report, committed: false, done: true, cursor: null, runId: null, attempts: 1, online };
   }
 
   const { deadline, maxWrites } = options;
@@ -158,7 +195,7 @@ export async function runMatch(deps: MatcherDeps, books: readonly TrackerBookInp
     return await retryOnConflict(async (attempt) => {
       if (attempt > 1) log.info('match: a concurrent write changed the store; planning again', { attempt });
       const state = await readState(deps, source, includeUnowned);
-      const plan = planChecked(checked.books, source, state, { ...planOptions, now: nowIso(deps) });
+      const plan = planChecked(checked.books, source, state, { ...withEvidence, now: nowIso(deps) });
       const budget = maxWrites === undefined ? plan.groups.length : Math.max(0, maxWrites - groupsThisCall);
       const todo = plan.groups.slice(0, budget);
       const finishing = todo.length === plan.groups.length;
@@ -171,6 +208,7 @@ export async function runMatch(deps: MatcherDeps, books: readonly TrackerBookInp
         cursor: done ? null : encodeCursor(run),
         runId,
         attempts: attempt,
+        online,
       });
 
       let last: ReturnType<typeof syncRunOperation> | null = null;
