@@ -7,7 +7,7 @@ import { createLogger, loadSettings, openStores, runServerCli, startServer, type
 import { createMemoryStorage, dumpOwner } from '@sagasync/storage';
 import { openSqliteStorage } from '@sagasync/storage-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pageImportRecords, postImport } from '../src/runtime/remote-api.js';
+import { postImport } from '../src/runtime/remote-api.js';
 import { run, scratch } from './harness.js';
 
 const SECRET = Buffer.alloc(32, 7).toString('base64');
@@ -214,68 +214,6 @@ interface ImportJson {
 }
 
 // ---- The tests -------------------------------------------------------------------------------
-
-describe('pageImportRecords', () => {
-  const records = generatedLibrary();
-  const pages = pageImportRecords(records, 64 * 1024);
-  const json = (v: unknown) => JSON.stringify(v);
-
-  it('sends a library within the size as it is, in one page', () => {
-    expect(pageImportRecords(records, 10 * 1024 * 1024)).toEqual([records]);
-    expect(pageImportRecords({ titles: [], series: [], progress: [] }, 10)).toHaveLength(1);
-  });
-
-  it('makes pages within the size that hold every record once, each ASIN’s records together', () => {
-    expect(pages.length).toBeGreaterThan(5);
-    for (const page of pages) expect(Buffer.byteLength(json(page))).toBeLessThanOrEqual(64 * 1024);
-    const all = <K extends keyof LibraryRecords>(kind: K) => pages.flatMap((p) => p[kind].map(json)).sort();
-    expect(all('titles')).toEqual(records.titles.map(json).sort());
-    expect(all('progress')).toEqual(records.progress.map(json).sort());
-    // Series records may go with more than one part of the series larger than a page; none is lost.
-    expect([...new Set(all('series'))].sort()).toEqual(records.series.map(json).sort());
-    const pageOf = new Map<string, number>();
-    pages.forEach((page, i) => {
-      for (const r of [...page.titles, ...page.progress]) {
-        expect(pageOf.get(r.asin) ?? i, r.asin).toBe(i);
-        pageOf.set(r.asin, i);
-      }
-    });
-  });
-
-  it('keeps a title with its series records, and an export’s name-only series with the series of that name', () => {
-    for (const page of pages) {
-      const keys = new Set(page.series.map((s) => s.key));
-      for (const t of page.titles) for (const m of t.series) if (records.series.some((s) => s.key === m.seriesKey)) expect(keys.has(m.seriesKey), `${t.asin} ${m.seriesKey}`).toBe(true);
-      for (const t of page.titles) {
-        for (const m of t.series.filter((x) => x.seriesKey.startsWith('title:named saga'))) {
-          expect(keys.has(`B0N${m.seriesKey.slice(-1).padStart(7, '0')}`), t.asin).toBe(true);
-        }
-      }
-    }
-    // Far apart by ASIN, with other titles between: a name-only series, and the series record and
-    // title that give it its ASIN, still go in one page, ahead of titles they come after by ASIN.
-    const named = membership(null, 'far saga', 1);
-    const far: LibraryRecords = {
-      titles: [
-        title('A000000001', 'Far Saga 1', true, [named]),
-        ...Array.from({ length: 20 }, (_, i) => title(asin('M', i), `Filler ${i}`, true, [])),
-        title('Z000000001', 'Far Saga 2', false, [membership('B0FAR00001', 'Far Saga', 2)]),
-      ],
-      series: [{ key: 'B0FAR00001', asin: 'B0FAR00001', title: 'Far Saga', catalogueComplete: true }],
-      progress: [{ asin: 'A000000001', percentComplete: 50, observedAt: at(1) }],
-    };
-    const farPages = pageImportRecords(far, 2 * 1024);
-    expect(farPages.length).toBeGreaterThan(3);
-    const together = farPages.filter((p) => p.titles.some((t) => t.asin === 'A000000001'));
-    expect(together).toHaveLength(1);
-    expect(together[0]).toMatchObject({ series: far.series, progress: far.progress });
-    expect(together[0]!.titles.map((t) => t.asin)).toEqual(expect.arrayContaining(['A000000001', 'Z000000001']));
-    // The series of 400 volumes is more than a page: its parts each carry its record.
-    const withBig = pages.filter((p) => p.titles.some((t) => t.asin.startsWith('B2')));
-    expect(withBig.length).toBeGreaterThan(1);
-    for (const page of withBig) expect(page.series.map((s) => s.key)).toContain('B0BIG00001');
-  });
-});
 
 describe(`import --api-url to a server with SAGASYNC_BODY_LIMIT=${BODY_LIMIT / 1024}kb`, () => {
   const server = serverWithBodyLimit(`${BODY_LIMIT / 1024}kb`);

@@ -9,3 +9,4 @@ export * from './series/index.js';
 export * from './progress/index.js';
 export * from './planning/index.js';
 export * from './use-cases/index.js';
+export * from './planning/page-records.js';

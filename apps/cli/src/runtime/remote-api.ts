@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorBodySchema, IMPORT_ANSWER_MAX_CHANGES, ImportAnswerSchema, JobSchema, type ImportAnswer } from '@sagasync/api';
-import { normaliseSeriesTitle, type LibraryRecords, type ProgressReport, type SeriesRecord, type TitleRecord } from '@sagasync/core';
+import { concatImportPages, pageImportRecords, repeatedSeriesKeys, type LibraryRecords } from '@sagasync/core';
 import type * as z from 'zod';
 import { CliError, EXIT } from './env.js';
 
@@ -41,7 +41,7 @@ export interface RemoteImportAnswer extends ImportAnswer {
  * own schemas.
  *
  * A library larger than a page (`pageBytes`, 4 MiB) goes in several requests, one after the other,
- * each page's job followed before the next is sent (see `pageImportRecords` for how records are
+ * each page's job followed before the next is sent (see core's `pageImportRecords` for how records are
  * grouped so that the pages together do what one request would). Each committed page carries its
  * own `Idempotency-Key`, so a page retried after a lost answer is not applied twice. A 413 (the
  * server's SAGASYNC_BODY_LIMIT is smaller) halves the page and sends the rest again in smaller
@@ -70,7 +70,7 @@ export async function postImport(url: string, records: LibraryRecords, options: 
       if (error instanceof BodyTooLarge) {
         // Nothing of this page was read: the rest goes again in pages half this one's size.
         const size = byteLength(body);
-        const smaller = pageImportRecords(concatRecords(pages), Math.floor(size / 2) - envelope);
+        const smaller = pageImportRecords(concatImportPages(pages), Math.floor(size / 2) - envelope);
         if (byteLength(JSON.stringify(smaller[0])) + envelope >= size) {
           throw pagesNote(
             new CliError(`the API at ${target.origin} refuses a body of ${size.toLocaleString('en-US')} bytes (413), and the records of one title cannot be split`, {
@@ -115,254 +115,8 @@ function pagesNote(error: unknown, sent: number, commit: boolean): unknown {
   return new CliError(error.message, { exitCode: error.exitCode, hint: error.hint ? `${error.hint}; ${done}` : done, cause: error });
 }
 
-// ---- Paging ----------------------------------------------------------------------------------
-
-const NAME_KEY = 'title:';
-const isNameKey = (key: string) => key.startsWith(NAME_KEY);
 const byteLength = (text: string) => Buffer.byteLength(text, 'utf8');
-/** A record's share of a body: its JSON and a comma. */
-const sizeOf = (value: unknown) => byteLength(JSON.stringify(value)) + 1;
-const EMPTY_RECORDS_BYTES = byteLength(JSON.stringify({ titles: [], series: [], progress: [] }));
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** The normalised name a series goes by, as core's alias rule compares them; null for none. */
-function seriesName(key: string, title: string): string | null {
-  if (isNameKey(key)) return key.slice(NAME_KEY.length);
-  const name = normaliseSeriesTitle(title);
-  return name === '' ? null : name;
-}
-
-/** Every record of one ASIN: its title records and progress reports, in input order. */
-interface Unit {
-  asin: string;
-  titles: TitleRecord[];
-  progress: ProgressReport[];
-  bytes: number;
-}
-
-/** Every series record of one key, in input order. */
-interface SeriesGroup {
-  key: string;
-  records: SeriesRecord[];
-  bytes: number;
-}
-
-/** Titles and series that belong in one page: see `pageImportRecords`. */
-interface Component {
-  units: Unit[];
-  series: SeriesGroup[];
-  bytes: number;
-}
-
-/** Union-find over node names. */
-function disjointSets() {
-  const parent = new Map<string, string>();
-  const find = (x: string): string => {
-    let root = parent.get(x) ?? x;
-    if (root === x) {
-      parent.set(x, x);
-      return x;
-    }
-    root = find(root);
-    parent.set(x, root);
-    return root;
-  };
-  const union = (a: string, b: string) => {
-    const [ra, rb] = [find(a), find(b)];
-    if (ra !== rb) parent.set(rb, ra);
-  };
-  return { find, union };
-}
-
-/**
- * Splits records into pages whose JSON stays within `maxBytes`, such that importing the pages one
- * after the other leaves the store as importing all the records at once does. Core's import plans
- * one request against the store as it is, so a page must not depend on records of a later page:
- * - every record of one ASIN (duplicate title records fold in order; several progress reports of
- *   a title apply in time order) and the title's progress go together: a progress report whose
- *   title is neither in its page nor in the store is skipped ("no such title");
- * - a title goes with the series records of its series: sent apart, the first page would create
- *   the series from the membership alone (catalogue not complete, the membership's title), and a
- *   name-keyed series record sent without its titles is dropped;
- * - series that may be one series (a key, or a normalised name: an export's `title:<name>` series
- *   and the Audible series of that name) go together, so that core finds the same aliases;
- * so titles, series and progress that share a series form one group, and pages are whole groups
- * in ASIN order. A group larger than a page (one huge series) is split by ASIN, each part with
- * the series records its titles name, relying on the store for what an earlier part wrote
- * (aliases found then are found again from the store, as a later import finds them).
- * Records of a library within `maxBytes` go unchanged, as one page.
- */
-export function pageImportRecords(records: LibraryRecords, maxBytes: number): LibraryRecords[] {
-  if (byteLength(JSON.stringify(records)) <= maxBytes) return [records];
-
-  const units = new Map<string, Unit>();
-  const unitOf = (asin: string) => {
-    let unit = units.get(asin);
-    if (!unit) units.set(asin, (unit = { asin, titles: [], progress: [], bytes: 0 }));
-    return unit;
-  };
-  for (const t of records.titles) {
-    const unit = unitOf(t.asin);
-    unit.titles.push(t);
-    unit.bytes += sizeOf(t);
-  }
-  for (const p of records.progress) {
-    const unit = unitOf(p.asin);
-    unit.progress.push(p);
-    unit.bytes += sizeOf(p);
-  }
-  const groups = new Map<string, SeriesGroup>();
-  for (const s of records.series) {
-    let group = groups.get(s.key);
-    if (!group) groups.set(s.key, (group = { key: s.key, records: [], bytes: 0 }));
-    group.records.push(s);
-    group.bytes += sizeOf(s);
-  }
-
-  const sets = disjointSets();
-  for (const unit of units.values()) {
-    sets.find(`u:${unit.asin}`);
-    for (const t of unit.titles) {
-      for (const m of t.series) {
-        sets.union(`u:${unit.asin}`, `s:${m.seriesKey}`);
-        const name = seriesName(m.seriesKey, m.seriesTitle);
-        if (name !== null) sets.union(`s:${m.seriesKey}`, `n:${name}`);
-      }
-    }
-  }
-  for (const group of groups.values()) {
-    sets.find(`s:${group.key}`);
-    for (const s of group.records) {
-      const name = seriesName(s.key, s.title);
-      if (name !== null) sets.union(`s:${group.key}`, `n:${name}`);
-    }
-  }
-
-  const components = new Map<string, Component & { first: string }>();
-  const componentOf = (node: string, first: string) => {
-    const root = sets.find(node);
-    let component = components.get(root);
-    if (!component) components.set(root, (component = { units: [], series: [], bytes: 0, first }));
-    return component;
-  };
-  // Series-only groups first (keyed ''), then by their first ASIN: the order core plans titles in.
-  for (const key of [...groups.keys()].sort(compare)) {
-    const component = componentOf(`s:${key}`, '');
-    component.series.push(groups.get(key)!);
-    component.bytes += groups.get(key)!.bytes;
-  }
-  for (const asin of [...units.keys()].sort(compare)) {
-    const component = componentOf(`u:${asin}`, asin);
-    if (component.units.length === 0) component.first = asin;
-    component.units.push(units.get(asin)!);
-    component.bytes += units.get(asin)!.bytes;
-  }
-  const ordered = [...components.values()].sort((a, b) => compare(a.first, b.first));
-
-  const pages: LibraryRecords[] = [];
-  let page = emptyRecords();
-  let bytes = EMPTY_RECORDS_BYTES;
-  const flush = () => {
-    if (page.titles.length + page.series.length + page.progress.length > 0) pages.push(page);
-    page = emptyRecords();
-    bytes = EMPTY_RECORDS_BYTES;
-  };
-  for (const component of ordered) {
-    if (EMPTY_RECORDS_BYTES + component.bytes > maxBytes) {
-      flush();
-      pages.push(...splitComponent(component, maxBytes));
-      continue;
-    }
-    if (bytes + component.bytes > maxBytes) flush();
-    addTo(page, component.units, component.series);
-    bytes += component.bytes;
-  }
-  flush();
-  return pages.length > 0 ? pages : [emptyRecords()];
-}
-
-/** A group larger than a page, by ASIN, each part with the series records its titles name. */
-function splitComponent(component: Component, maxBytes: number): LibraryRecords[] {
-  const byKey = new Map(component.series.map((g) => [g.key, g]));
-  const byName = new Map<string, SeriesGroup[]>();
-  for (const group of component.series) {
-    for (const s of group.records) {
-      const name = seriesName(s.key, s.title);
-      if (name === null) continue;
-      const list = byName.get(name) ?? [];
-      if (!list.includes(group)) list.push(group);
-      byName.set(name, list);
-    }
-  }
-  /** The series records a unit's titles name, by key or by the name of a name-keyed series. */
-  const named = (unit: Unit): SeriesGroup[] => {
-    const out = new Set<SeriesGroup>();
-    for (const t of unit.titles) {
-      for (const m of t.series) {
-        const group = byKey.get(m.seriesKey);
-        if (group) out.add(group);
-        const name = seriesName(m.seriesKey, m.seriesTitle);
-        for (const g of name === null ? [] : (byName.get(name) ?? [])) out.add(g);
-      }
-    }
-    return [...out];
-  };
-  const used = new Set<SeriesGroup>(component.units.flatMap(named));
-  const parts: LibraryRecords[] = [];
-  let units: Unit[] = [];
-  // Series no title of the group names go with the first part.
-  let series = new Set<SeriesGroup>(component.series.filter((g) => !used.has(g)));
-  let bytes = EMPTY_RECORDS_BYTES + [...series].reduce((sum, g) => sum + g.bytes, 0);
-  for (const unit of component.units) {
-    const extra = named(unit).filter((g) => !series.has(g));
-    const more = unit.bytes + extra.reduce((sum, g) => sum + g.bytes, 0);
-    if (units.length > 0 && bytes + more > maxBytes) {
-      parts.push(addTo(emptyRecords(), units, [...series]));
-      units = [];
-      series = new Set();
-      bytes = EMPTY_RECORDS_BYTES;
-      const all = named(unit);
-      units.push(unit);
-      for (const g of all) series.add(g);
-      bytes += unit.bytes + all.reduce((sum, g) => sum + g.bytes, 0);
-      continue;
-    }
-    units.push(unit);
-    for (const g of extra) series.add(g);
-    bytes += more;
-  }
-  if (units.length > 0 || series.size > 0) parts.push(addTo(emptyRecords(), units, [...series]));
-  return parts;
-}
-
-function emptyRecords(): LibraryRecords {
-  return { titles: [], series: [], progress: [] };
-}
-
-function addTo(page: LibraryRecords, units: readonly Unit[], series: readonly SeriesGroup[]): LibraryRecords {
-  for (const group of series) page.series.push(...group.records);
-  for (const unit of units) {
-    page.titles.push(...unit.titles);
-    page.progress.push(...unit.progress);
-  }
-  return page;
-}
-
-/** Pages back into one set of records; a series record repeated across parts of a group once. */
-function concatRecords(pages: readonly LibraryRecords[]): LibraryRecords {
-  const out = emptyRecords();
-  const seen = new Set<string>();
-  for (const page of pages) {
-    out.titles.push(...page.titles);
-    out.progress.push(...page.progress);
-    for (const s of page.series) {
-      const text = JSON.stringify(s);
-      if (!seen.has(text)) out.series.push(s);
-      seen.add(text);
-    }
-  }
-  return out;
-}
 
 // ---- Merging the answers ---------------------------------------------------------------------
 
@@ -400,7 +154,7 @@ function answerMerger() {
       addCounts(summary.titles, answer.summary.titles);
       addCounts(summary.progress, answer.summary.progress);
       addCounts(summary.series, answer.summary.series);
-      for (const key of repeatedSeries(page, seenSeries)) {
+      for (const key of repeatedSeriesKeys(page, seenSeries)) {
         const listed = answer.series.find((c) => c.key === key);
         const count = COUNT_OF[listed?.action ?? 'unchanged'];
         summary.series[count] = Math.max(0, summary.series[count] - 1);
@@ -434,26 +188,6 @@ function answerMerger() {
       };
     },
   };
-}
-
-/**
- * Series keys of a page that an earlier page planned already (the page's records name them).
- * A name-keyed series beside an Audible series of its name is left out: core folds it into that
- * series, which is the one counted.
- */
-function repeatedSeries(page: LibraryRecords, seen: Set<string>): string[] {
-  const keys = new Set<string>();
-  const audibleNames = new Set<string>();
-  const note = (key: string, title: string) => {
-    keys.add(key);
-    const name = isNameKey(key) ? null : seriesName(key, title);
-    if (name !== null) audibleNames.add(name);
-  };
-  for (const t of page.titles) for (const m of t.series) note(m.seriesKey, m.seriesTitle);
-  for (const s of page.series) note(s.key, s.title);
-  const repeated = [...keys].filter((key) => seen.has(key) && !(isNameKey(key) && audibleNames.has(key.slice(NAME_KEY.length))));
-  for (const key of keys) seen.add(key);
-  return repeated;
 }
 
 // ---- HTTP ------------------------------------------------------------------------------------

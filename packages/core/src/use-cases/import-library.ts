@@ -9,7 +9,8 @@ import * as z from 'zod';
 import { changeSetToOperationGroups, isEmptyChangeSet, planImport, type ChangeSet, type CurrentState } from '../planning/plan-import.js';
 import { applyInChunks } from './apply-in-chunks.js';
 import { statusInvalidations } from './series-status-cache.js';
-import { syncRunOperation, writeSyncRun } from './sync-run-log.js';
+import { syncRunOperation, writeSyncRun, type SyncRunFacts } from './sync-run-log.js';
+import { logOf } from './context.js';
 import { nowIso, retryOnConflict, type UseCaseDeps } from './deps.js';
 
 export interface ImportOptions {
@@ -30,6 +31,12 @@ export interface ImportOptions {
    * summary still counts them all): what an answer shows of a 100,000-title import. Default: all.
    */
   listLimit?: number;
+  /**
+   * The id of the sync-run row the import writes (default: a new one). An import done in several
+   * parts (the AWS import workflow's chunks) gives every part the same id, so a part run again
+   * rewrites its run's row instead of adding one.
+   */
+  runId?: string;
   /** Progress of a large import: titles planned, then records written, each with its total. */
   onProgress?: (progress: { phase: 'planning' | 'writing'; done: number; total: number }) => void;
 }
@@ -158,8 +165,22 @@ export async function importLibrary(deps: UseCaseDeps, records: LibraryRecords, 
     // Every record of the failed attempt counts as failed, though earlier batches may have landed:
     // a rerun finishes them.
     const failed = { created: 0, updated: 0, unchanged: 0, failed: records.titles.length };
-    if (options.commit) await writeSyncRun(deps, { kind: options.kind ?? 'import', source: options.source, startedAt, counts: failed, error });
+    if (options.commit) await writeFailedRun(deps, options, { kind: options.kind ?? 'import', source: options.source, startedAt, counts: failed, error });
     throw error;
+  }
+}
+
+/** The failed run's row: with `runId`, under that id (best effort, as `writeSyncRun`). */
+async function writeFailedRun(deps: UseCaseDeps, options: ImportOptions, facts: SyncRunFacts): Promise<void> {
+  if (options.runId === undefined) {
+    await writeSyncRun(deps, facts);
+    return;
+  }
+  const row = syncRunOperation(deps, facts);
+  try {
+    await deps.storage.applyBatch(deps.ownerId, [{ ...row, value: { ...row.value, id: options.runId } }]);
+  } catch (error) {
+    logOf(deps).warn('could not log the failed run', { kind: facts.kind, error: error instanceof Error ? error.message : String(error) });
   }
 }
 
@@ -192,6 +213,7 @@ function planAndApply(deps: UseCaseDeps, records: LibraryRecords, options: Impor
           failed: 0,
         },
       });
+      if (options.runId !== undefined) runRow.value.id = options.runId;
       runId = runRow.value.id;
       // Cached series statuses of every series the change touches go first: a crash after them
       // leaves statuses to rebuild, never a stale one.
