@@ -6,7 +6,7 @@ import { createLogger } from '../http/logger.js';
 import { startServer } from '../lifecycle/start-server.js';
 import { NOTION_CREDENTIAL, saveNotionConnection, userAdmin } from '@sagasync/host';
 import { loadSettings, SettingsError } from '../settings/settings.js';
-import { openStores, serverSecret, type Stores } from '../stores/open-stores.js';
+import { openDirectoryStores, openStores, serverSecret, type Stores } from '../stores/open-stores.js';
 
 export const VERSION = '0.1.0';
 
@@ -103,6 +103,18 @@ export async function runServerCli(argv: string[], io: ServerIo): Promise<number
   const print = (line: string): void => void io.stdout.write(`${line}\n`);
   const settings = () => loadSettings(io.env, io.cwd);
   const withStores = async <T>(work: (stores: Stores, sealer: CredentialSealer) => Promise<T>): Promise<T> => {
+    const directory = program.opts<{ directory?: string }>().directory;
+    if (directory !== undefined) {
+      // Another deployment's users (the AWS one): its table, with its SAGASYNC_SECRET.
+      const secret = io.env.SAGASYNC_SECRET;
+      if (!secret) throw new SettingsError(`SAGASYNC_SECRET: must be set with --directory (the deployment's secret: it seals webhook secrets and tokens)`);
+      const stores = await openDirectoryStores(directory, io.env);
+      try {
+        return await work(stores, createCredentialSealer({ secret }));
+      } finally {
+        await stores.close();
+      }
+    }
     const s = settings();
     const stores = await openStores(s);
     try {
@@ -116,6 +128,7 @@ export async function runServerCli(argv: string[], io: ServerIo): Promise<number
   const program = new Command('sagasync-server')
     .description('The self-hosted SagaSync server: the SagaSync API, signed webhooks and scheduled Audible syncs')
     .version(VERSION)
+    .option('--directory <store>', "the user commands act on another deployment's directory: dynamodb:<table> (the AWS deployment's table; AWS_REGION and credentials as the AWS CLI takes them)")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 

@@ -59,6 +59,32 @@ async function openPostgres(url: string): Promise<Stores> {
   };
 }
 
+/**
+ * The stores of a deployment named on the command line (`--directory dynamodb:<table>`), for the
+ * user commands: the AWS deployment keeps users, tokens and libraries in one DynamoDB table. The
+ * SDK finds the region, credentials and endpoint (`AWS_ENDPOINT_URL_DYNAMODB`) as the AWS CLI does.
+ */
+export async function openDirectoryStores(spec: string, env: Record<string, string | undefined>): Promise<Stores> {
+  const table = /^dynamodb:([A-Za-z0-9_.-]{3,255})$/.exec(spec)?.[1];
+  if (!table) throw new SettingsError(`--directory: "${spec}" is not dynamodb:<table> (a DynamoDB table name: 3 to 255 letters, digits, _ . -)`);
+  if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION) throw new SettingsError('AWS_REGION: must be set with --directory dynamodb:<table>');
+  const { createDocumentClient, createDynamoDirectory, createDynamoStorage } = await import('@sagasync/storage-dynamodb');
+  const documentClient = createDocumentClient();
+  const storage = createDynamoStorage({ documentClient, tableName: table });
+  const directory = createDynamoDirectory({ documentClient, tableName: table });
+  return {
+    storage,
+    directory,
+    label: `dynamodb:${table}`,
+    ping: async () => void (await storage.getSetting('sagasync-ready-check', 'ping')),
+    close: async () => {
+      await directory.close();
+      await storage.close();
+      documentClient.destroy();
+    },
+  };
+}
+
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);

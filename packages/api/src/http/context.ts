@@ -18,6 +18,12 @@ export interface ApiContext extends UseCaseContext {
  */
 export interface JobRunner {
   start(ctx: ApiContext, kind: JobKind, input: unknown): Promise<Job>;
+  /**
+   * A committed import of more titles than this runs as a job (default
+   * `IMPORT_INLINE_MAX_TITLES`); a host whose requests have a short deadline (API Gateway's 30 s)
+   * sets 0 so every committed import is a job.
+   */
+  readonly inlineImportMaxTitles?: number;
 }
 
 /**

@@ -28,7 +28,7 @@ export const importRoute = defineRoute({
   body: ImportRequestSchema,
   responses: { 200: ImportAnswerSchema, 202: JobSchema },
   async handler(ctx, { body }): Promise<RouteResult<unknown>> {
-    if (body.commit && body.records.titles.length > IMPORT_INLINE_MAX_TITLES) {
+    if (body.commit && body.records.titles.length > (ctx.jobs.inlineImportMaxTitles ?? IMPORT_INLINE_MAX_TITLES)) {
       return accepted(await ctx.jobs.start(ctx, 'import', body));
     }
     return ok(await namedImportAnswer(ctx, await importLibrary(ctx, body.records, { commit: body.commit, source: body.source ?? undefined, listLimit: IMPORT_ANSWER_MAX_CHANGES }), body.records));

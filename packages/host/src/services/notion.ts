@@ -29,6 +29,11 @@ export async function readNotionConnection(storage: StoragePort, sealer: Credent
 
 export interface NotionServiceOptions {
   sealer: CredentialSealer;
+  /**
+   * The deployment's own integration token (the AWS deployment keeps one in Secrets Manager), for
+   * users who stored none; a user's stored token always wins.
+   */
+  fallbackToken?: string | null;
   baseUrl?: string;
   requestsPerSecond: number;
 }
@@ -42,7 +47,7 @@ export function createHostNotionServices(options: NotionServiceOptions): Pick<Ap
   const limiters = new Map<string, RateLimiter>();
 
   async function connection(ctx: ApiContext) {
-    const stored = await readNotionConnection(ctx.storage, options.sealer, ctx.ownerId);
+    const stored = (await readNotionConnection(ctx.storage, options.sealer, ctx.ownerId)) ?? (options.fallbackToken ? { token: options.fallbackToken } : null);
     if (!stored) {
       throw new SagaSyncError('config_missing', 'Notion is not connected for this user: store a Notion integration token first', { details: { location: 'notion', reason: 'notion_not_connected' } });
     }
