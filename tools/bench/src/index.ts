@@ -12,6 +12,7 @@ const benches: { name: string; load: () => Promise<() => Promise<BenchResult>> }
   { name: 'notion', load: async () => (await import('./notion.bench.js')).runNotionBench },
   { name: 'store-import', load: async () => (await import('./store-import.bench.js')).runStoreImportBench },
   { name: 'server-webhooks', load: async () => (await import('./server-webhooks.bench.js')).runServerWebhooksBench },
+  { name: 'lambda', load: async () => (await import('./lambda.bench.js')).runLambdaBench },
 ];
 
 export async function main(filter: string | undefined): Promise<number> {

@@ -58,3 +58,38 @@ export function transactionWriteUnits(request: TransactRequest, indexKeys: reado
   }
   return { units, puts, bytes };
 }
+
+interface WriteRequests {
+  Item?: Record<string, Wire>;
+  RequestItems?: Record<string, { PutRequest?: { Item: Record<string, Wire> }; DeleteRequest?: unknown }[]>;
+}
+
+/**
+ * The write units any write request costs at the documented on-demand rates: a transaction as
+ * above; PutItem and each put of a BatchWriteItem one per started KB, plus one per KB for each
+ * index the item is written to; a delete or an update one (SagaSync's are of items under one KB).
+ * Null for a request that writes nothing.
+ */
+export function requestWriteUnits(target: string, body: string, indexKeys: readonly string[]): number | null {
+  const operation = target.replace(/^DynamoDB_\d+\./, '');
+  const put = (item: Record<string, Wire>) => {
+    const kb = Math.max(1, Math.ceil(itemSize(item) / 1024));
+    return kb + indexKeys.filter((key) => item[key] !== undefined).length * kb;
+  };
+  const request = JSON.parse(body) as WriteRequests & TransactRequest;
+  switch (operation) {
+    case 'TransactWriteItems':
+      return transactionWriteUnits(request, indexKeys).units;
+    case 'PutItem':
+      return request.Item ? put(request.Item) : 1;
+    case 'BatchWriteItem':
+      return Object.values(request.RequestItems ?? {})
+        .flat()
+        .reduce((sum, entry) => sum + (entry.PutRequest ? put(entry.PutRequest.Item) : 1), 0);
+    case 'UpdateItem':
+    case 'DeleteItem':
+      return 1;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,3 @@
+import { packageTestConfig } from '../build/vitest.js';
+
+export default packageTestConfig('fake-secrets-manager');
