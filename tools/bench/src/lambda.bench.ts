@@ -22,7 +22,7 @@ interface ColdStart {
   error?: string;
 }
 
-/** API handlers get an HTTP API event (`GET /health`); every other handler (a workflow task) gets `{}`. */
+/** API handlers get an HTTP API event (`GET /health`); every other handler (a workflow task) an input it refuses at validation. */
 const kindOf = (name: string): 'http' | 'task' => (/^(http|api)/.test(name) ? 'http' : 'task');
 
 /**
