@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { loadJob } from '@sagasync/api';
 import { importLibrary, readSequence, type LibraryRecords, type TitleRecord } from '@sagasync/core';
 import { startFakeAudible, type FakeAudible, type FakeLibrary } from '@sagasync/fake-audible';
+import { saveNotionConnection } from '@sagasync/host';
 import { normaliseId, startFakeNotion, type FakeNotion } from '@sagasync/fake-notion';
 import { loadDatabases, setupNotion } from '@sagasync/notion-mirror';
 import { createMemoryStorage, dumpOwner } from '@sagasync/storage';
@@ -224,6 +225,20 @@ describe('import workflow, run locally on DynamoDB Local with fake-audible and f
     expect(failed.error?.message).toMatch(/^the library was imported, but the Notion mirror failed: /);
     expect((await runtime.storage.listSyncRuns(ownerId, { kind: 'import' })).items).toEqual([expect.objectContaining({ id: importRunId(job.id), status: 'succeeded' })]);
     expect((await runtime.storage.listTitles(ownerId)).items.length).toBeGreaterThan(records.titles.length);
+  });
+  it("mirrors with the user's own stored Notion token when they stored one, over the deployment's", async () => {
+    const runtime = await runtimeFor();
+    const ownerId = 'hank';
+    await connectNotion(runtime, ownerId);
+    await saveNotionConnection(runtime.storage, runtime.sealer, ownerId, { token: fakes.notion!.token }, runtime.clock());
+    // The deployment's token is refused; the user's is the one Notion accepts.
+    const deploymentWrong = await testRuntime({ documentClient: table.documentClient, tableName: table.tableName, audibleUrl: fakes.audible!.apiUrl, notionUrl: fakes.notion!.url, notionToken: 'secret_wrong', clock: tickingClock() });
+    const records = recordsOfAccount(fakes.audible!.state.library);
+    const { job, execution } = await startImportJob(runtime, ownerId, { records, commit: true });
+    const result = await runLocalWorkflow(workflow, execution, { tasks: { ...importTasks(runtime), NotionMirrorFunctionArn: importTasks(deploymentWrong, { notion: { requestsPerSecond: 1000 } }).NotionMirrorFunctionArn! } });
+    expect(result.status, JSON.stringify(result.error)).toBe('succeeded');
+    expect((await loadJob({ storage: runtime.storage, ownerId }, job.id, runtime.clock())).state).toBe('succeeded');
+    expect((await runtime.storage.listMirrorRecords(ownerId, { table: 'books' })).items.length).toBeGreaterThan(0);
   });
   it('imports a chunk whose series lookup failed as it came, with a note saying so', async () => {
     const runtime = await runtimeFor();

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { OwnerIdSchema } from '@sagasync/core';
+import { readNotionConnection } from '@sagasync/host';
 import { loadDatabases, pushToNotion, type PushResult } from '@sagasync/notion-mirror';
 import * as z from 'zod';
 import type { LambdaRuntime } from '../runtime/context.js';
@@ -74,7 +75,8 @@ export async function notionStep(runtime: LambdaRuntime, input: unknown, options
     }
 
     let output: NotionStepOutput;
-    const token = runtime.secrets.notionToken;
+    // The user's own token when they stored one (sealed, as on the server), else the deployment's.
+    const token = commit === false ? null : ((await readNotionConnection(runtime.storage, runtime.sealer, ownerId))?.token ?? runtime.secrets.notionToken);
     if (commit === false) output = skipped('preview');
     else if (!token) output = skipped('no_notion_token');
     else if (!(await loadDatabases(runtime.storage, ownerId))) output = skipped('notion_not_configured');
