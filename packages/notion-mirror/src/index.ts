@@ -6,7 +6,7 @@
  */
 export type { NotionDeps } from './context.js';
 export { pushToNotion, mergePushResults } from './apply/push.js';
-export { PUSH_LEASE, PUSH_LEASE_TTL_MS } from './apply/push-lease.js';
+export { PUSH_LEASE, PUSH_LEASE_TTL_MS, withPushLease } from './apply/push-lease.js';
 export type { PushDeps, PushOptions, PushProgress, PushResult, PushRun, TableCounts } from './apply/push.js';
 export { planPush, mirroredTitles } from './plan/plan-push.js';
 export type { PushPlan, PushPlanInput, PushWrite } from './plan/plan-push.js';

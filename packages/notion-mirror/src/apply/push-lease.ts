@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { logOf, SagaSyncError } from '@sagasync/core';
-import type { NotionDeps } from '../context.js';
+import { logOf, SagaSyncError, type UseCaseContext } from '@sagasync/core';
 
 /** The lease that keeps one push per owner at a time (two at once duplicated every page). */
 export const PUSH_LEASE = 'notion-push';
@@ -12,9 +11,10 @@ const POLL_MS = 250;
 /**
  * Runs `work` holding the owner's push lease. When another push holds it, waits up to `waitMs`
  * (polling), then fails with `store_locked` (reason `notion_push_running`) having written nothing.
- * The lease is renewed while `work` runs and released after it, whatever happens.
+ * The lease is renewed while `work` runs and released after it, whatever happens. Whatever must
+ * not overlap a push (a reset) holds it the same way.
  */
-export async function withPushLease<T>(deps: NotionDeps, waitMs: number, work: () => Promise<T>): Promise<T> {
+export async function withPushLease<T>(deps: UseCaseContext, waitMs: number, work: () => Promise<T>): Promise<T> {
   const { storage, ownerId } = deps;
   const holder = randomUUID();
   const request = () => ({ name: PUSH_LEASE, holder, ttlMs: PUSH_LEASE_TTL_MS, now: new Date() });
