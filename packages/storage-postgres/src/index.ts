@@ -2,3 +2,4 @@ export { createPostgresStorage, POSTGRES_MAX_OPERATIONS_PER_BATCH, type Postgres
 export { createPostgresDirectory, type PostgresDirectoryOptions } from './directory/postgres-directory.js';
 export { migratePostgres, postgresMigrations, POSTGRES_SCHEMA_VERSION } from './migrations.js';
 export { describeTarget } from './postgres-errors.js';
+export { createPostgresPool, PreparingClient } from './pool.js';

@@ -176,6 +176,18 @@ export const postgresMigrations: readonly { name: string; sql: string }[] = [
     WITH CHECK (owner_id = current_setting('sagasync.owner_id', true));`,
     ).join('\n'),
   },
+  {
+    // A batch that fits in one statement (batch/single-statement.ts) checks its conditional writes
+    // at the end of that statement and calls this when one found another version: raising undoes
+    // the whole statement, and the SQLSTATE tells the adapter it was a conflict, not a failure.
+    name: 'batch conflict signal',
+    sql: `
+  CREATE FUNCTION sagasync_batch_conflict() RETURNS integer LANGUAGE plpgsql VOLATILE AS $$
+  BEGIN
+    RAISE EXCEPTION 'a conditional write of the batch found another version' USING ERRCODE = 'SSV01';
+  END
+  $$;`,
+  },
 ];
 
 /** The schema version this adapter writes: the number of steps. */

@@ -20,6 +20,7 @@ import {
   type BatchOperation,
   type ExpiringRecord,
   type Lease,
+  type SeriesSlice,
   type StatusCounts,
   type StorageLimits,
   type StoragePort,
@@ -37,10 +38,12 @@ import {
   parseNow,
   parseOperation,
   parseOwnerId,
+  sortSlice,
 } from '@sagasync/storage';
 import type { Pool, PoolClient } from 'pg';
-import { applyOperations } from './batch/apply-writes.js';
-import { describeTarget, toPostgresError } from './postgres-errors.js';
+import { applyGroups, planBatch } from './batch/apply-writes.js';
+import { BATCH_CONFLICT_STATE, singleStatementOf } from './batch/single-statement.js';
+import { describeTarget, isRetryable, sqlState, toPostgresError } from './postgres-errors.js';
 import { rowDecoder } from './row-decoder.js';
 import { sideWrites } from './side-writes.js';
 import { listPage, Params, type Queryable } from './sql.js';
@@ -76,6 +79,12 @@ interface DataRow {
 const TITLE_STATUS = "coalesce(p.status, 'not_started')";
 /** Sets the row-level-security owner: `$2` true for the transaction only (SET LOCAL), false for the session. */
 const SET_OWNER = "SELECT set_config('sagasync.owner_id', $1, $2)";
+
+/** `getSeriesSlice`: the series among `$2`, the titles in any of them, and those titles' progress, tagged by kind. */
+const SERIES_SLICE = `WITH members AS (SELECT DISTINCT asin FROM title_series WHERE owner_id = $1 AND series_key = ANY($2::text[]))
+  SELECT 's' AS kind, version, data FROM series WHERE owner_id = $1 AND key = ANY($2::text[])
+  UNION ALL SELECT 't', version, data FROM titles WHERE owner_id = $1 AND asin IN (SELECT asin FROM members)
+  UNION ALL SELECT 'p', version, data FROM progress WHERE owner_id = $1 AND asin IN (SELECT asin FROM members)`;
 
 /** The owner a pooled connection's session is set to (see `withOwner`); pg gives each connection one client object. */
 const sessionOwner = new WeakMap<object, string>();
@@ -130,27 +139,30 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
    * connection's previous owner never carries over into a call of the adapter.
    */
   function withOwner<T>(operation: string, ownerId: string, run: (db: PoolClient, owner: string) => Promise<T>): Promise<T> {
-    return withStore(operation, ownerId, async (owner) => {
-      const db = await pool.connect();
-      let failure: Error | undefined;
-      try {
-        // A pooled connection keeps its session setting: set it only when it is another owner's,
-        // which halves the round trips of a request's reads (a server reads one owner at a time).
-        if (sessionOwner.get(db) !== owner) {
-          sessionOwner.delete(db);
-          await db.query(SET_OWNER, [owner, false]);
-          sessionOwner.set(db, owner);
-        }
-        return await run(db, owner);
-      } catch (error) {
-        // As pool.query does, a client whose statement failed is not handed back (it may be broken);
-        // one that only saw our own validation or decoding fail is.
-        if (!SagaSyncError.isInstance(error)) failure = error instanceof Error ? error : new Error(String(error));
-        throw error;
-      } finally {
-        db.release(failure);
+    return withStore(operation, ownerId, (owner) => asOwner(owner, (db) => run(db, owner)));
+  }
+
+  /** `withOwner`'s client, without its error mapping: runs `run` on a pooled client whose session names `owner`. */
+  async function asOwner<T>(owner: string, run: (db: PoolClient) => Promise<T>): Promise<T> {
+    const db = await pool.connect();
+    let failure: Error | undefined;
+    try {
+      // A pooled connection keeps its session setting: set it only when it is another owner's,
+      // which halves the round trips of a request's reads (a server reads one owner at a time).
+      if (sessionOwner.get(db) !== owner) {
+        sessionOwner.delete(db);
+        await db.query(SET_OWNER, [owner, false]);
+        sessionOwner.set(db, owner);
       }
-    });
+      return await run(db);
+    } catch (error) {
+      // As pool.query does, a client whose statement failed is not handed back (it may be broken);
+      // one that only saw our own validation or decoding fail, or a batch's conflict signal, is.
+      if (!SagaSyncError.isInstance(error) && sqlState(error) !== BATCH_CONFLICT_STATE) failure = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      db.release(failure);
+    }
   }
 
   /**
@@ -295,6 +307,19 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
         if (asins.length === 0) return [];
         const { rows } = await db.query<VersionedRow>('SELECT version, data FROM progress WHERE owner_id = $1 AND asin = ANY($2::text[])', [owner, [...asins]]);
         return rows.map((row) => decode.progress(owner, row.data, row.version));
+      }),
+    getSeriesSlice: (ownerId, seriesKeys) =>
+      withOwner('getSeriesSlice', ownerId, async (db, owner) => {
+        const slice: SeriesSlice = { series: [], titles: [], progress: [] };
+        if (seriesKeys.length === 0) return slice;
+        // One statement, so one snapshot and one round trip for the three reads of a cascade.
+        const { rows } = await db.query<VersionedRow & { kind: 's' | 't' | 'p' }>(SERIES_SLICE, [owner, [...new Set(seriesKeys)]]);
+        for (const row of rows) {
+          if (row.kind === 's') slice.series.push(decode.series(owner, row.data, row.version));
+          else if (row.kind === 't') slice.titles.push(decode.title(owner, row.data, row.version));
+          else slice.progress.push(decode.progress(owner, row.data, row.version));
+        }
+        return sortSlice(slice);
       }),
     listProgress: (ownerId, query = {}) =>
       withOwner('listProgress', ownerId, (db, owner) => {
@@ -556,11 +581,22 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
         checkBatchSize(operations, limits);
         // Validated before the transaction opens, so an invalid operation costs no round trip and no lock.
         const parsed = operations.map((operation, i) => parseOperation(operation, i));
-        if (parsed.length > 0) {
-          await ownerTransaction(owner, async (db) => {
-            await applyOperations(db, owner, parsed);
-          });
+        if (parsed.length === 0) return { applied: 0 };
+        const groups = planBatch(parsed);
+        // Most small batches (a listening event's) fit in one statement: one round trip, no BEGIN
+        // and COMMIT. A conflict or a deadlock undid all of it; the transaction below then runs the
+        // batch group by group, reporting the conflict as it always has, or applying the batch if
+        // the other writer is gone.
+        const single = singleStatementOf(owner, groups);
+        if (single) {
+          try {
+            await asOwner(owner, (db) => db.query(single.sql, single.params));
+            return { applied: parsed.length };
+          } catch (error) {
+            if (sqlState(error) !== BATCH_CONFLICT_STATE && !isRetryable(error)) throw error;
+          }
         }
+        await ownerTransaction(owner, (db) => applyGroups(db, owner, groups));
         return { applied: parsed.length };
       }),
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { migratePostgres } from '../src/index.js';
+import { createPostgresPool, migratePostgres } from '../src/index.js';
 
 /** The URL of the test cluster's maintenance database, as its superuser (who bypasses row-level security). */
 export function adminUrl(): string {
@@ -40,7 +40,7 @@ export function suiteDatabase(options: { migrate?: boolean; max?: number } = {})
     await admin.query(`CREATE DATABASE ${name} OWNER ${appRole()}`);
     await admin.end();
     state.url = urlOf(name, 'app');
-    state.pool = new pg.Pool({ connectionString: state.url, max: options.max ?? 10 });
+    state.pool = createPostgresPool({ connectionString: state.url, max: options.max ?? 10 });
     state.adminPool = new pg.Pool({ connectionString: urlOf(name), max: 2 });
     if (options.migrate ?? true) await migratePostgres(state.pool);
   });

@@ -18,6 +18,10 @@ export interface ReadQueries {
   titlesIn: Database.Statement<[string, string], VersionedRow>;
   titles: PagedQuery<VersionedRow>;
   titlesInSeries: PagedQuery<VersionedRow>;
+  /** A series slice (`getSeriesSlice`): the series among the keys (a JSON array), their members, the members' progress. */
+  sliceSeries: Database.Statement<[string, string], VersionedRow>;
+  sliceTitles: Database.Statement<[string, string, string], VersionedRow>;
+  sliceProgress: Database.Statement<[string, string, string], VersionedRow>;
   titlesByStatus: PagedQuery<VersionedRow>;
   countTitles: Database.Statement<[string], number>;
   countTitlesOwned: Database.Statement<[string, number], number>;
@@ -102,6 +106,13 @@ export function prepareQueries(db: Database.Database): ReadQueries {
       ['name_key', 'key'],
     ),
     progress: one<[string, string], VersionedRow>('SELECT version, data, digest FROM progress WHERE owner_id = ? AND asin = ?'),
+    sliceSeries: one<[string, string], VersionedRow>('SELECT version, data, digest FROM series WHERE owner_id = ? AND key IN (SELECT value FROM json_each(?))'),
+    sliceTitles: one<[string, string, string], VersionedRow>(
+      `SELECT ${titleColumns} FROM titles t WHERE t.owner_id = ? AND t.asin IN (SELECT asin FROM title_series WHERE owner_id = ? AND series_key IN (SELECT value FROM json_each(?)))`,
+    ),
+    sliceProgress: one<[string, string, string], VersionedRow>(
+      'SELECT version, data, digest FROM progress WHERE owner_id = ? AND asin IN (SELECT asin FROM title_series WHERE owner_id = ? AND series_key IN (SELECT value FROM json_each(?)))',
+    ),
     progressIn: one<[string, string], VersionedRow>('SELECT version, data, digest FROM progress WHERE owner_id = ? AND asin IN (SELECT value FROM json_each(?))'),
     allProgress: new PagedQuery<VersionedRow>(db, 'SELECT version, data, digest FROM progress WHERE owner_id = @owner AND (@status IS NULL OR status = @status)', ['asin']),
     history: new PagedQuery<DataRow>(db, 'SELECT data, digest FROM history WHERE owner_id = @owner AND asin = @asin', ['at_ms', 'id']),

@@ -39,6 +39,7 @@ import {
   parseOperation,
   parseOwnerId,
   parsePageRequest,
+  sortSlice,
   type CursorKey,
 } from '@sagasync/storage';
 import { createBatchWriter } from './batch-writer.js';
@@ -225,6 +226,19 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
       withStore('getProgresses', ownerId, (owner) =>
         asins.length === 0 ? [] : queries.progressIn.all(owner, JSON.stringify(asins)).map((row) => decode.progress(owner, row.data, row.version, row.digest)),
       ),
+    getSeriesSlice: (ownerId, seriesKeys) =>
+      withStore('getSeriesSlice', ownerId, (owner) => {
+        if (seriesKeys.length === 0) return { series: [], titles: [], progress: [] };
+        const keys = JSON.stringify([...new Set(seriesKeys)]);
+        // One read transaction: another process's commit between the three reads cannot split them.
+        return db.transaction(() =>
+          sortSlice({
+            series: queries.sliceSeries.all(owner, keys).map((row) => decode.series(owner, row.data, row.version, row.digest)),
+            titles: queries.sliceTitles.all(owner, owner, keys).map((row) => decode.title(owner, row.data, row.version, row.digest)),
+            progress: queries.sliceProgress.all(owner, owner, keys).map((row) => decode.progress(owner, row.data, row.version, row.digest)),
+          }),
+        )();
+      }),
     listProgress: (ownerId, query = {}) =>
       withStore('listProgress', ownerId, (owner) =>
         page(queries.allProgress, { owner, status: query.status ?? null }, query, (row) => decode.progress(owner, row.data, row.version, row.digest), (p) => [p.asin]),

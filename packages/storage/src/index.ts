@@ -49,6 +49,7 @@ export {
   type CredentialVaultOptions,
 } from './credentials/vault.js';
 export { checkBatchSize } from './batch/limits.js';
+export { composeSeriesSlice, sortSlice } from './reads/series-slice.js';
 export { decodeCursor, encodeCursor, pageFrom, parsePageRequest, type CursorKey, type ParsedPageRequest } from './paging/cursor.js';
 export { checkName, decideAcquire, decideRenew, isLive, parseLeaseRequest, type ParsedLeaseRequest } from './records/lease-rules.js';
 export { checkKindAndKey, isUnexpired, parseExpiringData, parseNow } from './records/expiring-rules.js';

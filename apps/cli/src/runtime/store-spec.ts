@@ -75,8 +75,8 @@ export async function openStoreSpec(spec: StoreSpec, env: CliEnv, options: { cre
 }
 
 async function openPostgres(url: string, flag: string): Promise<OpenedStore> {
-  const [{ default: pg }, { createPostgresStorage, migratePostgres }] = await Promise.all([import('pg'), import('@sagasync/storage-postgres')]);
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  const { createPostgresPool, createPostgresStorage, migratePostgres } = await import('@sagasync/storage-postgres');
+  const pool = createPostgresPool({ connectionString: url, max: 4 });
   // An idle client's error (the server restarting) would otherwise be an uncaught exception.
   pool.on('error', () => undefined);
   try {

@@ -39,8 +39,8 @@ export async function openStores(settings: ServerSettings): Promise<Stores> {
 }
 
 async function openPostgres(url: string): Promise<Stores> {
-  const [{ default: pg }, { createPostgresDirectory, createPostgresStorage, migratePostgres }] = await Promise.all([import('pg'), import('@sagasync/storage-postgres')]);
-  const pool = new pg.Pool({ connectionString: url, max: 20 });
+  const { createPostgresDirectory, createPostgresPool, createPostgresStorage, migratePostgres } = await import('@sagasync/storage-postgres');
+  const pool = createPostgresPool({ connectionString: url, max: 20 });
   // An idle client's error (the database restarting) must not crash the server; the next query reports it.
   pool.on('error', () => undefined);
   await migratePostgres(pool);

@@ -60,6 +60,12 @@ export interface StoragePort {
   getProgress(ownerId: string, asin: string): Promise<Progress | null>;
   /** The progress rows among `asins` that exist, in no particular order (the volumes of a few series at once). */
   getProgresses(ownerId: string, asins: readonly string[]): Promise<Progress[]>;
+  /**
+   * What a series cascade reads, in one read: the series among `seriesKeys` that exist (by key),
+   * every title in any of them (by ASIN, each once), and those titles' progress rows (by ASIN).
+   * One statement on PostgreSQL and one read transaction on SQLite, so the three agree.
+   */
+  getSeriesSlice(ownerId: string, seriesKeys: readonly string[]): Promise<SeriesSlice>;
   /** Progress rows, ordered by ASIN; `status` filters. */
   listProgress(ownerId: string, query?: ProgressQuery): Promise<Page<Progress>>;
   /** A title's history, oldest first, ordered by (at, id). */
@@ -148,6 +154,13 @@ export interface StorageLimits {
 }
 
 export type StatusCounts = Record<ListeningStatus, number>;
+
+/** Some series with their members and the members' progress (`getSeriesSlice`). */
+export interface SeriesSlice {
+  series: Series[];
+  titles: Title[];
+  progress: Progress[];
+}
 
 export interface TitleQuery extends PageRequest {
   /** Owned (true) or synthetic (false) volumes. */

@@ -1,5 +1,5 @@
 import { StorageError, type BatchOperation, type StorageLimits, type StoragePort } from '@sagasync/core';
-import { checkBatchSize, parseOperations, parseOwnerId } from '@sagasync/storage';
+import { checkBatchSize, composeSeriesSlice, parseOperations, parseOwnerId } from '@sagasync/storage';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RetryOptions } from '../client/retry.js';
 import { applyOperations } from './apply-batch.js';
@@ -72,6 +72,15 @@ export function createDynamoStorage(options: DynamoStorageOptions): StoragePort 
 
     getProgress: (ownerId, asin) => withStore('getProgress', ownerId, (owner) => reads.getProgress(owner, asin)),
     getProgresses: (ownerId, asins) => withStore('getProgresses', ownerId, (owner) => reads.getProgresses(owner, asins)),
+    // Series, member titles and progress are separate partitions: the slice is the three reads.
+    getSeriesSlice: (ownerId, seriesKeys) =>
+      withStore('getSeriesSlice', ownerId, (owner) =>
+        composeSeriesSlice(
+          { getSeries: (_, key) => reads.getSeries(owner, key), listTitles: (_, query) => titles.list(owner, query), getProgresses: (_, asins) => reads.getProgresses(owner, asins) },
+          owner,
+          seriesKeys,
+        ),
+      ),
     listProgress: (ownerId, query) => withStore('listProgress', ownerId, (owner) => reads.listProgress(owner, query)),
     listHistory: (ownerId, asin, query) => withStore('listHistory', ownerId, (owner) => reads.listHistory(owner, asin, query)),
 

@@ -1,8 +1,11 @@
 import type { BatchOperation } from '@sagasync/core';
 import type { PoolClient } from 'pg';
 import { runGroup, type Conflict } from './run-group.js';
-import { planStatementGroups } from './statement-groups.js';
+import { planStatementGroups, type StatementGroup } from './statement-groups.js';
 import { toWrite } from './writes.js';
+
+/** A validated batch as the statement groups that apply it. */
+export const planBatch = (operations: readonly BatchOperation[]): StatementGroup[] => planStatementGroups(operations.map(toWrite));
 
 /**
  * Applies a validated batch inside the caller's transaction, as a few statements (one per
@@ -13,8 +16,7 @@ import { toWrite } from './writes.js';
  * later group holds an operation earlier than it (which may fail first); each record's operations
  * still run in order, so every operation before the first failure sees what it would have seen.
  */
-export async function applyOperations(db: PoolClient, owner: string, operations: readonly BatchOperation[]): Promise<void> {
-  const groups = planStatementGroups(operations.map(toWrite));
+export async function applyGroups(db: PoolClient, owner: string, groups: readonly StatementGroup[]): Promise<void> {
   /** For each group, the lowest batch index of it and every group after it. */
   const firstFrom = groups.map((group) => group.first);
   for (let i = firstFrom.length - 2; i >= 0; i--) firstFrom[i] = Math.min(firstFrom[i]!, firstFrom[i + 1]!);

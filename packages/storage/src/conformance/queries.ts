@@ -87,6 +87,48 @@ export function describeQueries(ctx: SuiteContext): void {
     });
   });
 
+  describe('series slices', () => {
+    const member = (asin: string, ...keys: string[]) =>
+      bareTitle(asin, { series: keys.map((seriesKey, i) => ({ seriesKey, seriesAsin: null, seriesTitle: seriesKey, sequence: String(i + 1), position: { kind: 'number' as const, value: i + 1 } })) });
+
+    it('getSeriesSlice returns the series that exist, each member title once and their progress, ordered, as the single reads do', async () => {
+      const owner = ctx.owner();
+      await ctx.store().applyBatch(owner, [
+        { op: 'putSeries', value: seriesData('title:saga b') },
+        { op: 'putSeries', value: seriesData('title:saga a') },
+        { op: 'putSeries', value: seriesData('title:other') },
+        { op: 'putTitle', value: member(asinOf(3), 'title:saga a') },
+        { op: 'putTitle', value: member(asinOf(1), 'title:saga a', 'title:saga b') },
+        { op: 'putTitle', value: member(asinOf(2), 'title:saga b') },
+        { op: 'putTitle', value: member(asinOf(7), 'title:other') },
+        { op: 'putTitle', value: member(asinOf(8)) },
+        { op: 'putProgress', value: progressData(asinOf(1), { status: 'in_progress', percentComplete: 40 }) },
+        { op: 'putProgress', value: progressData(asinOf(2)) },
+        { op: 'putProgress', value: progressData(asinOf(7)) },
+      ]);
+      const slice = await ctx.store().getSeriesSlice(owner, ['title:saga b', 'title:missing', 'title:saga a', 'title:saga b']);
+      expect(slice.series.map((series) => series.key)).toEqual(['title:saga a', 'title:saga b']);
+      expect(slice.titles.map((title) => title.asin)).toEqual([asinOf(1), asinOf(2), asinOf(3)]);
+      expect(slice.progress.map((progress) => progress.asin)).toEqual([asinOf(1), asinOf(2)]);
+      // Whole, versioned records, equal to what the single reads return.
+      expect(slice.series[0]).toEqual(await ctx.store().getSeries(owner, 'title:saga a'));
+      expect(slice.titles[0]).toEqual(await ctx.store().getTitle(owner, asinOf(1)));
+      expect(slice.progress[0]).toEqual(await ctx.store().getProgress(owner, asinOf(1)));
+      // A title that leaves a series leaves its slice.
+      await ctx.store().applyBatch(owner, [{ op: 'putTitle', value: member(asinOf(2), 'title:other') }]);
+      expect((await ctx.store().getSeriesSlice(owner, ['title:saga b'])).titles.map((title) => title.asin)).toEqual([asinOf(1)]);
+    });
+
+    it('getSeriesSlice of no keys, unknown keys or another owner is empty', async () => {
+      const owner = ctx.owner();
+      await ctx.store().applyBatch(owner, [{ op: 'putSeries', value: seriesData('title:mine') }, { op: 'putTitle', value: member(asinOf(1), 'title:mine') }]);
+      const empty = { series: [], titles: [], progress: [] };
+      expect(await ctx.store().getSeriesSlice(owner, [])).toEqual(empty);
+      expect(await ctx.store().getSeriesSlice(owner, ['title:nobody'])).toEqual(empty);
+      expect(await ctx.store().getSeriesSlice(ctx.owner(), ['title:mine'])).toEqual(empty);
+    });
+  });
+
   describe('history', () => {
     it('is ordered by (at, id), instants compared as time, and scoped to its title', async () => {
       const owner = ctx.owner();

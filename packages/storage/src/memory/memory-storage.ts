@@ -15,6 +15,7 @@ import {
 import { compareKeys, instantMs } from '../batch/ordering.js';
 import { parseOperations, parseOwnerId } from '../batch/parse-operations.js';
 import { checkBatchSize } from '../batch/limits.js';
+import { composeSeriesSlice } from '../reads/series-slice.js';
 import { parsePageRequest, pageFrom, type CursorKey } from '../paging/cursor.js';
 import { checkKindAndKey, isUnexpired, parseExpiringData, parseNow } from '../records/expiring-rules.js';
 import { decideAcquire, decideRenew, parseLeaseRequest, checkName } from '../records/lease-rules.js';
@@ -176,6 +177,10 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     async getProgresses(ownerId, asins) {
       const progress = tablesFor('getProgresses', ownerId).progress;
       return [...new Set(asins)].filter((asin) => progress.has(asin)).map((asin) => structuredClone(progress.get(asin)!));
+    },
+    async getSeriesSlice(ownerId, seriesKeys) {
+      tablesFor('getSeriesSlice', ownerId);
+      return composeSeriesSlice(store, ownerId, seriesKeys);
     },
     async listProgress(ownerId, query = {}) {
       return list('listProgress', ownerId, 'progress', query, (p) => query.status === undefined || p.status === query.status, (p) => [p.asin]);
