@@ -1,6 +1,3 @@
-import type { Progress } from '../model/progress.js';
-import type { Series } from '../model/series.js';
-import type { Title } from '../model/title.js';
 import type { SeriesRuleOptions, SeriesView } from '../series/derive-series-status.js';
 import { deriveSeriesViews } from '../series/series-views.js';
 import { nowIso, readRuleSettings, type UseCaseDeps } from './deps.js';
@@ -33,15 +30,6 @@ export async function loadSeriesViews(deps: UseCaseDeps, rules: SeriesRuleOption
     const [titles, series, progress] = await Promise.all([storage.listTitles(ownerId), storage.listSeries(ownerId), storage.listProgress(ownerId)]);
     return deriveSeriesViews(titles.items, series.items, new Map(progress.items.map((p) => [p.asin, p])), rules);
   }
-  const [members, series] = await Promise.all([
-    storage.listTitles(ownerId, { seriesKeys: [...keys] }).then((page) => page.items),
-    Promise.all([...keys].map((key) => storage.getSeries(ownerId, key))).then((rows) => rows.filter((s): s is Series => s !== null)),
-  ]);
-  return deriveSeriesViews(members, series, await progressOf(deps, members), rules, keys);
-}
-
-async function progressOf(deps: UseCaseDeps, titles: readonly Title[]): Promise<Map<string, Progress>> {
-  if (titles.length === 0) return new Map();
-  const rows = await deps.storage.getProgresses(deps.ownerId, titles.map((t) => t.asin));
-  return new Map(rows.map((p) => [p.asin, p]));
+  const slice = await storage.getSeriesSlice(ownerId, [...keys]);
+  return deriveSeriesViews(slice.titles, slice.series, new Map(slice.progress.map((p) => [p.asin, p])), rules, keys);
 }
