@@ -186,6 +186,40 @@ describe('applyListeningEvent', () => {
     expect(started.history[0]?.event).toBe('restarted');
   });
 
+  it('reads a title in series and its siblings once, and applies the event on what that read found', async () => {
+    const calls: string[] = [];
+    const counted = new Proxy(storage, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        return typeof value === 'function' ? (...args: unknown[]) => (calls.push(String(name)), value.apply(target, args)) : value;
+      },
+    });
+    const result = await applyListeningEvent({ ...deps, storage: counted }, { asin: 'B0SAGA0003', kind: 'progress', percent: 60, source: 'webhook' });
+    expect(result.progress).toMatchObject({ percentComplete: 60, version: 2 });
+    expect(calls.filter((call) => call !== 'getSetting')).toEqual(['getTitle', 'getSeriesSlice', 'applyBatch']);
+  });
+
+  it('retries on a fresh read when another writer changed the progress after the slice was read, and its series show the end state', async () => {
+    let interfered = false;
+    const racing: StoragePort = {
+      ...storage,
+      applyBatch: async (owner, operations) => {
+        if (!interfered) {
+          interfered = true;
+          // Another device finishes the title between this event's read and its write.
+          const current = await storage.getProgress(owner, 'B0SAGA0003');
+          await storage.applyBatch(owner, [{ op: 'putProgress', value: { ...current!, status: 'finished', percentComplete: 100, isFinished: true, finishCount: 1, finishedAt: '2026-11-02T07:00:00.000Z' }, expectedVersion: current!.version }]);
+        }
+        return storage.applyBatch(owner, operations);
+      },
+    };
+    const result = await applyListeningEvent({ ...deps, storage: racing }, { asin: 'B0SAGA0003', kind: 'progress', percent: 60, source: 'webhook' });
+    // The device's 60 % cannot un-finish the title the other writer finished.
+    expect(result).toMatchObject({ changed: false, ignoredRegression: true, progress: { status: 'finished', version: 2 } });
+    expect(result.series[0]).toMatchObject({ key: SAGA, status: 'caught_up', nextUp: null });
+    expect(await storage.getProgress(OWNER, 'B0SAGA0003')).toMatchObject({ status: 'finished', version: 2 });
+  });
+
   it('works for a title in no series', async () => {
     const result = await applyListeningEvent(deps, { asin: 'B0LONE0001', kind: 'started', source: 'manual' });
     expect(result).toMatchObject({ changed: true, series: [], progress: { status: 'in_progress', percentComplete: 0 } });

@@ -2,11 +2,12 @@ import * as z from 'zod';
 import { NotFoundError, SagaSyncError } from '../errors/sagasync-error.js';
 import { AsinSchema, IsoDateTimeSchema, PercentSchema } from '../model/primitives.js';
 import { ProgressSourceSchema, type Progress, type ProgressSource } from '../model/progress.js';
-import type { BatchOperation, HistoryData } from '../ports/storage.port.js';
+import type { BatchOperation, HistoryData, SeriesSlice } from '../ports/storage.port.js';
 import { applyProgressReport, LISTENING_EVENT_KINDS, listeningEventToReport, type ListeningEventKind } from '../progress/apply-progress.js';
 import { baselineSourceFor, displacedBaseline, outranked, supersededEntry } from '../progress/source-merge.js';
 import type { Title } from '../model/title.js';
-import type { SeriesView } from '../series/derive-series-status.js';
+import type { SeriesRuleOptions, SeriesView } from '../series/derive-series-status.js';
+import { deriveSeriesViews } from '../series/series-views.js';
 import { nowIso, retryOnConflict, type UseCaseDeps } from './deps.js';
 import { loadSeriesViews, resolveRuleOptions } from './series-context.js';
 import { statusInvalidations } from './series-status-cache.js';
@@ -63,8 +64,13 @@ export async function applyListeningEvent(deps: UseCaseDeps, event: ListeningEve
   // The cascade's rules do not depend on the event: read them while the event is applied.
   const rules = resolveRuleOptions(deps);
   rules.catch(() => undefined);
-  const outcome = await retryOnConflict(async () => {
-    const current = await storage.getProgress(ownerId, input.asin);
+  const keys = new Set(title.series.map((m) => m.seriesKey));
+  // A title in series is in its own series' slice, progress included: the one read serves both
+  // the event (the progress it applies to) and the cascade. A retry reads afresh.
+  let slice: SeriesSlice | null = keys.size > 0 ? await storage.getSeriesSlice(ownerId, [...keys]) : null;
+  const outcome = await retryOnConflict(async (attempt) => {
+    if (attempt > 1) slice = null;
+    const current = slice ? (slice.progress.find((p) => p.asin === input.asin) ?? null) : await storage.getProgress(ownerId, input.asin);
     const now = nowIso(deps);
     const changeSource = baselineSourceFor(input.source);
     const eventAt = input.at ?? now;
@@ -90,9 +96,17 @@ export async function applyListeningEvent(deps: UseCaseDeps, event: ListeningEve
     return { ...out, progress: { ...out.next, ownerId, version: (current?.version ?? 0) + 1 } };
   });
 
-  const keys = new Set(title.series.map((m) => m.seriesKey));
-  const series = await loadSeriesViews(deps, await rules, keys);
+  // The series as read, with this event's outcome: what the store holds now, unless another
+  // writer changed a sibling since (then a retry or the next read shows it).
+  const series = slice ? viewsOf(slice, outcome.progress, await rules, keys) : await loadSeriesViews(deps, await rules, keys);
   // The batch dropped the cached statuses of these series; the next status read derives them again
   // (one series each), so an event, the hot path of a server taking webhooks, commits once.
   return { progress: outcome.progress, changed: outcome.next !== null, ignoredRegression: outcome.ignoredRegression, history: outcome.history, series };
+}
+
+/** Series views of a slice, with the event's title at its progress after the event. */
+function viewsOf(slice: SeriesSlice, progress: Progress | null, rules: SeriesRuleOptions, keys: ReadonlySet<string>): SeriesView[] {
+  const byAsin = new Map(slice.progress.map((p) => [p.asin, p]));
+  if (progress) byAsin.set(progress.asin, progress);
+  return deriveSeriesViews(slice.titles, slice.series, byAsin, rules, keys);
 }
