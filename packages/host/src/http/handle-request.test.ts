@@ -81,6 +81,18 @@ describe('the host request handler', () => {
     expect(await handle(request('POST', '/webhook/finished', { token: alice.token, body, headers: forged }))).toMatchObject({ status: 401 });
   });
 
+  it("takes a sender's retry of a delivery that failed, under the same webhook-id, and still refuses a replay of one that succeeded", async () => {
+    const body = JSON.stringify({ asin: 'B000000007' });
+    const headers = { 'webhook-id': 'msg_retry', 'webhook-timestamp': String(NOW.getTime() / 1000), 'webhook-signature': new Webhook(alice.webhookSecret).sign('msg_retry', NOW, body) };
+    // The title is not in the library yet: the delivery fails, and its id is given back.
+    expect(await handle(request('POST', '/webhook/finished', { token: alice.token, body, headers }))).toMatchObject({ status: 404 });
+    await handle(request('POST', '/api/import', { token: alice.token, body: JSON.stringify({ records: { titles: [title('B000000007')], series: [], progress: [] }, commit: true }) }));
+    const retried = await handle(request('POST', '/webhook/finished', { token: alice.token, body, headers }));
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    expect(retried.body).toMatchObject({ progress: { status: 'finished' } });
+    expect(await handle(request('POST', '/webhook/finished', { token: alice.token, body, headers }))).toMatchObject({ status: 409, body: { error: { code: 'already_exists' } } });
+  });
+
   it('replays an answer for a repeated Idempotency-Key', async () => {
     const body = JSON.stringify({ records: { titles: [title('B000000002')], series: [], progress: [] }, commit: true });
     const headers = { 'idempotency-key': 'import-1' };

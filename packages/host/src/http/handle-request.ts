@@ -97,7 +97,8 @@ export function createRequestHandler(deps: HostDeps): (request: HostRequest, log
     return { storage: deps.storage, ownerId: user.id, clock, log, jobs: deps.jobs, services: deps.services(user) };
   }
 
-  async function authorise(route: AnyRoute, request: HostRequest, now: Date): Promise<User> {
+  /** The caller, and for a webhook the release of its `webhook-id` (see `verifyWebhook`). */
+  async function authorise(route: AnyRoute, request: HostRequest, now: Date): Promise<{ user: User; release?: () => Promise<void> }> {
     if (route.auth === 'none') throw new SagaSyncError('internal', `route ${route.id} has no owner to act for`);
     // Notion signs with its own scheme and names no SagaSync user: its deliveries go to the
     // connection's URL (`/webhook/notion/<connection>`), which finds the owner.
@@ -108,9 +109,10 @@ export function createRequestHandler(deps: HostDeps): (request: HostRequest, log
     }
     const { user, webhookSecret } = await authenticate(deps.directory, header(request.headers, 'authorization'), now);
     if (route.auth === 'webhook') {
-      await verifyWebhook({ storage: deps.storage, sealer: deps.sealer, user, sealedSecret: webhookSecret, rawBody: request.rawBody ?? Buffer.alloc(0), headers: request.headers, now });
+      const { release } = await verifyWebhook({ storage: deps.storage, sealer: deps.sealer, user, sealedSecret: webhookSecret, rawBody: request.rawBody ?? Buffer.alloc(0), headers: request.headers, now });
+      return { user, release };
     }
-    return user;
+    return { user };
   }
 
   async function notion(request: HostRequest, log: Logger, now: Date): Promise<HostResponse | null> {
@@ -145,11 +147,23 @@ export function createRequestHandler(deps: HostDeps): (request: HostRequest, log
       throw new SagaSyncError('not_found', `no route ${request.method} ${request.path}`);
     }
     const { route, params } = matched.found;
-    const user = await authorise(route, request, now);
+    const { user, release } = await authorise(route, request, now);
+    const respondWith = (body: unknown) => respond(route, contextFor(user, log), { params, query: request.query, body });
+    // Webhooks have their own replay guard (webhook-id); a delivery that was not applied gives
+    // its id back, so the sender's retry of it is taken rather than refused as a replay.
+    if (release) {
+      try {
+        const result = await respondWith(parseBody(request) ?? {});
+        if (result.status >= 400) await releaseQuietly(release, log);
+        return fromResult(result);
+      } catch (error) {
+        await releaseQuietly(release, log);
+        throw error;
+      }
+    }
     const body = parseBody(request) ?? {};
-    const run = () => respond(route, contextFor(user, log), { params, query: request.query, body });
+    const run = () => respondWith(body);
     // Writes a client may retry: an Idempotency-Key makes the retry return the first answer.
-    // Webhooks have their own replay guard (webhook-id).
     const key = route.method === 'POST' && route.auth === 'user' ? idempotencyKeyOf(header(request.headers, IDEMPOTENCY_HEADER)) : null;
     if (!key) return fromResult(await run());
     const result = await runIdempotent({
@@ -188,4 +202,13 @@ export function createRequestHandler(deps: HostDeps): (request: HostRequest, log
       return fromError(error);
     }
   };
+}
+
+/** Gives a webhook's id back; failing to (the store is down) leaves it to expire, and is logged. */
+async function releaseQuietly(release: () => Promise<void>, log: Logger): Promise<void> {
+  try {
+    await release();
+  } catch (error) {
+    log.error('could not release a webhook id', { error: error instanceof Error ? error.message : String(error) });
+  }
 }

@@ -14,6 +14,10 @@ export const webhookSecretName = (userId: string) => `webhook-secret:${userId}`;
  * over the raw body with the user's secret: a bad signature, or a timestamp more than 5 minutes
  * off, is `auth_failed` (401); a `webhook-id` seen before is `already_exists` (409), remembered as
  * an expiring record of the user's store, so a replay is refused on every instance.
+ *
+ * Returns `release`, which forgets the id: a sender resends a message it saw fail with the same
+ * `webhook-id`, so a delivery that was not applied (the route failed) must not make its own
+ * retry look like a replay.
  */
 export async function verifyWebhook(options: {
   storage: StoragePort;
@@ -24,7 +28,7 @@ export async function verifyWebhook(options: {
   rawBody: Buffer;
   headers: Record<string, string | string[] | undefined>;
   now: Date;
-}): Promise<void> {
+}): Promise<{ release: () => Promise<void> }> {
   const { user, now, sealedSecret: sealed } = options;
   if (!sealed) throw new SagaSyncError('auth_failed', 'this user has no webhook secret; make one with `sagasync-server user webhook-secret <name>`');
   const header = (name: string) => {
@@ -54,6 +58,7 @@ export async function verifyWebhook(options: {
     { ifAbsent: true, now },
   );
   if (!stored) throw new SagaSyncError('already_exists', `webhook ${id} was received already`, { details: { location: 'headers.webhook-id' } });
+  return { release: async () => void (await options.storage.applyBatch(user.id, [{ op: 'deleteExpiring', kind: 'webhook-id', key: id }])) };
 }
 
 /**
