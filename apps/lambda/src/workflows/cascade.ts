@@ -1,4 +1,4 @@
-import { recomputeSeries, SagaSyncError, syncRunOperation, type UseCaseContext } from '@sagasync/core';
+import { importRunCounts, recomputeSeries, SagaSyncError, syncRunOperation, type UseCaseContext } from '@sagasync/core';
 import type { LambdaRuntime } from '../runtime/context.js';
 import { ChunkAnswerSchema, mergeChunkAnswers, type ChunkAnswer } from './import-answer.js';
 import { importRunId, readChunkAnswer, readChunkDone, requireImportPlan, writeImportResult } from './staging.js';
@@ -52,17 +52,6 @@ export async function cascadeImport(runtime: LambdaRuntime, input: unknown): Pro
 
 /** The import's sync-run row with the whole import's counts, as one `importLibrary` would write it. */
 async function writeImportRun(ctx: UseCaseContext, runId: string, source: string | null, startedAt: string, summary: { titles: Counts; series: Counts; progress: Counts }): Promise<void> {
-  const { titles, series, progress } = summary;
-  const row = syncRunOperation(ctx, {
-    kind: 'import',
-    source,
-    startedAt,
-    counts: {
-      created: titles.created + series.created + progress.created,
-      updated: titles.updated + series.updated + progress.updated,
-      unchanged: titles.unchanged + series.unchanged + progress.unchanged,
-      failed: 0,
-    },
-  });
+  const row = syncRunOperation(ctx, { kind: 'import', source, startedAt, counts: importRunCounts(summary) });
   await ctx.storage.applyBatch(ctx.ownerId, [{ ...row, value: { ...row.value, id: runId } }]);
 }

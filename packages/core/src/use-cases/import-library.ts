@@ -9,7 +9,7 @@ import * as z from 'zod';
 import { changeSetToOperationGroups, isEmptyChangeSet, planImport, type ChangeSet, type CurrentState } from '../planning/plan-import.js';
 import { applyInChunks } from './apply-in-chunks.js';
 import { statusInvalidations } from './series-status-cache.js';
-import { syncRunOperation, writeSyncRun, type SyncRunFacts } from './sync-run-log.js';
+import { importRunCounts, syncRunOperation, writeSyncRun, type SyncRunFacts } from './sync-run-log.js';
 import { logOf } from './context.js';
 import { nowIso, retryOnConflict, type UseCaseDeps } from './deps.js';
 
@@ -200,19 +200,7 @@ function planAndApply(deps: UseCaseDeps, records: LibraryRecords, options: Impor
     }
     let runId: string | null = null;
     if (options.commit) {
-      const { titles, series, progress } = changeSet.summary;
-      const runRow = syncRunOperation(deps, {
-        kind: options.kind ?? 'import',
-        source: options.source,
-        startedAt,
-        // Counts cover every record kind the import touched: titles, series and progress rows.
-        counts: {
-          created: titles.created + series.created + progress.created,
-          updated: titles.updated + series.updated + progress.updated,
-          unchanged: titles.unchanged + series.unchanged + progress.unchanged,
-          failed: 0,
-        },
-      });
+      const runRow = syncRunOperation(deps, { kind: options.kind ?? 'import', source: options.source, startedAt, counts: importRunCounts(changeSet.summary) });
       if (options.runId !== undefined) runRow.value.id = options.runId;
       runId = runRow.value.id;
       // Cached series statuses of every series the change touches go first: a crash after them

@@ -13,6 +13,19 @@ export interface SyncRunFacts {
   error?: unknown;
 }
 
+type RecordCounts = { created: number; updated: number; unchanged: number };
+
+/** An import's run counts: every record kind it touched (titles, series, progress rows) together, none failed. */
+export function importRunCounts(summary: { titles: RecordCounts; series: RecordCounts; progress: RecordCounts }): SyncCounts {
+  const { titles, series, progress } = summary;
+  return {
+    created: titles.created + series.created + progress.created,
+    updated: titles.updated + series.updated + progress.updated,
+    unchanged: titles.unchanged + series.unchanged + progress.unchanged,
+    failed: 0,
+  };
+}
+
 /**
  * The sync-run row of a finished run (succeeded, or failed with `error`), as the operation to
  * write last in the run's final batch. One place builds it, so every flow logs runs alike.
