@@ -83,12 +83,25 @@ export function describeSchedules(ctx: DirectorySuiteContext): void {
       expect(after.schedule).toMatchObject({ syncsToday: 1, day: '2024-05-11' });
     });
 
-    it('limits apply only when a call creates the schedule', async () => {
+    it("limits passed to a call hold from that call on (a host's configuration changed); limits left out keep the schedule's", async () => {
       const user = await ctx.user();
-      await ctx.directory().claimSync(user.id, at(NOON), { dailyCap: 2, minIntervalMs: MINUTE });
-      const second = await ctx.directory().claimSync(user.id, at(NOON, MINUTE), { dailyCap: 50, minIntervalMs: 0 });
-      expect(second.schedule).toMatchObject({ dailyCap: 2, minIntervalMs: MINUTE, syncsToday: 2 });
-      expect((await ctx.directory().claimSync(user.id, at(NOON, 2 * MINUTE), { dailyCap: 50 })).reason).toBe('daily_cap_reached');
+      await ctx.directory().claimSync(user.id, at(NOON), { dailyCap: 50, minIntervalMs: MINUTE });
+      // Called without limits: the schedule's own hold.
+      expect(await ctx.directory().claimSync(user.id, at(NOON, 30_000))).toMatchObject({ canSync: false, reason: 'too_soon' });
+      const second = await ctx.directory().claimSync(user.id, at(NOON, MINUTE));
+      expect(second.schedule).toMatchObject({ dailyCap: 50, minIntervalMs: MINUTE, syncsToday: 2 });
+      // The host now runs with a cap of 2: the third sync of the day is refused, and only the cap changed.
+      const capped = await ctx.directory().claimSync(user.id, at(NOON, 2 * MINUTE), { dailyCap: 2 });
+      expect(capped).toMatchObject({ canSync: false, reason: 'daily_cap_reached' });
+      // A shorter interval is stored with the next allowed claim.
+      const next = await ctx.directory().claimSync(user.id, at('2024-05-11T12:00:00.000Z'), { dailyCap: 2, minIntervalMs: 0 });
+      expect(next).toMatchObject({ canSync: true, schedule: { dailyCap: 2, minIntervalMs: 0, syncsToday: 1 } });
+      expect(await ctx.directory().getSchedule(user.id)).toMatchObject({ dailyCap: 2, minIntervalMs: 0 });
+      // Switching the schedule with new limits stores them even when it was already on that way.
+      await ctx.directory().setScheduleEnabled(user.id, false, { dailyCap: 2 });
+      const relimited = await ctx.directory().setScheduleEnabled(user.id, false, { dailyCap: 5, minIntervalMs: MINUTE });
+      expect(relimited).toMatchObject({ enabled: false, dailyCap: 5, minIntervalMs: MINUTE });
+      expect(await ctx.directory().setScheduleEnabled(user.id, false, { dailyCap: 5 }), 'no change, no new version').toEqual(relimited);
     });
 
     it('of N concurrent claims with room for one, exactly one is allowed', async () => {

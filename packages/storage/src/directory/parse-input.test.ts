@@ -32,8 +32,8 @@ describe('directoryInput', () => {
   });
 
   it('fills in default limits and the empty sharedWith', () => {
-    expect(directoryInput.limits('claimSync', undefined)).toEqual({ dailyCap: DEFAULT_DAILY_SYNC_CAP, minIntervalMs: DEFAULT_MIN_SYNC_INTERVAL_MS });
-    expect(directoryInput.limits('claimSync', { minIntervalMs: 0 })).toEqual({ dailyCap: DEFAULT_DAILY_SYNC_CAP, minIntervalMs: 0 });
+    expect(directoryInput.limits('claimSync', undefined)).toEqual({ dailyCap: DEFAULT_DAILY_SYNC_CAP, minIntervalMs: DEFAULT_MIN_SYNC_INTERVAL_MS, given: {} });
+    expect(directoryInput.limits('claimSync', { minIntervalMs: 0 })).toEqual({ dailyCap: DEFAULT_DAILY_SYNC_CAP, minIntervalMs: 0, given: { minIntervalMs: 0 } });
     const at = '2024-01-01T00:00:00Z';
     const account = directoryInput.audibleAccount({ id: 'a', userId: 'u', locale: 'us', marketplace: 'M', label: '', ciphertext: 'c', createdAt: at, updatedAt: at });
     expect(account.sharedWith).toEqual([]);

@@ -29,6 +29,8 @@ export type AudibleAccountRecord = Omit<AudibleAccount, 'version'>;
 export interface ResolvedScheduleLimits {
   dailyCap: number;
   minIntervalMs: number;
+  /** The limits the caller passed (the host's as configured now), without the defaults. */
+  given: { dailyCap?: number; minIntervalMs?: number };
 }
 
 // Names are normalised on the way in, so uniqueness and lookups agree on `Alice` and `alice`.
@@ -72,7 +74,7 @@ export const directoryInput = {
   instant: (operation: string, value: Date, field = 'now'): number => check(NowSchema, value, operation, field).getTime(),
   limits: (operation: string, value: unknown): ResolvedScheduleLimits => {
     const limits = check(ScheduleLimitsSchema.optional(), value, operation, 'limits');
-    return { dailyCap: limits?.dailyCap ?? DEFAULT_DAILY_SYNC_CAP, minIntervalMs: limits?.minIntervalMs ?? DEFAULT_MIN_SYNC_INTERVAL_MS };
+    return { dailyCap: limits?.dailyCap ?? DEFAULT_DAILY_SYNC_CAP, minIntervalMs: limits?.minIntervalMs ?? DEFAULT_MIN_SYNC_INTERVAL_MS, given: { ...limits } };
   },
   /**
    * A page request; `shape` gives the type of each part of the list's sort key (users: name; due

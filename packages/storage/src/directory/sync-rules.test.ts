@@ -2,7 +2,7 @@ import type { SyncSchedule } from '@sagasync/core';
 import { describe, expect, it } from 'vitest';
 import { decideSetEnabled, decideSyncClaim, isDueForSync, NO_DAY, newSchedule, utcDayOf } from './sync-rules.js';
 
-const limits = { dailyCap: 2, minIntervalMs: 60_000 };
+const limits = { dailyCap: 2, minIntervalMs: 60_000, given: { dailyCap: 2, minIntervalMs: 60_000 } };
 const t = (iso: string) => Date.parse(iso);
 
 describe('sync rules', () => {
@@ -39,6 +39,16 @@ describe('sync rules', () => {
     const spent: SyncSchedule = { ...newSchedule('u', true, limits), syncsToday: 2, day: '2024-05-11', nextAllowedSyncAt: '2024-05-12T00:00:00.000Z' };
     const claim = decideSyncClaim(spent, 'u', t('2024-05-10T23:00:00Z'), limits);
     expect(claim).toMatchObject({ write: null, claim: { reason: 'daily_cap_reached', nextAllowedSync: '2024-05-12T00:00:00.000Z' } });
+  });
+
+  it("a claim under other limits than the schedule's counts with them, and an allowed one stores them", () => {
+    const first = decideSyncClaim(null, 'u', t('2024-05-10T12:00:00Z'), limits).write!;
+    const lowered = { dailyCap: 1, minIntervalMs: 60_000, given: { dailyCap: 1 } };
+    expect(decideSyncClaim(first, 'u', t('2024-05-10T13:00:00Z'), lowered)).toMatchObject({ write: null, claim: { reason: 'daily_cap_reached', schedule: { dailyCap: 1 } } });
+    const raised = decideSyncClaim(first, 'u', t('2024-05-10T13:00:00Z'), { dailyCap: 9, minIntervalMs: 1, given: { dailyCap: 9 } });
+    expect(raised.write).toMatchObject({ dailyCap: 9, minIntervalMs: 60_000, syncsToday: 2, version: 2 });
+    // Nothing passed: the schedule's own limits.
+    expect(decideSyncClaim(first, 'u', t('2024-05-10T13:00:00Z'), { dailyCap: 600, minIntervalMs: 0, given: {} }).write).toMatchObject({ dailyCap: 2, minIntervalMs: 60_000 });
   });
 
   it('isDueForSync needs enabled, the next time reached and budget left for the day', () => {

@@ -32,13 +32,25 @@ function syncsOnDay(schedule: SyncSchedule, nowMs: number): number {
 
 /** A schedule as first written, at version 1. */
 export function newSchedule(userId: string, enabled: boolean, limits: ResolvedScheduleLimits): SyncSchedule {
-  return { userId, enabled, nextAllowedSyncAt: null, lastSyncAt: null, syncsToday: 0, day: NO_DAY, ...limits, version: 1 };
+  return { userId, enabled, nextAllowedSyncAt: null, lastSyncAt: null, syncsToday: 0, day: NO_DAY, dailyCap: limits.dailyCap, minIntervalMs: limits.minIntervalMs, version: 1 };
 }
 
-/** The schedule with `enabled` set, or null when it already was (nothing to write). */
+/**
+ * The schedule under the limits a host passed: a host's configuration may change after a schedule
+ * was made (a lower daily cap), and the limits it runs with now are the ones that hold. A limit not
+ * passed keeps the schedule's. The same object when nothing changes.
+ */
+function underLimits(schedule: SyncSchedule, limits: ResolvedScheduleLimits): SyncSchedule {
+  const dailyCap = limits.given.dailyCap ?? schedule.dailyCap;
+  const minIntervalMs = limits.given.minIntervalMs ?? schedule.minIntervalMs;
+  return dailyCap === schedule.dailyCap && minIntervalMs === schedule.minIntervalMs ? schedule : { ...schedule, dailyCap, minIntervalMs };
+}
+
+/** The schedule with `enabled` set (and the limits given), or null when it already was so (nothing to write). */
 export function decideSetEnabled(current: SyncSchedule | null, userId: string, enabled: boolean, limits: ResolvedScheduleLimits): SyncSchedule | null {
   if (!current) return newSchedule(userId, enabled, limits);
-  return current.enabled === enabled ? null : { ...current, enabled, version: current.version + 1 };
+  const limited = underLimits(current, limits);
+  return limited === current && current.enabled === enabled ? null : { ...limited, enabled, version: current.version + 1 };
 }
 
 export interface ClaimDecision {
@@ -53,7 +65,7 @@ export interface ClaimDecision {
  * (or later, with the interval), so "next allowed time reached" alone finds the due schedules.
  */
 export function decideSyncClaim(current: SyncSchedule | null, userId: string, nowMs: number, limits: ResolvedScheduleLimits): ClaimDecision {
-  const schedule = current ?? { ...newSchedule(userId, false, limits), version: 0 };
+  const schedule = current ? underLimits(current, limits) : { ...newSchedule(userId, false, limits), version: 0 };
   const counted = syncsOnDay(schedule, nowMs);
   const nextDayMs = startOfNextUtcDay(nowMs);
   const nextMs = nextAllowedMs(schedule);
