@@ -38,6 +38,7 @@ import {
   parseNow,
   parseOperation,
   parseOwnerId,
+  parseStartedBefore,
   sortSlice,
 } from '@sagasync/storage';
 import type { Pool, PoolClient } from 'pg';
@@ -571,6 +572,11 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageP
           (row) => decode.expiring(owner, row.data),
           (r) => [r.key],
         );
+      }),
+    purgeSyncRuns: (ownerId, startedBefore) =>
+      withOwner('purgeSyncRuns', ownerId, async (db, owner) => {
+        const beforeMs = parseStartedBefore(startedBefore);
+        return (await db.query('DELETE FROM sync_runs WHERE owner_id = $1 AND started_ms < $2', [owner, beforeMs])).rowCount ?? 0;
       }),
     purgeExpired: (ownerId, now) =>
       withOwner('purgeExpired', ownerId, async (db, owner) => (await db.query(sideWrites.purgeExpired, [owner, parseNow(now)])).rowCount ?? 0),

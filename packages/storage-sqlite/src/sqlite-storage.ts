@@ -39,6 +39,7 @@ import {
   parseOperation,
   parseOwnerId,
   parsePageRequest,
+  parseStartedBefore,
   sortSlice,
   type CursorKey,
 } from '@sagasync/storage';
@@ -140,6 +141,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
      ON CONFLICT (owner_id, kind, key) DO UPDATE SET expires_ms = excluded.expires_ms, data = excluded.data`,
   );
   const purgeExpiredRows = db.prepare<[string, number]>('DELETE FROM expiring WHERE owner_id = ? AND expires_ms <= ?');
+  const purgeSyncRunRows = db.prepare<[string, number]>('DELETE FROM sync_runs WHERE owner_id = ? AND started_ms < ?');
 
   /** Runs one port call: checks the store is open and the owner valid, and maps SQLite errors. */
   function withStore<T>(operation: string, ownerId: string, run: (owner: string) => T): Promise<T> {
@@ -396,6 +398,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
         return page(queries.expiringOfKind, { owner, kind, now: parseNow(now) }, query, (row) => decode.expiring(owner, row.data, undefined, null), (r) => [r.key]);
       }),
     purgeExpired: (ownerId, now) => withWrite('purgeExpired', ownerId, (owner) => purgeExpiredRows.run(owner, parseNow(now)).changes),
+    purgeSyncRuns: (ownerId, startedBefore) => withWrite('purgeSyncRuns', ownerId, (owner) => purgeSyncRunRows.run(owner, parseStartedBefore(startedBefore)).changes),
 
     async applyBatch(ownerId, operations) {
       return withStore('applyBatch', ownerId, (owner) => {

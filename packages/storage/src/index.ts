@@ -53,6 +53,7 @@ export { composeSeriesSlice, sortSlice } from './reads/series-slice.js';
 export { decodeCursor, encodeCursor, pageFrom, parsePageRequest, type CursorKey, type ParsedPageRequest } from './paging/cursor.js';
 export { checkName, decideAcquire, decideRenew, isLive, parseLeaseRequest, type ParsedLeaseRequest } from './records/lease-rules.js';
 export { checkKindAndKey, isUnexpired, parseExpiringData, parseNow } from './records/expiring-rules.js';
+export { parseStartedBefore } from './records/sync-run-rules.js';
 export type {
   DirectoryFactory,
   DirectoryPort,

@@ -86,6 +86,11 @@ export interface StoragePort {
 
   /** Runs, newest first (by startedAt, then id). */
   listSyncRuns(ownerId: string, query?: { kind?: SyncKind } & PageRequest): Promise<Page<SyncRun>>;
+  /**
+   * Deletes the owner's sync runs that started before `startedBefore` (the sync log's retention);
+   * returns how many. Safe to repeat.
+   */
+  purgeSyncRuns(ownerId: string, startedBefore: Date): Promise<number>;
 
   /** A JSON value stored under `key`, or null. */
   getSetting(ownerId: string, key: string): Promise<unknown>;

@@ -9,6 +9,7 @@ import { createExpiring } from './expiring.js';
 import { createLeases } from './leases.js';
 import { createRecordReads } from './record-reads.js';
 import { SeriesHints } from './series-hints.js';
+import { purgeSyncRuns } from './sync-run-purge.js';
 import { TableClient, type ConsumedCapacity } from './table-client.js';
 import { TitleReads } from './title-reads.js';
 
@@ -91,6 +92,7 @@ export function createDynamoStorage(options: DynamoStorageOptions): StoragePort 
     listConflicts: (ownerId, query) => withStore('listConflicts', ownerId, (owner) => reads.listConflicts(owner, query)),
     listDecisions: (ownerId, query) => withStore('listDecisions', ownerId, (owner) => reads.listDecisions(owner, query)),
     listSyncRuns: (ownerId, query) => withStore('listSyncRuns', ownerId, (owner) => reads.listSyncRuns(owner, query)),
+    purgeSyncRuns: (ownerId, startedBefore) => withStore('purgeSyncRuns', ownerId, (owner) => purgeSyncRuns(table, owner, startedBefore)),
 
     getSetting: (ownerId, key) => withStore('getSetting', ownerId, (owner) => reads.getSetting(owner, key)),
     listSettings: (ownerId, query) => withStore('listSettings', ownerId, (owner) => reads.listSettings(owner, query)),

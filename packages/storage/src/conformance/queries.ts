@@ -277,6 +277,26 @@ export function describeQueries(ctx: SuiteContext): void {
       await ctx.store().applyBatch(owner, [{ op: 'putSyncRun', value: done }]);
       expect((await ctx.store().listSyncRuns(owner)).items).toEqual([{ ...done, ownerId: owner }]);
     });
+
+    it("purgeSyncRuns deletes the owner's runs that started before the bound, instants compared as time, and no one else's", async () => {
+      const owner = ctx.owner();
+      const other = ctx.owner();
+      await ctx.store().applyBatch(owner, [
+        { op: 'putSyncRun', value: syncRunData('old-a', T0) },
+        // 11:29:59.999Z, before the bound though its text sorts after it.
+        { op: 'putSyncRun', value: syncRunData('old-b', '2024-03-02T12:29:59.999+01:00', { kind: 'match' }) },
+        { op: 'putSyncRun', value: syncRunData('at-bound', '2024-03-02T12:30:00.000+01:00') },
+        { op: 'putSyncRun', value: syncRunData('new', T2) },
+      ]);
+      await ctx.store().applyBatch(other, [{ op: 'putSyncRun', value: syncRunData('theirs', T0) }]);
+      // The bound is an instant: a run that started at it (written in another offset) stays.
+      expect(await ctx.store().purgeSyncRuns(owner, new Date(T1))).toBe(2);
+      expect((await ctx.store().listSyncRuns(owner)).items.map((run) => run.id)).toEqual(['new', 'at-bound']);
+      expect((await ctx.store().listSyncRuns(owner, { kind: 'match' })).items).toEqual([]);
+      expect(await ctx.store().purgeSyncRuns(owner, new Date(T1)), 'safe to repeat').toBe(0);
+      expect((await ctx.store().listSyncRuns(other)).items.map((run) => run.id)).toEqual(['theirs']);
+      await expectFailure(ctx.store().purgeSyncRuns(owner, new Date(Number.NaN)), 'invalid_input', 'startedBefore');
+    });
   });
 
   describe('deletes', () => {

@@ -16,6 +16,7 @@ import { compareKeys, instantMs } from '../batch/ordering.js';
 import { parseOperations, parseOwnerId } from '../batch/parse-operations.js';
 import { checkBatchSize } from '../batch/limits.js';
 import { composeSeriesSlice } from '../reads/series-slice.js';
+import { parseStartedBefore } from '../records/sync-run-rules.js';
 import { parsePageRequest, pageFrom, type CursorKey } from '../paging/cursor.js';
 import { checkKindAndKey, isUnexpired, parseExpiringData, parseNow } from '../records/expiring-rules.js';
 import { decideAcquire, decideRenew, parseLeaseRequest, checkName } from '../records/lease-rules.js';
@@ -257,6 +258,19 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
         2,
         true,
       );
+    },
+
+    async purgeSyncRuns(ownerId, startedBefore) {
+      const beforeMs = parseStartedBefore(startedBefore);
+      const runs = tablesFor('purgeSyncRuns', ownerId).syncRuns;
+      let purged = 0;
+      for (const [key, run] of runs) {
+        if (instantMs(run.startedAt) < beforeMs) {
+          runs.delete(key);
+          purged++;
+        }
+      }
+      return purged;
     },
 
     async getSetting(ownerId, key) {
