@@ -90,7 +90,8 @@ describe('two server processes on one PostgreSQL', () => {
     // Half the users sign in through each instance; each is due for a sync at once.
     await Promise.all(users.map((u, i) => signInThroughServer(state.servers[i % 2]!.url, u.token)));
 
-    const db = new pg.Client({ connectionString: state.db!.url });
+    // As the superuser: the check reads every user's rows, which row-level security hides from the app's role.
+    const db = new pg.Client({ connectionString: state.db!.adminUrl });
     await db.connect();
     try {
       const runsPerUser = async () => {

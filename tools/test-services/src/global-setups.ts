@@ -46,20 +46,30 @@ export async function servicesGlobalSetup(project: TestProject): Promise<() => v
 }
 
 /**
- * A database of the caller's own on the run's PostgreSQL cluster (as its superuser), named from
- * `prefix`; `drop` removes it, closing what is still connected.
+ * A database of the caller's own on the run's PostgreSQL cluster, named from `prefix`; `drop`
+ * removes it, closing what is still connected. It belongs to the application role, and `url`
+ * logs in as that role (not a superuser, no BYPASSRLS), as a deployment should: the app migrates
+ * its schema itself, and row-level security holds every statement to its owner, so SQL that
+ * forgets to set the owner finds nothing here, as it would in production.
  */
-export async function createTestDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(prefix: string): Promise<{ url: string; adminUrl: string; drop(): Promise<void> }> {
   const adminUrl = inject('postgresAdminUrl');
+  const appRole = inject('postgresAppRole');
   const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name} OWNER ${appRole}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
+  // The same database as the superuser, who bypasses row-level security: for tests that read what
+  // is really stored, across owners.
+  const asAdmin = new URL(adminUrl);
+  asAdmin.pathname = `/${name}`;
+  url.username = appRole;
   return {
     url: url.toString(),
+    adminUrl: asAdmin.toString(),
     async drop() {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();

@@ -8,7 +8,6 @@ import { createApp } from '../http/app.js';
 import { useCaseLogger } from '../http/logger.js';
 import { mountCronRoute } from '../scheduler/cron-route.js';
 import { createScheduler } from '../scheduler/scheduler.js';
-import { createSyncLogPruner } from '../scheduler/sync-log-retention.js';
 import type { ServerSettings } from '../settings/settings.js';
 import { openStores, serverSecret } from '../stores/open-stores.js';
 
@@ -56,7 +55,6 @@ export async function startServer(settings: ServerSettings, options: { log: pino
     log: useCaseLogger(log.child({ component: 'scheduler' })),
     settings: settings.sync,
     notionMinIntervalMs: settings.notionMinIntervalMs,
-    pruner: createSyncLogPruner(settings.store),
   });
   const app = createApp({
     stores,

@@ -4,7 +4,7 @@ import type { ApiServices } from '@sagasync/api';
 import { readAll, type DirectoryPort, type Logger, type StoragePort, type SyncSchedule, type User } from '@sagasync/core';
 import type { SyncSettings } from '../settings/settings.js';
 import { syncDueUser, type HeldLease, type UserSyncOutcome } from '@sagasync/host';
-import type { SyncLogPruner } from './sync-log-retention.js';
+import { pruneSyncLogs } from './sync-log-retention.js';
 
 export interface SchedulerDeps {
   storage: StoragePort;
@@ -14,7 +14,6 @@ export interface SchedulerDeps {
   log: Logger;
   settings: SyncSettings;
   notionMinIntervalMs: number;
-  pruner: SyncLogPruner;
 }
 
 /** What one pass over the due users did: the cron route's answer. */
@@ -93,9 +92,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     if (stopping || now.getTime() - lastHousekeeping < housekeepingEveryMs) return null;
     lastHousekeeping = now.getTime();
     try {
-      const pruned = await deps.pruner.prune(new Date(now.getTime() - settings.logRetentionMs));
+      const { pruned, failed } = await pruneSyncLogs(deps, new Date(now.getTime() - settings.logRetentionMs));
       await deps.directory.deleteExpiredSignIns(now);
       if (pruned > 0) log.info('deleted sync runs past the retention', { pruned, retentionMs: settings.logRetentionMs });
+      if (failed.length > 0) log.warn('could not delete old sync runs of some users; the next pass tries again', { users: failed });
       return pruned;
     } catch (error) {
       log.warn('sync log housekeeping failed', { error: error instanceof Error ? error.message : String(error) });
@@ -142,7 +142,6 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         held.delete(lease);
         await deps.storage.releaseLease(lease.ownerId, lease.name, lease.holder).catch(() => false);
       }
-      await deps.pruner.close().catch(() => undefined);
     },
   };
 }

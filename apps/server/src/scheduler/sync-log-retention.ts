@@ -1,53 +1,28 @@
-import type { Pool } from 'pg';
-import type { ServerSettings } from '../settings/settings.js';
+import type { DirectoryPort, StoragePort } from '@sagasync/core';
 
-/** Deletes sync runs (the sync log) that started before a time, for every user. */
-export interface SyncLogPruner {
-  prune(before: Date): Promise<number>;
-  close(): Promise<void>;
-}
+/** Users read per directory page while pruning. */
+const PAGE = 100;
 
 /**
- * The sync log's retention. The library port can add sync runs but has no way to delete them, so
- * the server deletes old rows of its own store's `sync_runs` table (same name and `started_ms`
- * column in the SQLite and PostgreSQL schemas) over a connection of its own; a port operation
- * should replace this once core has one.
+ * The sync log's retention: deletes every user's sync runs that started before `before`, through
+ * the library port (`purgeSyncRuns`), so it runs as each user, under PostgreSQL's row-level
+ * security, on any store. Returns how many runs it deleted. A user whose purge fails is logged
+ * by the caller's next pass; the others still go.
  */
-export function createSyncLogPruner(store: ServerSettings['store']): SyncLogPruner {
-  return store.kind === 'postgres' ? postgresPruner(store.url) : sqlitePruner(store.path);
-}
-
-function sqlitePruner(path: string): SyncLogPruner {
-  return {
-    async prune(before) {
-      const { default: Database } = await import('better-sqlite3');
-      // Opened for the one statement: no second handle lingers on the store between runs.
-      const db = new Database(path, { fileMustExist: true, timeout: 5_000 });
+export async function pruneSyncLogs(deps: { storage: StoragePort; directory: DirectoryPort }, before: Date): Promise<{ pruned: number; failed: string[] }> {
+  let pruned = 0;
+  const failed: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await deps.directory.listUsers({ cursor, limit: PAGE });
+    for (const user of page.items) {
       try {
-        return db.prepare('DELETE FROM sync_runs WHERE started_ms < ?').run(before.getTime()).changes;
-      } finally {
-        db.close();
+        pruned += await deps.storage.purgeSyncRuns(user.id, before);
+      } catch {
+        failed.push(user.id);
       }
-    },
-    close: async () => undefined,
-  };
-}
-
-function postgresPruner(url: string): SyncLogPruner {
-  let pool: Pool | null = null;
-  return {
-    async prune(before) {
-      if (!pool) {
-        const { default: pg } = await import('pg');
-        pool = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 10_000 });
-        pool.on('error', () => undefined);
-      }
-      const result = await pool.query('DELETE FROM sync_runs WHERE started_ms < $1', [before.getTime()]);
-      return result.rowCount ?? 0;
-    },
-    async close() {
-      await pool?.end();
-      pool = null;
-    },
-  };
+    }
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return { pruned, failed };
 }
