@@ -6,8 +6,8 @@ const PAGE = 100;
 /**
  * The sync log's retention: deletes every user's sync runs that started before `before`, through
  * the library port (`purgeSyncRuns`), so it runs as each user, under PostgreSQL's row-level
- * security, on any store. Returns how many runs it deleted. A user whose purge fails is logged
- * by the caller's next pass; the others still go.
+ * security, on any store. Returns how many runs it deleted, and the users whose purge failed
+ * (the caller logs them; the next pass tries them again), so one user's failure stops no other's.
  */
 export async function pruneSyncLogs(deps: { storage: StoragePort; directory: DirectoryPort }, before: Date): Promise<{ pruned: number; failed: string[] }> {
   let pruned = 0;
